@@ -777,7 +777,7 @@ def _grade_table(rubric: Rubric, agency, year, scores: np.ndarray, vetoes: np.nd
         name = pick(rubric.dim_name(dim))
         col = gap_frame.iloc[:, d]
         piece = np.where(col.fillna(0) > 0,
-                         (name + (" 差 " if lang == "zh" else " short by ")
+                         (name + ("差 " if lang == "zh" else " short by ")
                           + col.fillna(0).astype(int).astype(str) + (" 分" if lang == "zh" else " points")).to_numpy(),
                          "")
         sep = np.where((lacks != "") & (piece != ""), "；" if lang == "zh" else "; ", "")
