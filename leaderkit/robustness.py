@@ -27,7 +27,6 @@ import pandas as pd
 from .i18n import Text
 from .scoring import (
     AGGREGATIONS,
-    DEFAULT_SCALE,
     ScoringError,
     _goalpost_matrix,
     _prepare,
@@ -53,6 +52,7 @@ class RobustnessResult:
         share of rank variance, Σᵢ Var(E[Rᵢ | choice]) / Σᵢ Var(Rᵢ) over standards i.
     sensitivity_by_row: the same share per standard (NaN where the rank never varies).
     histogram: counts[i, r − 1] = number of draws in which standard i had rank r.
+    draws: one row per draw: its ``normalisation``, ``aggregation`` and weights (one column per indicator).
     n: number of draws actually made; settings: the run's parameters.
     """
 
@@ -60,6 +60,7 @@ class RobustnessResult:
     sensitivity: pd.Series
     sensitivity_by_row: pd.DataFrame
     histogram: np.ndarray = field(repr=False)
+    draws: pd.DataFrame = field(repr=False)
     n: int
     seed: int
     settings: dict[str, Any]
@@ -321,9 +322,12 @@ def robustness(
         "leader_cut": cut,
         "paired_weights": paired,
         "imputed": report,
-        "default_scales": {s["method"]: DEFAULT_SCALE.get(s["method"]) for s in specs},
     }
-    return RobustnessResult(table, sensitivity, by_row, hist, total, seed, settings)
+    all_weights = np.concatenate([w_draws, w_draws]) if paired else w_draws
+    labels = np.array([_label(spec) for spec in specs], dtype=object)
+    draws = pd.DataFrame({"normalisation": labels[norm_idx], "aggregation": np.array(aggs, dtype=object)[agg_idx]})
+    draws[indicators] = all_weights
+    return RobustnessResult(table, sensitivity, by_row, hist, draws, total, seed, settings)
 
 
 def ws_coefficient(reference: Sequence[float] | np.ndarray, other: Sequence[float] | np.ndarray) -> float:
