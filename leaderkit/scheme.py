@@ -269,6 +269,12 @@ class Scheme(_Model):
             seen.add(ind.id)
         return self
 
+    def __eq__(self, other: object) -> bool:
+        """Same content (where the scheme was read from does not matter)."""
+        return isinstance(other, Scheme) and self.to_dict() == other.to_dict()
+
+    __hash__ = None
+
     # ---- reading and writing -------------------------------------------------------------------
 
     @classmethod
