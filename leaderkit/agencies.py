@@ -784,7 +784,8 @@ def _grade_table(rubric: Rubric, agency, year, scores: np.ndarray, vetoes: np.nd
         lacks = lacks + sep + piece
     veto_text = pd.Series([""] * n, dtype=object)
     for k, veto in enumerate(rubric.vetoes):
-        label = f"{tr('否决项', 'veto')} {veto.number}：{veto.text if lang == 'zh' else (veto.text_en or veto.text)}"
+        label = (f"否决项 {veto.number}：{veto.text}" if lang == "zh"
+                 else f"veto {veto.number}: {veto.text_en or veto.text}")
         label = label.rstrip("；。;")
         sep = np.where((veto_text != "") & vetoes[:, k], "；" if lang == "zh" else "; ", "")
         veto_text = veto_text + sep + np.where(vetoes[:, k], label, "")

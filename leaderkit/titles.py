@@ -258,19 +258,18 @@ class TitleRegister:
             raise TitleError(f"称号编号 {tid} 在本批数据中重复", f"title id {tid} appears twice in the batch", where=source)
         import duckdb
 
+        self._con.register("_new_titles", df)
         try:
             with self._transaction() as con:
-                con.register("_new_titles", df)
-                try:
-                    con.execute(f"INSERT INTO titles ({', '.join(TITLE_COLUMNS)}) "
-                                f"SELECT {', '.join(TITLE_COLUMNS)} FROM _new_titles")
-                finally:
-                    con.unregister("_new_titles")
+                con.execute(f"INSERT INTO titles ({', '.join(TITLE_COLUMNS)}) "
+                            f"SELECT {', '.join(TITLE_COLUMNS)} FROM _new_titles")
         except duckdb.ConstraintException as exc:
             raise TitleError(f"称号未登记（整批撤回）：{exc}", f"titles not recorded (whole batch rolled back): {exc}",
                              where=source, hint=Text("称号编号已存在时不能重复登记；更正请记录事件",
                                                      "an existing title id cannot be recorded again; record an event "
                                                      "to correct it")) from None
+        finally:
+            self._con.unregister("_new_titles")
         return len(df)
 
     def revoke(self, title_id: str, reason: str | int, on, note: str = "") -> int:
