@@ -537,7 +537,7 @@ def _brackets(norm: str):
         if known is not None:
             unit = unit or known
             return " "
-        if not any(c.isdigit() for c in content):
+        if not any(c.isdigit() for c in _CLAUSE_REF.sub("", content)):
             notes.append(content)
             return " "
         return f" {content} "

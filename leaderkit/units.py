@@ -181,7 +181,7 @@ _TABLE: list[tuple[str, str, float, tuple[str, ...]]] = [
 ]
 
 # Quantities that can be "per cycle" (每工作周期): canonical base symbols.
-_PER_CYCLE = ("L", "mL", "kg", "g", "kW·h", "W·h")
+_PER_CYCLE = ("L", "mL", "kg", "g", "J", "kW·h", "W·h")
 _CYCLE_SUFFIXES = ("/cycle", "/工作周期", "/周期", "/洗涤周期")
 
 _SUPERSCRIPTS = str.maketrans({"²": "2", "³": "3", "µ": "μ"})
