@@ -22,7 +22,6 @@ import hashlib
 import itertools
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -911,13 +910,3 @@ def score_facts(facts, rubric=None) -> pd.DataFrame:
     out.attrs.update({"rubric": rubric.id, "rubric_sha256": rubric.digest, "facts_sha256": _frame_digest(df)})
     return out
 
-
-def rubric_table(rubric=None) -> pd.DataFrame:
-    """The rubric's items as a table: id, category, text, allowed points, maximum, clause."""
-    rubric = _as_rubric(rubric)
-    rows: list[dict[str, Any]] = []
-    for item in rubric.items:
-        rows.append({"item": item.id, "category": item.category, "text": item.text, "label_en": item.label_en,
-                     "allowed": "/".join(str(v) for v in item.allowed), "max": item.max_points,
-                     "clause": rubric.clause(item.id)})
-    return pd.DataFrame(rows)
