@@ -113,10 +113,10 @@ def read_scores(scores) -> pd.DataFrame:
 
 def same_unit(a: str | None, b: str | None) -> bool:
     """Same organisation, or one is part of the other (“中国XX研究院标准所” ⊃ “中国XX研究院”)."""
-    if not a or not b:
+    if not isinstance(a, str) or not isinstance(b, str):
         return False
     a, b = "".join(a.split()), "".join(b.split())
-    return a == b or a in b or b in a
+    return bool(a and b) and (a == b or a in b or b in a)
 
 
 def expert_conflicts(experts, schemes: Iterable[Scheme]) -> pd.DataFrame:

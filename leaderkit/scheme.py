@@ -493,7 +493,8 @@ def _error_text(err: dict) -> Text:
     if kind == "extra_forbidden":
         return Text("未知字段（拼写是否有误？）", "unknown field (a typo?)")
     if kind == "literal_error":
-        return Text(f"应为 {ctx.get('expected')} 之一", f"must be one of {ctx.get('expected')}")
+        expected = str(ctx.get("expected"))
+        return Text(f"应为 {expected.replace(' or ', ', ')} 之一", f"must be one of {expected}")
     if kind in ("string_type", "string_too_short"):
         return Text("应为非空文本", "must be non-empty text")
     if kind in ("bool_parsing", "bool_type"):
