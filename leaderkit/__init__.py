@@ -48,7 +48,12 @@ _EXPORTS = {
     "check_rubric": "agencies",
     "grade_agencies": "agencies",
     "score_facts": "agencies",
+    "RubricError": "agencies",
+    "RecordsError": "agencies",
+    "InvalidPointsError": "agencies",
     "TitleRegister": "titles",
+    "TitleError": "titles",
+    "REVOCATION_REASONS": "titles",
 }
 
 __all__ = ["LeaderkitError", "Text", "get_language", "set_language", "tr", "__version__", *_EXPORTS]
