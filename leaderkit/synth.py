@@ -719,7 +719,7 @@ def sample_tables(seed: int = 2023) -> SampleTables:
     n_ent = np.ceil(n_dom / 1.5).astype(int)
     ent_dom = np.repeat(np.arange(len(DOMAINS)), n_ent)
     ent_region = rng.choice(31, ent_dom.size, p=REGION_WEIGHTS)
-    names, trade_pairs = [], []
+    trade_pairs = []
     for d, k in zip(DOMAINS, n_ent, strict=True):
         combos = rng.permutation(len(GANZHI) * len(d.trade))[:k]
         trade_pairs += [(GANZHI[c % 60], d.trade[c // 60]) for c in combos]
