@@ -230,7 +230,8 @@ _UNIT_SUFFIX = re.compile(r"[A-Za-z0-9·/^ ]{1,10}")
 _DECLARED = re.compile(r"协商|合同|约定|自定|明示值?|标示值|标称值|声称值|声明|供需双方|企业规定|企业确定|标签标示|标注值")
 _NOT_DETECTED = re.compile(r"不得检出|不应检出|不得检测出|不可检出|未检出")
 _HAS_CONTENT = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
-_NAME_BEFORE_NUMBER = re.compile(r"[A-Za-z./^_]")
+_NAME_BEFORE_NUMBER = re.compile(r"[A-Za-z.^_]")
+_DENOMINATOR_UNIT = re.compile(r"[A-Za-zμ\u4e00-\u9fff]")
 
 
 def _fail(zh: str, en: str, text: object, hint: Text | None = None) -> RequirementError:
@@ -348,6 +349,8 @@ def _tokens(text: str) -> list:
         if kind == "num":
             start = m.start()
             if start and _NAME_BEFORE_NUMBER.match(text, start - 1) and text[max(0, start - 2) : start] != "pH":
+                continue
+            if start and text[start - 1] == "/" and _DENOMINATOR_UNIT.match(text, pos):
                 continue
             unit = None
             found = _units.match_unit(text, pos)

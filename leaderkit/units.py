@@ -235,8 +235,10 @@ BASE_UNITS = MappingProxyType(_base_units())
 # A stretch of text that may hold a unit right after a number: letters, CJK, unit symbols.
 _CANDIDATE = re.compile(r" ?([A-Za-zμΩ°%‰‱·/()^.0-9\u4e00-\u9fff-]{1," + str(_MAX_ALIAS) + "})")
 # A character that would continue an ASCII unit: a match must not stop before one of these.
-_CONTINUES = re.compile(r"[A-Za-z0-9μΩ/·^]")
-_UNKNOWN_ASCII = re.compile(r" ?([A-Za-zμΩ°][A-Za-z0-9μΩ°·^]{0,23}(?:/[A-Za-z0-9μΩ°·^()\u4e00-\u9fff]{1,24})?)")
+_CONTINUES = re.compile(r"[A-Za-z0-9μΩ·^]|/[A-Za-z0-9μΩ(\u4e00-\u9fff]")
+_UNKNOWN_ASCII = re.compile(
+    r" ?((?:[A-Za-zμΩ°][A-Za-z0-9μΩ°·^]{0,23}|/[A-Za-zμ])(?:/?[A-Za-z0-9μΩ°·^()\u4e00-\u9fff]{1,24})?)"
+)
 # Characters that start Chinese words around numbers (以下, 至, 不大于, …) rather than a unit.
 _NOT_UNIT_CJK = set("以及或至到且和与并不应的时为内即约每左右小大低高少多超未等范之其中后前")
 
