@@ -29,6 +29,11 @@ _EXPORTS = {
     "benchmark": "benchmark",
     "Benchmark": "benchmark",
     "wilson_interval": "benchmark",
+    # illustrative and national-scale synthetic data (示意数据与全国规模合成数据)
+    "make_sample": "synth",
+    "make_national": "synth",
+    "sample_tables": "synth",
+    "national_baselines_path": "synth",
     # evaluation schemes (评估方案)
     "Scheme": "scheme",
     "load_program": "programs",

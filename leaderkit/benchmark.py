@@ -41,7 +41,10 @@ REL_TOL = 1e-9
 
 
 def wilson_interval(successes, n, confidence: float = 0.95):
-    """Wilson score interval for a binomial proportion, vectorised. Returns (low, high); NaN where n = 0."""
+    """Wilson score interval for a binomial proportion, vectorised. Returns (low, high); NaN where n = 0.
+
+    Scalars in give floats out; arrays in give arrays out.
+    """
     from scipy.stats import norm
 
     k = np.asarray(successes, dtype=float)
@@ -55,6 +58,8 @@ def wilson_interval(successes, n, confidence: float = 0.95):
         low, high = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
     low = np.where(n > 0, low, np.nan)
     high = np.where(n > 0, high, np.nan)
+    if low.ndim == 0:
+        return float(low), float(high)
     return low, high
 
 
@@ -180,15 +185,17 @@ class Benchmark:
 
     def violations(self) -> pd.DataFrame:
         """Indicators looser than a mandatory national/industry limit (强制性标准不符合), one row each."""
-        return self.con.sql("""
-            SELECT i.standard_id, s.enterprise, s.domain, s.region, s.year, i.indicator, i.requirement,
+        present = set(self.con.sql("SELECT * FROM bm_standards LIMIT 0").columns)
+        extra = "".join(f"s.{c}, " for c in ("enterprise", "region", "year") if c in present)
+        return self.con.sql(f"""
+            SELECT i.standard_id, {extra}i.domain, i.indicator, i.requirement,
                    i.baseline_id, i.baseline_requirement, i.margin
             FROM bm_indicators i JOIN bm_standards s USING (standard_id)
             WHERE i.verdict = 'looser' AND i.mandatory
             ORDER BY i.standard_id, i.indicator""").df()
 
     def summary(self) -> dict:
-        row = self.con.sql("""
+        row = self.con.execute("""
             SELECT count(*) AS standards, count(*) FILTER (stricter) AS stricter,
                    count(*) FILTER (comparable) AS comparable,
                    count(*) FILTER (mandatory_violation) AS violations,

@@ -13,7 +13,7 @@ import sys
 
 from .i18n import LeaderkitError, set_language
 
-COMMANDS = ["benchmark", "validate", "grade", "rank"]
+COMMANDS = ["benchmark", "validate", "grade", "rank", "synth"]
 
 DESCRIPTION = (
     "leaderkit — 企业标准“领跑者”工具包：评估方案校验、指标对标、排行榜与领跑者、评估机构评价。\n"

@@ -8,7 +8,8 @@ what the DuckDB path of `benchmark` uses for Parquet files, so both paths read t
 
 Bad rows raise `InputError` naming the file, the row (as a spreadsheet user counts it: header = row 1)
 and the column. With `on_bad_rows="report"` loading continues: bad rows are left out of the returned
-frame and listed, with the reason, in `df.attrs["problems"]`, and a `BadRowsWarning` says how many.
+frame and listed, with the reason, in `df.attrs["problems"]` (`problems(df)` gives them as a table),
+and a `BadRowsWarning` says how many.
 Input files are only read, never modified.
 """
 
@@ -266,15 +267,19 @@ def _load(source, schema, required, what, sheet, encoding, on_bad_rows) -> pd.Da
         )
     keep = ~row_numbers.isin(bad_rows)
     out = df[keep].reset_index(drop=True)
-    out.attrs = {"source": name, "encoding": raw.attrs.get("encoding"), "bare": bare,
-                 "problems": pd.DataFrame(problems, columns=["file", "row", "column", "value", "problem",
-                                                             "problem_en"])}
+    out.attrs = {"source": name, "encoding": raw.attrs.get("encoding"), "bare": bare, "problems": problems}
     if problems:
         warnings.warn(
             f"{name}：{len(bad_rows)} 行有问题已跳过，详见 df.attrs['problems'] / "
             f"{len(bad_rows)} bad rows left out, listed in df.attrs['problems']",
             BadRowsWarning, stacklevel=3)
     return out
+
+
+def problems(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows a load left out (on_bad_rows="report"): file, row, column, value, problem, problem_en."""
+    return pd.DataFrame(df.attrs.get("problems", []),
+                        columns=["file", "row", "column", "value", "problem", "problem_en"])
 
 
 def _yes_no(series: pd.Series, flag, column: str) -> pd.Series:

@@ -5,7 +5,15 @@ import warnings
 import pandas as pd
 import pytest
 
-from leaderkit.io import BadRowsWarning, InputError, canonical_columns, load_baselines, load_standards, STANDARD_COLUMNS
+from leaderkit.io import (
+    STANDARD_COLUMNS,
+    BadRowsWarning,
+    InputError,
+    canonical_columns,
+    load_baselines,
+    load_standards,
+    problems,
+)
 
 CSV_ZH = (
     "标准编号,企业名称,领域,地区,公开日期,指标名称,指标要求,单位\n"
@@ -62,9 +70,9 @@ def test_bad_rows_reported_not_dropped_silently(tmp_path):
     with pytest.warns(BadRowsWarning, match="1 bad rows"):
         df = load_standards(path, on_bad_rows="report")
     assert len(df) == 3
-    problems = df.attrs["problems"]
-    assert sorted(problems["column"]) == ["published", "standard_id"]
-    assert set(problems["row"]) == {5}
+    table = problems(df)
+    assert sorted(table["column"]) == ["published", "standard_id"]
+    assert set(table["row"]) == {5}
 
 
 def test_missing_required_column_lists_what_is_there(tmp_path):

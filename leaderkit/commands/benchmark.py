@@ -30,7 +30,7 @@ def run(args) -> int:
     import warnings
 
     from ..benchmark import benchmark
-    from ..io import BadRowsWarning, load_baselines, load_standards
+    from ..io import BadRowsWarning, load_baselines, load_standards, problems
 
     on_bad = "report" if args.skip_bad_rows else "raise"
     standards = args.standards
@@ -38,11 +38,11 @@ def run(args) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", BadRowsWarning)
             standards = load_standards(standards, on_bad_rows=on_bad)
-        _report_problems(standards.attrs["problems"])
+        _report_problems(problems(standards))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", BadRowsWarning)
         baselines = load_baselines(args.baselines, on_bad_rows=on_bad)
-    _report_problems(baselines.attrs["problems"])
+    _report_problems(problems(baselines))
 
     bm = benchmark(standards, baselines)
     by = [c.strip() for c in args.by.split(",") if c.strip()]
@@ -94,9 +94,9 @@ def _headers() -> dict:
             "year": tr("年份", "year"), "region": tr("地区", "region"), "category": tr("类别", "category")}
 
 
-def _report_problems(problems) -> None:
-    if problems is not None and len(problems):
-        print(tr(f"已跳过 {problems['row'].nunique()} 行有问题的数据：", f"left out {problems['row'].nunique()} bad rows:"),
+def _report_problems(table) -> None:
+    if len(table):
+        print(tr(f"已跳过 {table['row'].nunique()} 行有问题的数据：", f"left out {table['row'].nunique()} bad rows:"),
               file=sys.stderr)
         cols = ["file", "row", "column", "value", "problem" if tr("zh", "en") == "zh" else "problem_en"]
-        print(problems[cols].to_string(index=False), file=sys.stderr)
+        print(table[cols].to_string(index=False), file=sys.stderr)
