@@ -186,6 +186,36 @@ class Report:
         }
 
 
+def indicator_table(scheme: Scheme) -> pd.DataFrame:
+    """Indicators with their baselines and levels side by side (指标、对标标准与分级水平对照表):
+    one row per indicator and cited baseline (or one row if it cites none), with the verdict of each level
+    against that baseline ("stricter", "equal", "looser", "not_comparable"; "" when a text does not parse)."""
+    rows = []
+    for ind in scheme.indicators:
+        parsed = {}
+        for level, text in ind.levels.items():
+            try:
+                parsed[level] = _parse(text, ind)
+            except RequirementError:
+                parsed[level] = None
+        for base in ind.baselines or [None]:
+            row = {"indicator": ind.id, "name": ind.name, "class": ind.indicator_class, "unit": ind.unit,
+                   "direction": ind.direction, "weight": ind.weight,
+                   **{level: getattr(ind.levels, level) for level in LEVEL_ORDER},
+                   "standard": base.standard if base else None, "level": base.level if base else None,
+                   "mandatory": base.is_mandatory if base else None,
+                   "requirement": base.requirement if base else None}
+            try:
+                breq = _parse(base.requirement, ind) if base else None
+            except RequirementError:
+                breq = None
+            for level in LEVEL_ORDER:
+                req = parsed.get(level)
+                row[f"{level}_vs_baseline"] = compare(req, breq, _direction(ind)) if req and breq else ""
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
 # ---- the checks --------------------------------------------------------------------------------------
 
 

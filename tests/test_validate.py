@@ -245,3 +245,14 @@ def test_every_rule_is_documented_with_its_source():
         assert row is not None, f"{code} missing from docs/RULES_SCHEMES.md"
         assert rule.severity in row and rule.source in row, row
     assert sorted(RULES) == sorted(re.findall(r"^\| (LK-S\d{3}) ", doc, flags=re.M))
+
+
+def test_indicator_table_puts_levels_beside_baselines():
+    from leaderkit.validate import indicator_table
+
+    table = indicator_table(Scheme.load(SAMPLES / "defect_threshold_looser_than_gb.yaml"))
+    water = table[table["indicator"] == "water_use"].iloc[0]
+    assert (water["standard"], water["requirement"], water["baseline"]) == ("GB 12021.4-2013", "≤ 24", "≤ 26")
+    assert (water["leader_vs_baseline"], water["baseline_vs_baseline"]) == ("stricter", "looser")
+    assert table["indicator"].tolist().count("energy_use") == 2  # one row per cited baseline
+    assert table.loc[table["indicator"] == "electrical_safety", "standard"].isna().all()

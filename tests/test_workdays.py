@@ -6,9 +6,11 @@
 """
 
 import warnings
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from leaderkit.workdays import (
     CalendarError,
@@ -98,3 +100,13 @@ def test_bad_override_file_names_the_entry(tmp_path):
     bad.write_text("date,type\n2027-01-01,holiday\n2027-01-02,party\n", encoding="utf-8")
     with pytest.raises(CalendarError, match="entry 2"):
         load_overrides(bad)
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=st.dates(min_value=date(2004, 1, 1), max_value=date(2026, 11, 30)), n=st.integers(1, 25))
+def test_publicity_end_and_workdays_between_agree(start, n):
+    end = publicity_end(start, n)
+    assert is_workday(end)
+    assert workdays_between(start, end) == n
+    if end > start:
+        assert workdays_between(start, end - timedelta(days=1)) == n - 1
