@@ -34,7 +34,7 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -650,7 +650,7 @@ def _as_text(value) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
-        return None if math.isnan(value) else str(value)
+        return str(value) if math.isfinite(value) else None
     return None
 
 
@@ -667,22 +667,21 @@ def parse_many(texts, *, bare: str | None = None, unit=None) -> pd.DataFrame:
     """
     _check_bare(bare)
     index = texts.index if isinstance(texts, pd.Series) else None
-    raw = texts.to_numpy(dtype=object) if isinstance(texts, pd.Series) else np.asarray(list(texts), dtype=object)
-    raw = raw.reshape(-1) if raw.ndim != 1 else raw
+    raw = _column(texts, "texts")
     n = len(raw)
-    text_codes, text_values = pd.factorize(raw, use_na_sentinel=True)
+    text_codes, text_values = _factorize(raw)
     if unit is None or isinstance(unit, str) or np.isscalar(unit):
         _default_unit(unit)
         unit_codes = np.zeros(n, dtype=np.int64)
         unit_values = [unit if isinstance(unit, str) else None]
     else:
-        units_arr = unit.to_numpy(dtype=object) if isinstance(unit, pd.Series) else np.asarray(list(unit), dtype=object)
+        units_arr = _column(unit, "unit")
         if len(units_arr) != n:
             raise RequirementError(
                 f"unit 数组长度 {len(units_arr)} 与文本数 {n} 不一致",
                 f"the unit array has {len(units_arr)} entries for {n} texts",
             )
-        codes, values = pd.factorize(units_arr, use_na_sentinel=True)
+        codes, values = _factorize(units_arr)
         unit_codes = codes + 1
         unit_values = [None, *[v if isinstance(v, str) else None for v in values]]
     pair = (text_codes.astype(np.int64) + 1) * len(unit_values) + unit_codes
@@ -709,8 +708,38 @@ def parse_many(texts, *, bare: str | None = None, unit=None) -> pd.DataFrame:
     return pd.DataFrame(out, index=index, columns=COLUMNS)
 
 
+@dataclass(frozen=True, slots=True)
+class _Unhashable:
+    """Stands for a cell holding a list, dict … so that factorize can run; always an invalid row."""
+
+    type_name: str
+
+
+def _column(values, what: str) -> np.ndarray:
+    """A 1-D object array of the cells (a Series, list, tuple, array or any iterable)."""
+    if isinstance(values, pd.Series):
+        return values.to_numpy(dtype=object)
+    if isinstance(values, (str, bytes)):
+        raise RequirementError(
+            f"{what} 应是一列值（列表或 Series），收到单个字符串",
+            f"{what} must be a column of values (list or Series), got a single string",
+            hint=Text("单条文本请用 parse_requirement。", "Use parse_requirement for a single text."),
+        )
+    items = list(values)
+    return np.fromiter(items, dtype=object, count=len(items))
+
+
+def _factorize(arr: np.ndarray):
+    try:
+        return pd.factorize(arr, use_na_sentinel=True)
+    except TypeError:
+        safe = [v if isinstance(v, Hashable) else _Unhashable(type(v).__name__) for v in arr]
+        return pd.factorize(np.fromiter(safe, dtype=object, count=len(safe)), use_na_sentinel=True)
+
+
 def _not_text_reason(value) -> str:
-    return f"不是文本（{type(value).__name__}） / not text ({type(value).__name__})"
+    name = value.type_name if isinstance(value, _Unhashable) else type(value).__name__
+    return f"不是文本（{name}） / not text ({name})"
 
 
 # ---------------------------------------------------------------- comparison (严于比较)

@@ -398,12 +398,23 @@ def test_parse_many_scalar_unit_and_plain_list():
     assert list(df.index) == [0, 1, 2]
 
 
+def test_parse_many_odd_cells_are_invalid_rows():
+    df = parse_many([["≤5"], {"a": 1}, b"0.5", True, "≤5", ("≤5",)])
+    assert df["kind"].tolist() == ["invalid", "invalid", "invalid", "invalid", "numeric", "invalid"]
+    assert df["error"].tolist()[0] == "不是文本（list） / not text (list)"
+    assert df["error"].tolist()[3] == "不是文本（bool） / not text (bool)"
+    df = parse_many(np.array(["≤5", "6～9"]), unit=pd.Series(["mg/kg", None]))
+    assert df["unit"].tolist()[0] == "mg/kg" and pd.isna(df["unit"].tolist()[1])
+
+
 def test_parse_many_empty_and_mismatched_units():
     assert list(parse_many([]).columns) == COLUMNS and len(parse_many([])) == 0
     with pytest.raises(RequirementError):
         parse_many(["≤5", "≤6"], unit=["mg/kg"])
     with pytest.raises(RequirementError):
         parse_many(["≤5"], bare="upper")
+    with pytest.raises(RequirementError):
+        parse_many("≤5")
 
 
 def test_parse_many_matches_parse_requirement_on_the_table():
