@@ -200,7 +200,7 @@ class Benchmark:
                    count(*) FILTER (comparable) AS comparable,
                    count(*) FILTER (mandatory_violation) AS violations,
                    sum(n_indicators) AS indicators
-            FROM bm_standards""").fetchone()
+            FROM bm_standards""").fetchall()[0]
         n, k = row[0], row[1]
         low, high = wilson_interval([k], [n])
         return {"standards": n, "indicators": int(row[4] or 0), "stricter": k, "comparable": row[2],

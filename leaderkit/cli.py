@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-from .i18n import LeaderkitError, set_language
+from .i18n import LeaderkitError, default_language, set_language
 
 COMMANDS = ["benchmark", "validate", "grade", "rank", "synth"]
 
@@ -45,8 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "lang", None):
-        set_language(args.lang)
+    set_language(getattr(args, "lang", None) or default_language())
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2

@@ -10,7 +10,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-_LANG = os.environ.get("LEADERKIT_LANG", "zh") if os.environ.get("LEADERKIT_LANG") in ("zh", "en") else "zh"
+
+
+def default_language() -> str:
+    """The language from $LEADERKIT_LANG ("zh" or "en"), Chinese when unset."""
+    return "en" if os.environ.get("LEADERKIT_LANG") == "en" else "zh"
+
+
+_LANG = default_language()
 
 
 def set_language(lang: str) -> None:

@@ -254,11 +254,12 @@ def _load(source, schema, required, what, sheet, encoding, on_bad_rows) -> pd.Da
     bad_rows = sorted({p["row"] for p in problems})
     if problems and on_bad_rows == "raise":
         first = problems[0]
+        shown = "空 / empty" if first["value"] is None else repr(first["value"])
         more = f"（另有 {len(problems) - 1} 处问题）" if len(problems) > 1 else ""
         more_en = f" ({len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise InputError(
-            f"{name} 第 {first['row']} 行，列 {first['column']}（值 {first['value']!r}）：{first['problem']}{more}",
-            f"{name} row {first['row']}, column {first['column']} (value {first['value']!r}): "
+            f"{name} 第 {first['row']} 行，列 {first['column']}（值 {shown}）：{first['problem']}{more}",
+            f"{name} row {first['row']}, column {first['column']} (value {shown}): "
             f"{first['problem_en']}{more_en}",
             where=f"{name}:{first['row']}:{first['column']}",
             hint=Text("修正该行后重新读取，或使用 on_bad_rows='report'（命令行 --skip-bad-rows）跳过并列出坏行",

@@ -61,6 +61,7 @@ def run(args) -> int:
         shown = table.copy()
         for c in ("rate", "ci_low", "ci_high", "gap"):
             shown[c] = shown[c].map(lambda v: "" if v != v else f"{v:.1%}")
+        shown["meets_target"] = shown["meets_target"].map({True: tr("是", "yes"), False: tr("否", "no")})
         print(shown.rename(columns=_headers()).to_string(index=False))
         if args.violations:
             v = bm.violations()
