@@ -356,18 +356,13 @@ class Scheme(_Model):
 
     def line_of(self, where: str | tuple) -> int | None:
         """Line in the source file of a path such as "indicators[2].levels.leader" (nearest parent known)."""
-        loc = _parse_path(where) if isinstance(where, str) else tuple(where)
-        while loc:
-            if loc in self._lines:
-                return self._lines[loc]
-            loc = loc[:-1]
-        return None
+        return _nearest_line(self._lines, _parse_path(where) if isinstance(where, str) else tuple(where))
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:
             if ind.id == indicator_id:
                 return ind
-        raise SchemeError.single(
+        raise SchemeError(
             f"方案中没有编号为 {indicator_id!r} 的指标",
             f"the scheme has no indicator with id {indicator_id!r}",
             where=f"{self.id}: indicators",
@@ -424,7 +419,7 @@ class Scheme(_Model):
             if i == len(parts) - 1:
                 return node, part
             node = node[part]
-        raise SchemeError.single(
+        raise SchemeError(
             f"无法定位修改路径 {path!r}",
             f"cannot find the path {path!r} in the scheme",
             where=self.id,
@@ -448,10 +443,6 @@ class SchemeError(LeaderkitError):
     def __init__(self, zh: str, en: str, *, where: str | None = None, hint: Text | None = None, issues=()):
         self.issues = list(issues)
         super().__init__(zh, en, where=where, hint=hint)
-
-    @classmethod
-    def single(cls, zh: str, en: str, *, where: str, hint: Text | None = None) -> SchemeError:
-        return cls(zh, en, where=where, hint=hint)
 
     @classmethod
     def from_validation(cls, exc: ValidationError, lines: dict[tuple, int], source: str) -> SchemeError:
