@@ -24,8 +24,14 @@ Decisions where the standards' usage is ambiguous (DOMAIN.md gives the rest):
 - Chinese numerals are read where they are a quantity: after 百分之/千分之/万分之, after a comparison
   word ("不低于八十五"), or before a unit word ("三个月", "二级"). "千分之十五" is 15 ‰ and "万分之五"
   is 5 ‱; both compare with % through their factors.
+  "半" is not read (write 0.5 or 6 个月).
+- "1,000" is one thousand; "6,5" (a decimal comma or a list) is refused as ambiguous. A number right
+  after "/" and followed by a unit is a sample size, not a value ("0/25g", "CFU/25g").
+- "220V±10%" is the range 198～242 V (a relative tolerance around the nominal value); "±7%" alone
+  is the range −7～7 %. Both have ``tolerance=True``, as does "+7%、-10%".
 - Several values of the same direction that disagree ("≤0.5（一级）；≤1.0（二级）") are refused with
-  a RequirementError asking to split them into rows; so is a text whose numbers cannot be told apart.
+  a RequirementError asking to split them into rows; so is a text whose numbers cannot be told apart
+  (also a microbiological sampling plan "n=5,c=2,m=100,M=1000": put m and M in their own columns).
 """
 
 from __future__ import annotations
