@@ -109,9 +109,9 @@ def _check_columns(data: pd.DataFrame, indicators: Sequence[str], what: str) -> 
 
 
 def _numeric_matrix(data: pd.DataFrame, indicators: Sequence[str]) -> np.ndarray:
-    frame = data[list(indicators)]
-    if all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in frame.dtypes):
-        return frame.to_numpy(dtype=float, na_value=np.nan)
+    frame = data if list(data.columns) == list(indicators) else data[list(indicators)]
+    if all(isinstance(t, np.dtype) and t.kind in "fiu" for t in frame.dtypes):
+        return frame.to_numpy(dtype=float)
     for name in indicators:
         col = data[name]
         if not (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)):
@@ -300,12 +300,6 @@ def _goalpost_matrix(goalposts: Mapping[str, Sequence[float]] | None, indicators
     return adjusted.min(axis=1), adjusted.max(axis=1)
 
 
-def _rank_columns(y: np.ndarray) -> np.ndarray:
-    from scipy.stats import rankdata
-
-    return rankdata(y, method="min", axis=0).astype(float)
-
-
 def normalise_array(
     x: np.ndarray,
     signs: np.ndarray,
@@ -324,33 +318,48 @@ def normalise_array(
             hint=Text(f"可选：{', '.join(NORMALISATIONS)}。", f"Choose one of: {', '.join(NORMALISATIONS)}."),
         )
     lo, hi = _scale(method, scale)
-    y = x * signs
-    n = y.shape[0]
-    constant = np.ptp(y, axis=0) == 0
+    # work on the (indicators × rows) layout, contiguous per indicator: pandas' own block layout
+    yt = np.ascontiguousarray(x.T) * signs[:, None]
+    n = yt.shape[1]
+    mn = yt.min(axis=1)
+    span = yt.max(axis=1) - mn
+    constant = span == 0
+    # in-place arithmetic: large temporaries cost more than the arithmetic itself
     if method == "minmax":
-        mn = y.min(axis=0)
-        span = np.where(constant, 1.0, y.max(axis=0) - mn)
-        z = np.where(constant, (lo + hi) / 2, (y - mn) / span * (hi - lo) + lo)
+        zt = yt
+        zt -= mn[:, None]
+        zt *= np.where(constant, 0.0, (hi - lo) / np.where(constant, 1.0, span))[:, None]
+        zt += np.where(constant, (lo + hi) / 2, lo)[:, None]
     elif method == "zscore":
         if n < 2:
             raise ScoringError("zscore 至少需要 2 行数据。", "zscore needs at least 2 rows.")
-        sd = y.std(axis=0, ddof=1)
-        z = np.where(constant, lo, (y - y.mean(axis=0)) / np.where(constant, 1.0, sd) * hi + lo)
+        sd = yt.std(axis=1, ddof=1)
+        zt = yt
+        zt -= yt.mean(axis=1)[:, None]
+        zt *= np.where(constant, 0.0, hi / np.where(constant, 1.0, sd))[:, None]
+        zt += lo
     elif method == "goalpost":
         worse, better = goalposts
-        z = np.clip((y - worse) / (better - worse), 0.0, 1.0) * (hi - lo) + lo
+        zt = yt
+        zt -= worse[:, None]
+        zt /= (better - worse)[:, None]
+        np.clip(zt, 0.0, 1.0, out=zt)
+        zt *= hi - lo
+        zt += lo
         constant = np.zeros_like(constant)
     else:
-        r = _rank_columns(y)
+        from scipy.stats import rankdata
+
+        r = rankdata(yt, method="min", axis=1).astype(float)
         if method == "rank":
-            z = r
+            zt = r
         elif method == "borda":
-            z = r - 1
+            zt = r - 1
         else:
             if n < 2:
                 raise ScoringError("prank 至少需要 2 行数据。", "prank needs at least 2 rows.")
-            z = (r - 1) / (n - 1)
-    return z, constant
+            zt = (r - 1) / (n - 1)
+    return zt.T, constant
 
 
 def normalise(
@@ -440,23 +449,36 @@ def aggregate(
     return pd.Series(aggregate_array(z, w, method), index=normalised.index, name="score")
 
 
-def rank_array(scores: np.ndarray) -> np.ndarray:
-    """Min-ranks of each row of `scores` (1-D or draws × rows), highest score = 1, ties 1, 2, 2, 4.
+def min_ranks(keys: np.ndarray) -> np.ndarray:
+    """Min-ranks (int32) of each row of a 2-D array of keys where the LOWEST key is best.
 
-    Scores within TIE_RTOL × max |score| (per row of a 2-D array) of their neighbour in sorted order tie.
+    Keys within TIE_RTOL × the row's largest |key| of their neighbour in sorted order tie; tied keys
+    share the lowest rank number (1, 2, 2, 4).
     """
-    s = np.atleast_2d(np.asarray(scores, dtype=float))
-    m, n = s.shape
-    order = np.argsort(-s, axis=1)
-    ordered = np.take_along_axis(s, order, axis=1)
-    tol = TIE_RTOL * np.max(np.abs(s), axis=1, keepdims=True)
-    first = np.ones((m, n), dtype=bool)
-    first[:, 1:] = (ordered[:, :-1] - ordered[:, 1:]) > tol
-    positions = np.broadcast_to(np.arange(1, n + 1, dtype=np.int64), (m, n))
-    sorted_ranks = np.maximum.accumulate(np.where(first, positions, 0), axis=1)
-    ranks = np.empty((m, n), dtype=np.int64)
+    m, n = keys.shape
+    order = np.argsort(keys, axis=1)
+    ordered = np.take_along_axis(keys, order, axis=1)
+    tol = TIE_RTOL * np.maximum(np.abs(ordered[:, :1]), np.abs(ordered[:, -1:]))
+    gaps = (ordered[:, 1:] - ordered[:, :-1]) > tol
+    positions = np.arange(1, n + 1, dtype=np.int32)
+    if gaps.all():
+        sorted_ranks = np.broadcast_to(positions, (m, n))
+    else:
+        first = np.ones((m, n), dtype=bool)
+        first[:, 1:] = gaps
+        sorted_ranks = np.maximum.accumulate(np.where(first, positions, 0), axis=1)
+    ranks = np.empty((m, n), dtype=np.int32)
     np.put_along_axis(ranks, order, sorted_ranks, axis=1)
-    return ranks if np.ndim(scores) == 2 else ranks[0]
+    return ranks
+
+
+def rank_array(scores: np.ndarray) -> np.ndarray:
+    """Min-ranks (int64) of `scores` (1-D, or 2-D draws × rows ranked per row): highest score = 1,
+    ties 1, 2, 2, 4. Scores within TIE_RTOL × max |score| of their neighbour in sorted order tie.
+    """
+    s = np.asarray(scores, dtype=float)
+    ranks = min_ranks(-np.atleast_2d(s)).astype(np.int64)
+    return ranks if s.ndim == 2 else ranks[0]
 
 
 def rank_scores(scores: pd.Series | Sequence[float] | np.ndarray) -> pd.Series | np.ndarray:
@@ -506,8 +528,10 @@ def composite(
     if aggregate in ("gmean", "hmean"):
         _refuse_non_positive(z, w, aggregate, data.index, indicators)
     score = aggregate_array(z, w, aggregate)
-    out = pd.DataFrame(z, index=data.index, columns=indicators)
-    out["score"] = score
+    block = np.empty((len(indicators) + 1, len(score)))
+    block[:-1] = z.T
+    block[-1] = score
+    out = pd.DataFrame(block.T, index=data.index, columns=[*indicators, "score"], copy=False)
     out["rank"] = rank_array(score)
     out.attrs["method"] = {
         "directions": dict(zip(indicators, signs.astype(int).tolist(), strict=True)),
