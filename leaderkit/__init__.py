@@ -25,10 +25,11 @@ _EXPORTS = {
     "load_standards": "io",
     "load_baselines": "io",
     "InputError": "io",
+    "problems": "io",
     # benchmarking and adoption rate (对标与采用率)
-    "benchmark": "benchmark",
-    "Benchmark": "benchmark",
-    "wilson_interval": "benchmark",
+    "benchmark": "benchmarking",
+    "Benchmark": "benchmarking",
+    "wilson_interval": "benchmarking",
     # illustrative and national-scale synthetic data (示意数据与全国规模合成数据)
     "make_sample": "synth",
     "make_national": "synth",
@@ -37,11 +38,17 @@ _EXPORTS = {
     # evaluation schemes (评估方案)
     "Scheme": "scheme",
     "load_program": "programs",
-    "validate": "validate",
+    "validate": "validation",
+    "Report": "validation",
+    "indicator_table": "validation",
     "publicity_end": "workdays",
+    "load_overrides": "workdays",
+    "CalendarWarning": "workdays",
     "is_workday": "workdays",
     "workdays_between": "workdays",
     "review_panel": "experts",
+    "PanelResult": "experts",
+    "SchemeError": "scheme",
     # scoring and ranking (评分与排行)
     "composite": "scoring",
     "topsis": "scoring",

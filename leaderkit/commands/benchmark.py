@@ -29,7 +29,7 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     import warnings
 
-    from ..benchmark import benchmark
+    from ..benchmarking import benchmark
     from ..io import BadRowsWarning, load_baselines, load_standards, problems
 
     on_bad = "report" if args.skip_bad_rows else "raise"

@@ -31,7 +31,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from ..validate import validate
+    from ..validation import validate
 
     report = validate(args.scheme, program=args.program, on=args.on, overrides=args.overrides)
     if args.format == "json":
