@@ -1,11 +1,10 @@
 """`make run`'s researcher page: notebook 02 served by Voilà shows the library's headline figure."""
 
 import pytest
+from browser_helpers import ROOT, VoilaServer, screenshot, wait_rendered
 
 from leaderkit import benchmark, load_baselines, load_standards
 from leaderkit.paths import data_file
-
-from .conftest import ROOT, VoilaServer, screenshot, wait_rendered
 
 pytestmark = pytest.mark.browser
 
