@@ -5,6 +5,8 @@
 
 (a) full ranking of 10,000 standards × 10 indicators: min-max, weighted mean, ranks, top-N leaders;
     target within 3× of a bare numpy weighted sum and ≥ 5× faster than the peers' weighted sum.
+    On this machine a fresh 800 KB temporary costs more than the arithmetic on it (page faults), so the
+    plain numpy expression is slow; the in-place row (one temporary) is the stricter floor for a ranking.
 (b) robustness, 1,000 Dirichlet weight draws on 500 × 10 (median rank, 5–95 % interval, P(leader));
     target within 3× of a bare numpy implementation and ≥ 50× faster than a loop over a peer.
 (c) robustness, 10,000 draws on 5,000 × 10: wall time, target < 5 s.
@@ -105,10 +107,18 @@ def part_a(repeat: int, peers: bool) -> None:
         s = bare_minmax(x, signs) @ w
         return np.argsort(-s)[:TOP_N]
 
+    def bare_in_place_ranked():
+        y = x.T * signs[:, None]
+        mn = y.min(axis=1)
+        y -= mn[:, None]
+        y *= (100 / (y.max(axis=1)))[:, None]
+        return np.argsort(-(w @ y))[:TOP_N]
+
     rows = [
         ("leaderkit.composite + top-N", timed(leaderkit_run, repeat)[0]),
         ("bare numpy weighted sum", timed(bare_sum, repeat)[0]),
         ("bare numpy weighted sum + argsort", timed(bare_ranked, repeat)[0]),
+        ("bare numpy in place + argsort", timed(bare_in_place_ranked, repeat)[0]),
     ]
     agree = {}
     if peers:
@@ -140,6 +150,8 @@ def part_a(repeat: int, peers: bool) -> None:
     t = report(rows, "bare numpy weighted sum")
     ours = t["leaderkit.composite + top-N"]
     verdict("within 3× of bare numpy", ours <= 3 * t["bare numpy weighted sum"])
+    floor = t["bare numpy in place + argsort"]
+    verdict(f"within 3× of the in-place floor ({ours / floor:.1f}×)", ours <= 3 * floor)
     for peer in ("scikit-criteria WeightedSumModel", "pymcdm WSM"):
         if peer in t:
             verdict(f"≥ 5× faster than {peer} ({t[peer] / ours:.1f}×)", t[peer] >= 5 * ours)

@@ -477,8 +477,16 @@ def rank_array(scores: np.ndarray) -> np.ndarray:
     ties 1, 2, 2, 4. Scores within TIE_RTOL × max |score| of their neighbour in sorted order tie.
     """
     s = np.asarray(scores, dtype=float)
-    ranks = min_ranks(-np.atleast_2d(s)).astype(np.int64)
-    return ranks if s.ndim == 2 else ranks[0]
+    if s.ndim == 2:
+        return min_ranks(-s).astype(np.int64)
+    order = np.argsort(-s)
+    ordered = s[order]
+    first = np.ones(len(s), dtype=bool)
+    first[1:] = (ordered[:-1] - ordered[1:]) > TIE_RTOL * max(abs(ordered[0]), abs(ordered[-1]))
+    positions = np.arange(1, len(s) + 1, dtype=np.int64)
+    ranks = np.empty(len(s), dtype=np.int64)
+    ranks[order] = positions if first.all() else np.maximum.accumulate(np.where(first, positions, 0))
+    return ranks
 
 
 def rank_scores(scores: pd.Series | Sequence[float] | np.ndarray) -> pd.Series | np.ndarray:
