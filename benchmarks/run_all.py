@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-QUICK_ARGS = {"bench_national.py": ["--n", "200000"], "bench_ranking.py": ["--quick"]}
+QUICK_ARGS = {"bench_national.py": ["--n", "200000"], "bench_ranking.py": ["--quick"],
+              "bench_parser.py": ["--n", "200000"]}
 
 
 def main() -> int:

@@ -75,7 +75,7 @@ def _bound_sql(e: str, ei: str, b: str, bi: str, side: str) -> str:
         WHEN {tighter} THEN 1 ELSE -1 END)"""
 
 
-VERDICT_SQL = f"""
+VERDICT_SQL = """
 CASE
   WHEN NOT comparable THEN 'not_comparable'
   WHEN direction = 'lower' AND NOT (e_hi IS NULL AND b_hi IS NULL) THEN
@@ -111,12 +111,6 @@ def _parsed_table(texts: pd.Series, units: pd.Series, bare: str | None) -> pd.Da
     parsed = parsed.reset_index(drop=True)
     parsed.insert(0, "key_unit", units.fillna("").astype(str).to_numpy())
     parsed.insert(0, "key_text", texts.fillna("").astype(str).to_numpy())
-    has_lo = parsed["lower"].notna() & (parsed["lower"] != 0)
-    has_hi = parsed["upper"].notna() & (parsed["upper"] != 0)
-    factor = pd.Series(1.0, index=parsed.index)
-    factor[has_hi] = parsed.loc[has_hi, "base_upper"] / parsed.loc[has_hi, "upper"]
-    factor[has_lo] = parsed.loc[has_lo, "base_lower"] / parsed.loc[has_lo, "lower"]
-    parsed["factor"] = factor
     parsed["numeric"] = parsed["kind"].eq("numeric")
     return parsed[["key_text", "key_unit", "kind", "lower", "upper", "lower_inclusive", "upper_inclusive",
                    "unit", "dimension", "factor", "numeric", "error"]]

@@ -55,7 +55,7 @@ REL_TOL = 1e-9
 """Two bounds a, b are the same value when |a − b| ≤ REL_TOL · max(|a|, |b|)."""
 
 COLUMNS = ["text", "kind", "lower", "upper", "lower_inclusive", "upper_inclusive", "unit", "dimension",
-           "base_lower", "base_upper", "tolerance", "error"]
+           "base_lower", "base_upper", "tolerance", "error", "factor"]
 
 
 class RequirementError(LeaderkitError, ValueError):
@@ -642,9 +642,10 @@ def _row(text: str, bare: str | None, unit: str | None) -> tuple:
     try:
         r = _parse(text, bare, _default_unit(unit))
     except RequirementError as exc:
-        return ("invalid", math.nan, math.nan, True, True, None, None, math.nan, math.nan, False, exc.text.both())
+        return ("invalid", math.nan, math.nan, True, True, None, None, math.nan, math.nan, False, exc.text.both(),
+                math.nan)
     return (r.kind, _nan(r.lower), _nan(r.upper), r.lower_inclusive, r.upper_inclusive, r.unit, r.dimension,
-            _nan(r.base_lower), _nan(r.base_upper), r.tolerance, None)
+            _nan(r.base_lower), _nan(r.base_upper), r.tolerance, None, r.factor)
 
 
 def _nan(x: float | None) -> float:
@@ -666,7 +667,8 @@ def parse_many(texts, *, bare: str | None = None, unit=None) -> pd.DataFrame:
     Each distinct (text, unit) pair is parsed once, then the results are spread back to the rows, so
     a million rows with a few thousand distinct texts cost a few thousand parses. Columns:
     ``text, kind, lower, upper, lower_inclusive, upper_inclusive, unit, dimension, base_lower,
-    base_upper, tolerance, error``. A row that cannot be read has kind "invalid" and the reason in
+    base_upper, tolerance, error, factor`` (factor: multiply lower/upper by it for the dimension's base
+    unit). A row that cannot be read has kind "invalid" and the reason in
     ``error``; a missing cell (None/NaN) is "invalid" with error "空值 / empty". Numbers (from a
     numeric spreadsheet column) are read as their decimal text. ``unit`` is one default unit or an
     array aligned with ``texts`` (per-row default units). The result keeps the index of a Series.
@@ -698,13 +700,14 @@ def parse_many(texts, *, bare: str | None = None, unit=None) -> pd.DataFrame:
         value = _as_text(text_values[t - 1]) if t else None
         if value is None:
             reason = "空值 / empty" if t == 0 else _not_text_reason(text_values[t - 1])
-            rows.append(("invalid", math.nan, math.nan, True, True, None, None, math.nan, math.nan, False, reason))
+            rows.append(("invalid", math.nan, math.nan, True, True, None, None, math.nan, math.nan, False, reason,
+                         math.nan))
         else:
             rows.append(_row(value, bare, unit_values[u]))
     table = list(zip(*rows, strict=True)) if rows else [()] * (len(COLUMNS) - 1)
     out = {"text": raw}
     for name, column in zip(COLUMNS[1:], table, strict=True):
-        if name in ("lower", "upper", "base_lower", "base_upper"):
+        if name in ("lower", "upper", "base_lower", "base_upper", "factor"):
             arr = np.asarray(column, dtype=np.float64)
         elif name in ("lower_inclusive", "upper_inclusive", "tolerance"):
             arr = np.asarray(column, dtype=bool)

@@ -381,6 +381,7 @@ def test_parse_many_columns_and_values():
                                    "numeric", "declared"]
     assert df.loc["a", "upper"] == 0.5 and df.loc["a", "unit"] == "mg/kg"
     assert df.loc["d", "upper"] == 0.5 and df.loc["d", "unit"] == "g/kg" and df.loc["d", "base_upper"] == 500.0
+    assert df.loc["d", "factor"] == 1000.0 and df.loc["a", "factor"] == 1.0 and math.isnan(df.loc["b", "factor"])
     assert df.loc["g", "unit"] == "mg/kg" and df.loc["g", "base_upper"] == 0.5
     assert df.loc["h", "upper"] == 0.25  # a number from a numeric spreadsheet column
     assert df.loc["b", "error"] == "空值 / empty" and df.loc["c", "error"] == "空值 / empty"
