@@ -11,7 +11,6 @@ import os
 from dataclasses import dataclass
 
 
-
 def default_language() -> str:
     """The language from $LEADERKIT_LANG ("zh" or "en"), Chinese when unset."""
     return "en" if os.environ.get("LEADERKIT_LANG") == "en" else "zh"
