@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from leaderkit.robustness import robustness
+from leaderkit.uncertainty import robustness
 from leaderkit.scoring import composite, topsis
 
 HERE = Path(__file__).resolve().parent
@@ -187,7 +187,7 @@ def part_b(repeat: int, peers: bool, peer_draws: int) -> None:
         return robustness(frame, directions, weights, n=n, leader_rule=("top_n", TOP_N))
 
     rows = [
-        ("leaderkit.robustness", timed(leaderkit_run, repeat)[0]),
+        ("leaderkit.uncertainty", timed(leaderkit_run, repeat)[0]),
         ("bare numpy (matmul, argsort, percentile)", timed(lambda: bare_robustness(x, signs, w0, n, 0), repeat)[0]),
     ]
     if peers:
@@ -212,7 +212,7 @@ def part_b(repeat: int, peers: bool, peer_draws: int) -> None:
     else:
         rows += [("loop over scikit-criteria", None), ("loop over pymcdm", None)]
     t = report(rows, "bare numpy (matmul, argsort, percentile)")
-    ours = t["leaderkit.robustness"]
+    ours = t["leaderkit.uncertainty"]
     verdict("within 3× of bare numpy", ours <= 3 * t["bare numpy (matmul, argsort, percentile)"])
     for name, sec in t.items():
         if name.startswith("loop over"):
@@ -223,7 +223,7 @@ def part_c(n: int) -> None:
     print(f"\n(c) robustness, {n:,} draws on 5,000 × {K}")
     frame, directions, weights = make_data(5000, 3)
     sec, res = timed(lambda: robustness(frame, directions, weights, n=n, leader_rule=("top_n", TOP_N)), 1)
-    print(f"  leaderkit.robustness                           {sec:10.2f} s")
+    print(f"  leaderkit.uncertainty                           {sec:10.2f} s")
     verdict("under 5 s", sec < 5)
     probable = res.table["p_leader"].ge(0.5).sum()
     print(f"  standards leading in ≥ half the draws: {probable}; highest P(leader) {res.table['p_leader'].max():.3f}")

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leaderkit.robustness import RobustnessResult, compare_rankings, robustness, ws_coefficient
+from leaderkit.uncertainty import RobustnessResult, compare_rankings, robustness, ws_coefficient
 from leaderkit.scoring import ScoringError, composite
 
 DATA = pd.DataFrame(
