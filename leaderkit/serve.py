@@ -1,8 +1,9 @@
 """`make run`: serve leaderkit's dashboards with Voilà on the loopback interface.
 
 Serves only `dashboards/` (Voilà's tree lists every notebook under its root), culls idle kernels
-(Voilà does not shut a kernel down when a tab closes), prints the URL of the leadership dashboard and
-stops cleanly on Ctrl-C. While no dashboard exists yet, it serves the researcher notebook instead.
+(Voilà 0.5 does not shut a kernel down when a tab closes), prints the URL of each dashboard, the
+leadership one first, and stops cleanly on Ctrl-C. `LEADERKIT_DATA` (make run DATA=folder) is passed
+on to the kernels, which read that folder instead of sample_data/.
 """
 
 from __future__ import annotations
@@ -18,26 +19,37 @@ import urllib.request
 from .paths import PROJECT_ROOT
 
 DASHBOARDS = PROJECT_ROOT / "dashboards"
-FIRST_PAGE = "leadership.ipynb"
-FALLBACK = PROJECT_ROOT / "notebooks" / "02_adoption_analysis.ipynb"
+PAGES = ("leadership.ipynb", "expert_panel.ipynb", "ranking_explorer.ipynb")
+CULL_IDLE_SECONDS = 900
 
 
-def voila_command(host: str, port: int) -> tuple[list[str], str]:
-    """The Voilà command line and the URL a person should open."""
-    common = [
-        f"--port={port}", f"--Voila.ip={host}", "--no-browser",
-        "--MappingKernelManager.cull_idle_timeout=900", "--MappingKernelManager.cull_interval=60",
-        "--MappingKernelManager.cull_connected=False",
-    ]
-    if (DASHBOARDS / FIRST_PAGE).exists():
-        return ([sys.executable, "-m", "voila", str(DASHBOARDS), *common],
-                f"http://{host}:{port}/voila/render/{FIRST_PAGE}")
-    return [sys.executable, "-m", "voila", str(FALLBACK), *common], f"http://{host}:{port}/"
+def voila_command(host: str, port: int) -> list[str]:
+    """The Voilà command line serving dashboards/ on host:port with idle-kernel culling."""
+    return [sys.executable, "-m", "voila", str(DASHBOARDS), f"--port={port}", f"--Voila.ip={host}", "--no-browser",
+            f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+            "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_connected=False"]
+
+
+def page_urls(host: str, port: int) -> list[str]:
+    """URLs of the dashboards that exist, the leadership dashboard first."""
+    return [f"http://{host}:{port}/voila/render/{p}" for p in PAGES if (DASHBOARDS / p).exists()]
 
 
 def port_free(host: str, port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex((host, port)) != 0
+
+
+def wait_until_up(proc: subprocess.Popen, url: str, timeout: float = 60) -> bool:
+    """Poll `url` until it answers; False when the process exits or the time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return True
+        except OSError:
+            time.sleep(0.3)
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,19 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"端口 {args.port} 已被占用，请换一个：make run PORT=8877 / port {args.port} is in use: "
               f"try make run PORT=8877", file=sys.stderr)
         return 2
-    cmd, url = voila_command(args.host, args.port)
-    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT)
+    proc = subprocess.Popen(voila_command(args.host, args.port), cwd=PROJECT_ROOT)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                urllib.request.urlopen(f"http://{args.host}:{args.port}/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
-        if proc.poll() is None:
-            print(f"\nleaderkit 仪表板已启动 / dashboards are up:\n    {url}\n按 Ctrl-C 停止 / Ctrl-C to stop\n",
-                  flush=True)
+        if wait_until_up(proc, f"http://{args.host}:{args.port}/"):
+            urls = "\n".join(f"    {u}" for u in page_urls(args.host, args.port))
+            print(f"\nleaderkit 仪表板已启动 / dashboards are up:\n{urls}\n按 Ctrl-C 停止 / Ctrl-C to stop\n", flush=True)
         return proc.wait()
     except KeyboardInterrupt:
         proc.send_signal(signal.SIGINT)

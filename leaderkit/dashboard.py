@@ -1,0 +1,718 @@
+"""The glue behind the Voilà dashboards (仪表板): data loading, figures, upload and download, views.
+
+The notebooks in `dashboards/` only build a view from here and display it; every number on a page comes
+from a library call made here (benchmark, grade_agencies, TitleRegister, validate, review_panel, rank …).
+
+- `load_data(folder)` reads a data folder once per kernel (standards, baselines, schemes, agency
+  records, titles and events) and benchmarks it; `make run DATA=folder` points it elsewhere.
+- Figures are complete `go.Figure` objects (layout, titles, template); views wrap them with
+  `go.FigureWidget(fig)` (Voilà loses layout set on a FigureWidget before it is displayed).
+- Uploads are checked for size and type before the library reads them; every failure becomes a
+  bilingual message widget (`message_widget`), never a traceback.
+- Downloads are data-URI links (`download_link`): they work offline and without a round trip.
+
+Numbers shown next to the seed 002 targets are labelled: the sample data are illustrative; the public
+national figures quoted come from DOMAIN.md (CNIS and SAMR press reports).
+
+plotly and ipywidgets are imported inside the functions that need them (`import leaderkit` stays light).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from .i18n import LeaderkitError, Text, get_language, set_language, tr
+from .paths import data_dir
+
+# seed 002 三: leaders to be formed by domain group (形成 1000 / 500 / 200 个以上企业标准“领跑者”).
+LEADER_TARGETS: tuple[tuple[str, Text, tuple[str, ...], int], ...] = (
+    ("consumer", Text("消费品", "Consumer goods"), ("消费品",), 1000),
+    ("equipment", Text("装备制造与新兴产业", "Equipment & emerging industries"), ("装备制造", "新兴产业"), 500),
+    ("services", Text("服务", "Services"), ("服务",), 200),
+)
+# DOMAIN.md "Public figures" (CNIS and SAMR press reports): cumulative leader standards by 2022.
+PUBLIC_LEADERS_2022 = {"standards": 2856, "enterprises": 1679}
+UPLOAD_LIMIT_BYTES = 20 * 1024 * 1024
+GRADE_NAMES = {1: Text("一级", "Grade 1"), 2: Text("二级", "Grade 2"), 3: Text("三级", "Grade 3"),
+               4: Text("四级", "Grade 4")}
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+GOOD, BAD, NEUTRAL = "#2a9d8f", "#e76f51", "#8d99ae"
+
+
+class UploadError(LeaderkitError, ValueError):
+    """An uploaded file that cannot be used (上传文件不可用): too large, wrong type, unreadable."""
+
+
+# ---- data --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DashboardData:
+    """Everything the dashboards show for one data folder, read and benchmarked once."""
+
+    folder: Path
+    standards: pd.DataFrame
+    baselines: pd.DataFrame
+    bm: object
+    schemes: dict = field(default_factory=dict)
+    scheme_problems: list = field(default_factory=list)
+    grades: pd.DataFrame | None = None
+    register: object | None = None
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def domains_with_schemes(self) -> list[str]:
+        return sorted({s.domain for s in self.schemes.values()})
+
+    def schemes_for(self, domain: str) -> list:
+        return [s for s in self.schemes.values() if s.domain == domain]
+
+
+_CACHE: dict[tuple, DashboardData] = {}
+
+
+def _signature(folder: Path) -> tuple:
+    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+    return (str(folder), tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+
+
+def _first(folder: Path, *names: str) -> Path | None:
+    from .paths import SAMPLE_DATA
+
+    for base in (folder, SAMPLE_DATA):
+        for name in names:
+            if (base / name).exists():
+                return base / name
+    return None
+
+
+def load_data(folder: str | Path | None = None) -> DashboardData:
+    """Read and benchmark a data folder (default: `LEADERKIT_DATA` or sample_data/), cached per kernel.
+
+    Files missing from the folder are taken from the bundled sample (as `paths.data_file` does).
+    Schemes are `schemes/*.yaml`; one that does not load is listed in `scheme_problems`, not raised.
+    """
+    from .agencies import grade_agencies
+    from .benchmarking import benchmark
+    from .io import load_baselines, load_standards
+    from .scheme import Scheme
+    from .titles import TitleRegister
+
+    folder = Path(folder).expanduser().resolve() if folder else data_dir()
+    key = _signature(folder)
+    if key in _CACHE:
+        return _CACHE[key]
+    standards = load_standards(_first(folder, "standards.csv", "standards.xlsx"))
+    baselines = load_baselines(_first(folder, "baselines.csv", "baselines.xlsx"))
+    schemes, problems = {}, []
+    scheme_dir = folder / "schemes" if (folder / "schemes").is_dir() else _first(folder, "schemes")
+    for path in sorted(scheme_dir.glob("*.yaml")) if scheme_dir else []:
+        try:
+            scheme = Scheme.load(path)
+        except LeaderkitError as exc:
+            problems.append(exc)
+            continue
+        schemes[scheme.id] = scheme
+    records = _first(folder, "agencies/records.csv")
+    grades = grade_agencies(records) if records else None
+    register = TitleRegister(":memory:")
+    titles, events = _first(folder, "agencies/titles.csv"), _first(folder, "agencies/events.csv")
+    if titles:
+        register.add_titles(titles)
+    if events:
+        register.record_events(events)
+    data = DashboardData(folder, standards, baselines, benchmark(standards, baselines), schemes, problems,
+                         grades, register)
+    _CACHE[key] = data
+    return data
+
+
+def validation_report(data: DashboardData, scheme_id: str):
+    """`validate(scheme)` against the scheme's own programme, on its ranking date (cached)."""
+    from .validation import validate
+
+    memo = data._memo.setdefault("validation", {})
+    if scheme_id not in memo:
+        scheme = data.schemes[scheme_id]
+        on = scheme.timeline.ranking_date if scheme.timeline and scheme.timeline.ranking_date else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            memo[scheme_id] = validate(scheme, None, on=on)
+    return memo[scheme_id]
+
+
+def _panel_files(data: DashboardData) -> list[tuple[Path, Path]]:
+    scheme_dir = data.folder / "schemes" if (data.folder / "schemes").is_dir() else _first(data.folder, "schemes")
+    if scheme_dir is None:
+        return []
+    return [(p, p.with_name(f"{p.stem}_experts.csv")) for p in sorted(scheme_dir.glob("panel_*.csv"))
+            if not p.stem.endswith("_experts") and p.with_name(f"{p.stem}_experts.csv").exists()]
+
+
+def panel_review(data: DashboardData, domain: str):
+    """The expert panel's review (`review_panel`) of the domain's competing schemes, or None without scores."""
+    from .experts import read_scores, review_panel
+
+    memo = data._memo.setdefault("panel", {})
+    if domain in memo:
+        return memo[domain]
+    ids = {s.id for s in data.schemes_for(domain)}
+    result = None
+    for scores, experts in _panel_files(data):
+        if set(read_scores(scores)["scheme"]) <= ids:
+            schemes = [data.schemes[i] for i in sorted(ids)]
+            result = review_panel(scores, experts, program=schemes[0].programme or "national", schemes=schemes)
+            break
+    memo[domain] = result
+    return result
+
+
+def chosen_schemes(data: DashboardData) -> pd.DataFrame:
+    """The scheme used per domain (选定方案): among the schemes that pass validation, the expert panel's
+    best when the panel reviewed them, else the first by id. Columns: domain, scheme_id, why, why_en."""
+    rows = []
+    for domain in data.domains_with_schemes:
+        valid = sorted(s.id for s in data.schemes_for(domain) if validation_report(data, s.id).ok)
+        if not valid:
+            continue
+        panel = panel_review(data, domain) if len(valid) > 1 else None
+        if panel is not None and panel.best in valid:
+            rows.append((domain, panel.best, "专家评审最优方案", "best scheme of the expert review"))
+        elif len(valid) == 1:
+            rows.append((domain, valid[0], "唯一通过校验的方案", "the only scheme that passes validation"))
+        else:
+            rows.append((domain, valid[0], "多个方案通过校验且无评审结果：取编号最小者",
+                         "several valid schemes and no review: the first by id"))
+    return pd.DataFrame(rows, columns=["domain", "scheme_id", "why", "why_en"])
+
+
+def scheme_ranking(data: DashboardData, scheme_id: str):
+    """`rank` of a scheme on the folder's standards and baselines, on the scheme's ranking date (cached)."""
+    from .ranking import rank
+
+    memo = data._memo.setdefault("ranking", {})
+    if scheme_id not in memo:
+        scheme = data.schemes[scheme_id]
+        on = scheme.timeline.ranking_date if scheme.timeline and scheme.timeline.ranking_date else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            memo[scheme_id] = rank(scheme, data.standards, on=on, baselines=data.baselines,
+                                   register=data.register)
+    return memo[scheme_id]
+
+
+def domain_groups(data: DashboardData) -> pd.Series:
+    """domain → seed 002 target group key (consumer / equipment / services), from the standards' category."""
+    if "category" not in data.standards.columns:
+        return pd.Series(dtype=object)
+    cats = data.standards.dropna(subset=["category"]).groupby("domain")["category"].first()
+    to_group = {c: key for key, _, cats_, _ in LEADER_TARGETS for c in cats_}
+    return cats.map(to_group).dropna()
+
+
+def leaders_by_group(data: DashboardData) -> pd.DataFrame:
+    """Leaders found in the data per seed 002 group, next to the group's target.
+
+    Columns: group, label, target, leaders (leader standards of the chosen scheme of each domain in the
+    group), domains (the domains ranked), share (leaders / target). The sample data are illustrative: these
+    counts show the mechanism, not national progress (see PUBLIC_LEADERS_2022 for the public figure).
+    """
+    groups = domain_groups(data)
+    chosen = chosen_schemes(data)
+    counts: dict[str, int] = {}
+    ranked: dict[str, list[str]] = {}
+    for row in chosen.itertuples():
+        group = groups.get(row.domain)
+        if group is None:
+            continue
+        counts[group] = counts.get(group, 0) + len(scheme_ranking(data, row.scheme_id).leaders)
+        ranked.setdefault(group, []).append(row.domain)
+    rows = [{"group": key, "label": str(label), "target": target, "leaders": counts.get(key, 0),
+             "domains": "、".join(ranked.get(key, [])), "share": counts.get(key, 0) / target}
+            for key, label, _, target in LEADER_TARGETS]
+    return pd.DataFrame(rows)
+
+
+def reference_date(data: DashboardData, today: date | None = None) -> date:
+    """The date the leadership page looks ahead from (数据基准日).
+
+    $LEADERKIT_ASOF when set; otherwise the opening of the latest publicity window of a chosen scheme that
+    is not after today (the data's current round), else the latest title publication, else today. The
+    sample data end in 2024: looking ahead from the real today would show an empty calendar.
+    """
+    if os.environ.get("LEADERKIT_ASOF"):
+        return pd.Timestamp(os.environ["LEADERKIT_ASOF"]).date()
+    today = today or date.today()
+    starts = []
+    for sid in chosen_schemes(data)["scheme_id"]:
+        t = data.schemes[sid].timeline
+        if t is not None:
+            starts += [w.start for w in (t.scheme_publicity, t.list_publicity) if w is not None and w.start <= today]
+    if starts:
+        return max(starts)
+    published = [d for d in data.register.titles(on=today)["published"] if d <= today] if data.register else []
+    return max(published) if published else today
+
+
+def upcoming(data: DashboardData, on: date, weeks: int = 8) -> pd.DataFrame:
+    """Titles expiring or due for review, and publicity windows of the chosen schemes ending, within
+    `weeks` of `on` (即将到期与公示截止). Columns: due_date, days_left, kind, kind_en, subject, detail."""
+    from .programs import load_program
+    from .workdays import publicity_end
+
+    end = on + timedelta(weeks=weeks)
+    rows = []
+    if data.register is not None:
+        for r in data.register.expiring(weeks * 7, on=on).itertuples():
+            kind = (("称号到期", "title expires") if r.due == "expires" else ("称号年度复核", "title yearly review"))
+            rows.append((r.due_date, *kind, f"{r.enterprise}（{r.title_id}）", f"{r.domain} · {r.agency}"))
+    chosen = chosen_schemes(data)
+    for sid in chosen["scheme_id"]:
+        scheme = data.schemes[sid]
+        t = scheme.timeline
+        if t is None:
+            continue
+        days = load_program(scheme.programme or "national").publicity_working_days
+        for window, kind in ((t.scheme_publicity, ("方案公示截止", "scheme publicity ends")),
+                             (t.list_publicity, ("榜单公示截止", "list publicity ends"))):
+            if window is None or not (on <= window.end <= end):
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                legal = publicity_end(window.start, days)
+            rows.append((window.end, *kind, f"{scheme.domain}（{scheme.id}）",
+                         tr(f"{window.start}～{window.end}；{days} 个工作日截至 {legal}",
+                            f"{window.start} – {window.end}; {days} working days end on {legal}")))
+    out = pd.DataFrame(rows, columns=["due_date", "kind", "kind_en", "subject", "detail"])
+    out.insert(1, "days_left", [(d - on).days for d in out["due_date"]])
+    return out.sort_values(["due_date", "subject"], kind="stable").reset_index(drop=True)
+
+
+def public_note() -> str:
+    """The public national leader figure (DOMAIN.md, CNIS and SAMR press reports), in the current language."""
+    n, e = PUBLIC_LEADERS_2022["standards"], PUBLIC_LEADERS_2022["enterprises"]
+    return tr(f"全国公开数字：截至 2022 年累计 {n:,} 项企业标准、{e:,} 家企业成为领跑者（中国标准化研究院、市场监管总局报道），"
+              "未按分组公布。上图为本数据中的示意数字。",
+              f"Public national figure: {n:,} leader standards from {e:,} enterprises by 2022 (CNIS and SAMR press "
+              "reports), not published per group. The chart shows the illustrative numbers of these data.")
+
+
+def grade_distribution(grades: pd.DataFrame) -> pd.DataFrame:
+    """Agencies per grade and year (评估机构等级分布): year, grade, label, agencies."""
+    counts = grades.groupby(["year", "grade"]).size().rename("agencies").reset_index()
+    full = pd.MultiIndex.from_product([sorted(grades["year"].unique()), sorted(GRADE_NAMES)],
+                                      names=["year", "grade"])
+    counts = counts.set_index(["year", "grade"]).reindex(full, fill_value=0).reset_index()
+    counts["label"] = counts["grade"].map(lambda g: str(GRADE_NAMES[g]))
+    return counts
+
+
+def headline(data: DashboardData) -> dict:
+    """The leadership page's key numbers, all from library calls."""
+    s = data.bm.summary()
+    latest = int(data.grades["year"].max()) if data.grades is not None and len(data.grades) else None
+    g = data.grades[data.grades["year"] == latest] if latest else pd.DataFrame(columns=["grade"])
+    return {**s, "grade_year": latest, "agencies": len(g),
+            "grade_counts": {k: int((g["grade"] == k).sum()) for k in GRADE_NAMES}}
+
+
+# ---- figures -----------------------------------------------------------------------------------------
+
+
+def _layout(fig, title: str, height: int) -> None:
+    fig.update_layout(title=dict(text=title, x=0.01, font=dict(size=15)), template="plotly_white", height=height,
+                      margin=dict(l=10, r=20, t=56, b=36), font=dict(family=FONT, size=12),
+                      legend=dict(orientation="h", y=-0.12))
+
+
+def adoption_figure(table: pd.DataFrame, by: str, target: float = 0.20):
+    """Share of standards stricter than national/industry ones per group, Wilson 95 % interval, target line."""
+    import plotly.graph_objects as go
+
+    if by == "year":
+        t = table.sort_values(by)
+        x = t[by].astype(int).astype(str)
+        fig = go.Figure([
+            go.Scatter(x=x, y=t["ci_high"], line=dict(width=0), showlegend=False, hoverinfo="skip"),
+            go.Scatter(x=x, y=t["ci_low"], fill="tonexty", line=dict(width=0), fillcolor="rgba(42,157,143,0.18)",
+                       name=tr("95% 区间", "95% interval"), hoverinfo="skip"),
+            go.Scatter(x=x, y=t["rate"], mode="lines+markers+text", name=tr("比例", "share"), line_color=GOOD,
+                       text=[f"{v:.0%}" for v in t["rate"]], textposition="top center",
+                       customdata=t[["stricter", "n"]],
+                       hovertemplate="%{x}: %{y:.1%} (%{customdata[0]}/%{customdata[1]})<extra></extra>"),
+        ])
+        fig.add_hline(y=target, line_dash="dash", line_color=BAD,
+                      annotation_text=tr(f"目标 {target:.0%}", f"target {target:.0%}"))
+        _layout(fig, tr("按年份：严于国家/行业标准的企业标准比例", "By year: share stricter than national/industry"), 340)
+        fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+        return fig
+    t = table.sort_values("rate")
+    fig = go.Figure(go.Bar(
+        x=t["rate"], y=t[by].astype(str), orientation="h",
+        error_x=dict(type="data", symmetric=False, array=t["ci_high"] - t["rate"],
+                     arrayminus=t["rate"] - t["ci_low"], color="#555"),
+        marker_color=[GOOD if m else (BAD if h < target else NEUTRAL)
+                      for m, h in zip(t["meets_target"], t["ci_high"], strict=True)],
+        text=[f"{v:.0%}" for v in t["rate"]], textposition="inside", insidetextanchor="start",
+        customdata=t[["stricter", "n", "ci_low", "ci_high"]],
+        hovertemplate="%{y}: %{x:.1%} (%{customdata[0]}/%{customdata[1]}), "
+                      "95%: %{customdata[2]:.1%}–%{customdata[3]:.1%}<extra></extra>"))
+    fig.add_vline(x=target, line_dash="dash", line_color=BAD,
+                  annotation_text=tr(f"目标 {target:.0%}", f"target {target:.0%}"))
+    title = {"domain": tr("按领域", "By domain"), "region": tr("按地区", "By region"),
+             "category": tr("按类别", "By category")}.get(by, by)
+    _layout(fig, title + tr("（误差线：95% Wilson 区间；绿色＝区间下限已达目标）",
+                            " (bars: 95% Wilson interval; green = lower bound meets the target)"),
+            110 + 26 * len(t))
+    fig.update_xaxes(tickformat=".0%", range=[0, max(0.5, float(t["ci_high"].max()) + 0.05)])
+    return fig
+
+
+def leaders_figure(table: pd.DataFrame):
+    """Leaders per seed 002 group in the data against the group's target (log axis: tens vs thousands)."""
+    import plotly.graph_objects as go
+
+    labels = [str(label) for _, label, _, _ in LEADER_TARGETS]
+    fig = go.Figure([
+        go.Bar(y=labels, x=table["target"], orientation="h", name=tr("seed 002 目标", "seed 002 target"),
+               marker_color="#d9d9d9", text=table["target"], textposition="outside"),
+        go.Bar(y=labels, x=table["leaders"].clip(lower=0.9), orientation="h",
+               name=tr("本数据中的领跑者（示意）", "leaders in these data (illustrative)"), marker_color=GOOD,
+               text=table["leaders"], textposition="outside", customdata=table["domains"],
+               hovertemplate="%{y}: %{text} (%{customdata})<extra></extra>"),
+    ])
+    _layout(fig, tr("按领域分组的领跑者数与 seed 002 目标", "Leaders by domain group vs seed 002 targets"), 280)
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="log", range=[0, 3.6], title=tr("数量（对数刻度）", "count (log scale)"))
+    return fig
+
+
+def grades_figure(dist: pd.DataFrame):
+    """Agencies per grade, one bar group per year."""
+    import plotly.graph_objects as go
+
+    colours = {1: GOOD, 2: "#8ab17d", 3: "#e9c46a", 4: BAD}
+    fig = go.Figure([go.Bar(x=d["year"].astype(str), y=d["agencies"], name=str(GRADE_NAMES[g]),
+                            marker_color=colours[g], text=d["agencies"], textposition="outside")
+                     for g, d in dist.groupby("grade")])
+    _layout(fig, tr("评估机构等级分布（seed 003 评分表）", "Agency grades (seed 003 rubric)"), 300)
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title=tr("机构数", "agencies"), dtick=2)
+    return fig
+
+
+# ---- widgets: messages, tables, downloads, uploads ---------------------------------------------------
+
+STYLE = """<style>
+.lk-page{font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei',sans-serif;max-width:1180px}
+.lk-title h2{margin:4px 0 2px 0;font-size:22px}.lk-title p{margin:0;color:#555}
+.lk-kpis{display:flex;gap:10px;flex-wrap:wrap;margin:8px 0}
+.lk-kpi{border:1px solid #e3e3e3;border-radius:6px;padding:8px 14px;min-width:150px;background:#fafafa}
+.lk-kpi b{display:block;font-size:22px;color:#264653}.lk-kpi span{font-size:12px;color:#666}
+.lk-note{font-size:12px;color:#666;margin:2px 0 8px 0}
+table.lk-table{border-collapse:collapse;font-size:12px;width:100%}
+table.lk-table th{background:#f1f3f5;text-align:left;padding:4px 6px;border-bottom:1px solid #ccc}
+table.lk-table td{padding:3px 6px;border-bottom:1px solid #eee;vertical-align:top}
+.lk-msg{border-radius:6px;padding:8px 12px;margin:6px 0;font-size:13px}
+.lk-msg.lk-error{background:#fdecea;border:1px solid #e76f51}
+.lk-msg.lk-warning{background:#fff8e1;border:1px solid #e9c46a}
+.lk-msg.lk-ok{background:#e8f5f2;border:1px solid #2a9d8f}
+.lk-msg small{color:#555}
+a.lk-download{display:inline-block;padding:6px 14px;border-radius:4px;background:#264653;color:#fff !important;
+text-decoration:none;margin:4px 0}
+</style>"""
+
+
+def html_table(df: pd.DataFrame, columns: dict[str, Text] | None = None, max_rows: int = 60) -> str:
+    """A DataFrame as an escaped HTML table with translated headers (表格)."""
+    view = df if columns is None else df[list(columns)].rename(columns={k: str(v) for k, v in columns.items()})
+    more = len(view) - max_rows
+    out = view.head(max_rows).to_html(index=False, classes="lk-table", border=0, na_rep="", escape=True)
+    if more > 0:
+        out += f"<div class='lk-note'>{tr(f'另有 {more} 行未显示', f'{more} more rows not shown')}</div>"
+    return out
+
+
+def message_html(kind: str, zh: str, en: str, *, where: str | None = None, hint: Text | None = None) -> str:
+    """A bilingual message box: the current language first, the other below it."""
+    first, second = (zh, en) if get_language() == "zh" else (en, zh)
+    parts = [f"<div class='lk-msg lk-{kind}'><b>{html.escape(first)}</b><br><small>{html.escape(second)}</small>"]
+    if where:
+        parts.append(f"<br><small>{tr('位置', 'where')}：{html.escape(where)}</small>")
+    if hint:
+        parts.append(f"<br><small>{tr('建议', 'what to do')}：{html.escape(str(hint))}</small>")
+    return "".join(parts) + "</div>"
+
+
+def error_html(exc: BaseException) -> str:
+    """A message box for any error; a leaderkit error keeps its where and hint, others get a generic text."""
+    if isinstance(exc, LeaderkitError):
+        return message_html("error", exc.text.zh, exc.text.en, where=exc.where, hint=exc.hint)
+    return message_html("error", f"处理失败：{type(exc).__name__}: {exc}", f"failed: {type(exc).__name__}: {exc}",
+                        hint=Text("检查输入文件后重试", "check the input file and try again"))
+
+
+def message_widget(html_text: str):
+    import ipywidgets as w
+
+    box = w.HTML(html_text)
+    box.add_class("lk-message")
+    return box
+
+
+def download_link(payload: bytes, filename: str, label: str,
+                  mime: str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") -> str:
+    """An <a download> link carrying the file as a data URI: offline, no server round trip."""
+    data = base64.b64encode(payload).decode("ascii")
+    return (f"<a class='lk-download' download='{html.escape(filename)}' href='data:{mime};base64,{data}'>"
+            f"{html.escape(label)}</a>")
+
+
+def excel_bytes(ranking) -> bytes:
+    """The publicity Excel of a Ranking (`Ranking.to_excel`) as bytes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "publicity.xlsx"
+        ranking.to_excel(path)
+        return path.read_bytes()
+
+
+def sniff_kind(name: str, content: bytes) -> str:
+    """"xlsx", "xls" or "csv" from the file's first bytes, checked against its extension.
+
+    An .xlsx is a zip (PK\\x03\\x04), an .xls an OLE file; a CSV is text. A mismatch or another type raises
+    UploadError saying what was found.
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".txt", ".xlsx", ".xlsm", ".xls"):
+        raise UploadError(f"不支持的文件类型“{suffix or '无扩展名'}”：{name}", f"unsupported file type '{suffix}': {name}",
+                          where=name, hint=Text("请上传 CSV 或 Excel（.xlsx）文件", "upload a CSV or Excel (.xlsx) file"))
+    if content.startswith(b"PK\x03\x04"):
+        found = "xlsx"
+    elif content.startswith(b"\xd0\xcf\x11\xe0"):
+        found = "xls"
+    elif b"\x00" in content[:4096]:
+        found = "binary"
+    else:
+        found = "csv"
+    expected = "csv" if suffix in (".csv", ".txt") else ("xls" if suffix == ".xls" else "xlsx")
+    if found != expected:
+        raise UploadError(
+            f"文件 {name} 的内容不是 {expected.upper()}（扩展名与内容不符，或文件已损坏）",
+            f"{name} does not contain {expected.upper()} data (extension and content differ, or the file is corrupt)",
+            where=name, hint=Text("用 Excel 或 WPS 重新另存为 .xlsx 或 CSV 后再上传",
+                                  "save it again as .xlsx or CSV and upload that"))
+    return found
+
+
+def read_upload(name: str, content: bytes, limit: int = UPLOAD_LIMIT_BYTES) -> pd.DataFrame:
+    """Declared standards from an uploaded file (上传的企业标准文件).
+
+    Checks the size limit and the type (`sniff_kind`), then `load_standards(on_bad_rows="report")`: bad rows
+    are left out and listed in `problems(df)`; a file that cannot be read raises InputError/UploadError.
+    """
+    from .io import BadRowsWarning, load_standards
+
+    if len(content) == 0:
+        raise UploadError(f"文件 {name} 是空的", f"{name} is empty", where=name,
+                          hint=Text("选择含表头和数据的文件", "choose a file with a header row and data"))
+    if len(content) > limit:
+        raise UploadError(f"文件 {name} 有 {len(content) / 2**20:.1f} MB，超过上限 {limit / 2**20:.0f} MB",
+                          f"{name} is {len(content) / 2**20:.1f} MB, over the {limit / 2**20:.0f} MB limit", where=name,
+                          hint=Text("拆分文件，或用命令行 leaderkit benchmark 处理大文件",
+                                    "split the file, or use the leaderkit command line for large files"))
+    sniff_kind(name, content)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(name).name
+        path.write_bytes(content)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", BadRowsWarning)
+                df = load_standards(path, on_bad_rows="report")
+        except LeaderkitError as exc:  # name the upload, not the temporary copy
+            raise type(exc)(exc.text.zh.replace(str(path), name), exc.text.en.replace(str(path), name),
+                            where=(exc.where or "").replace(str(path), name) or name, hint=exc.hint) from None
+    df.attrs["source"] = name
+    for p in df.attrs.get("problems", []):
+        p["file"] = name
+    if df.empty:
+        raise UploadError(f"文件 {name} 中没有可用的行", f"{name} has no usable rows", where=name,
+                          hint=Text("检查表头（标准编号、领域、指标名称、指标要求）和数据",
+                                    "check the headers (standard_id, domain, indicator, requirement) and the rows"))
+    return df
+
+
+def upload_content(value) -> tuple[str, bytes] | None:
+    """(name, bytes) of the first file in an ipywidgets 8 FileUpload value, None when empty."""
+    if not value:
+        return None
+    item = value[0]
+    return item["name"], bytes(item["content"])
+
+
+def language_toggle(on_change):
+    """中文 / English switch; calls `on_change(lang)` after `set_language(lang)`."""
+    import ipywidgets as w
+
+    toggle = w.ToggleButtons(options=[("中文", "zh"), ("English", "en")], value=get_language(),
+                             style={"button_width": "80px"})
+    toggle.add_class("lk-lang")
+
+    def changed(change):
+        set_language(change["new"])
+        on_change(change["new"])
+
+    toggle.observe(changed, names="value")
+    return toggle
+
+
+# ---- views -------------------------------------------------------------------------------------------
+
+
+def _figure_widget(fig, css: str):
+    import ipywidgets as w
+    import plotly.graph_objects as go
+
+    box = w.Box([go.FigureWidget(fig)], layout=w.Layout(width="100%"))
+    box.add_class(css)
+    return box
+
+
+def _section(title: str, css: str, *children):
+    import ipywidgets as w
+
+    head = w.HTML(f"<h3 style='margin:14px 0 4px 0'>{html.escape(title)}</h3>")
+    box = w.VBox([head, *children], layout=w.Layout(width="100%"))
+    box.add_class(css)
+    return box
+
+
+def _kpis(items: list[tuple[str, str, str]]) -> str:
+    cards = "".join(f"<div class='lk-kpi {css}'><b>{html.escape(value)}</b><span>{html.escape(label)}</span></div>"
+                    for css, value, label in items)
+    return f"<div class='lk-kpis'>{cards}</div>"
+
+
+class LeadershipView:
+    """The leadership dashboard (领导驾驶舱): adoption vs the 20 % target, leaders vs seed 002 targets,
+    agency grades, and what expires or ends in the coming weeks. `.widget` is what the notebook displays."""
+
+    def __init__(self, data: DashboardData | None = None):
+        import ipywidgets as w
+
+        self.data = data or load_data()
+        self.on = reference_date(self.data)
+        self.weeks = 8
+        self.numbers = headline(self.data)
+        self.leaders = leaders_by_group(self.data)
+        self.numbers["leaders"] = int(self.leaders["leaders"].sum())
+        self.body = w.VBox(layout=w.Layout(width="100%"))
+        self.widget = w.VBox([w.HTML(STYLE), self.body], layout=w.Layout(width="100%"))
+        self.widget.add_class("lk-page")
+        self.widget.add_class("lk-leadership")
+        self.render()
+
+    def set_language(self, lang: str) -> None:
+        set_language(lang)
+        self.render()
+
+    def set_horizon(self, on: date | None = None, weeks: int | None = None) -> None:
+        self.on = on or self.on
+        self.weeks = weeks or self.weeks
+        self.upcoming_box.children = [self._upcoming_table()]
+
+    def _upcoming_table(self):
+        import ipywidgets as w
+
+        table = upcoming(self.data, self.on, self.weeks)
+        self.numbers["upcoming"] = len(table)
+        if table.empty:
+            body = message_html("ok", f"{self.on} 起 {self.weeks} 周内没有到期或截止事项",
+                                f"nothing expires or ends within {self.weeks} weeks of {self.on}")
+        else:
+            table["kind_shown"] = table["kind"] if get_language() == "zh" else table["kind_en"]
+            body = html_table(table, {"due_date": Text("日期", "date"), "days_left": Text("剩余天数", "days left"),
+                                      "kind_shown": Text("事项", "item"), "subject": Text("对象", "subject"),
+                                      "detail": Text("说明", "detail")})
+        out = w.HTML(body)
+        out.add_class("lk-upcoming-table")
+        return out
+
+    def render(self) -> None:
+        import ipywidgets as w
+
+        d, n = self.data, self.numbers
+        toggle = language_toggle(lambda lang: self.render())
+        title = w.HTML(f"<div class='lk-title'><h2>{tr('企业标准“领跑者”制度 · 总体情况', 'Enterprise standard leaders · overview')}</h2>"
+                       f"<p>{tr('数据', 'data')}：{html.escape(str(d.folder))} · "
+                       f"{tr('示意数据，数字仅用于演示', 'illustrative data: numbers for demonstration only') if d.folder.name == 'sample_data' else ''}</p></div>")
+        g = n["grade_counts"]
+        kpis = w.HTML(_kpis([
+            ("lk-kpi-standards", f"{n['standards']}", tr("声明的企业标准", "standards declared")),
+            ("lk-kpi-rate", f"{n['rate']:.1%}",
+             tr(f"严于国家/行业标准 {n['stricter']}/{n['standards']}（95%：{n['ci_low']:.1%}–{n['ci_high']:.1%}）",
+                f"stricter than national/industry {n['stricter']}/{n['standards']} (95%: {n['ci_low']:.1%}–{n['ci_high']:.1%})")),
+            ("lk-kpi-target", "20%", tr("seed 002 目标比例", "seed 002 target share")),
+            ("lk-kpi-violations", f"{n['mandatory_violations']}", tr("宽于强制性国家标准", "looser than a mandatory GB")),
+            ("lk-kpi-leaders", f"{n['leaders']}", tr("领跑者（选定方案）", "leaders (chosen schemes)")),
+            ("lk-kpi-agencies", f"{n['agencies']}",
+             tr(f"{n['grade_year']} 年评价的机构（一级 {g[1]}，四级 {g[4]}）",
+                f"agencies graded in {n['grade_year']} (grade 1: {g[1]}, grade 4: {g[4]})")),
+        ]))
+        kpis.add_class("lk-kpi-row")
+        bm = d.bm
+        adoption = _section(
+            tr("一、严于国家/行业标准的比例（目标 ≥ 20%，seed 002 三）", "1. Share stricter than national/industry (target ≥ 20 %, seed 002 三)"),
+            "lk-adoption",
+            w.HBox([_figure_widget(adoption_figure(bm.adoption(by=["year"]), "year"), "lk-fig-year"),
+                    _figure_widget(adoption_figure(bm.adoption(by=["domain"]), "domain"), "lk-fig-domain")],
+                   layout=w.Layout(width="100%")),
+            _figure_widget(adoption_figure(bm.adoption(by=["region"]), "region"), "lk-fig-region"))
+        chosen = chosen_schemes(d)
+        chosen["why_shown"] = chosen["why"] if get_language() == "zh" else chosen["why_en"]
+        counts = {sid: len(scheme_ranking(d, sid).leaders) for sid in chosen["scheme_id"]}
+        chosen["leaders"] = chosen["scheme_id"].map(counts)
+        leaders_table = w.HTML(html_table(chosen, {"domain": Text("领域", "domain"), "scheme_id": Text("方案", "scheme"),
+                                                   "leaders": Text("领跑者", "leaders"),
+                                                   "why_shown": Text("选定依据", "why this scheme")}))
+        leaders_table.add_class("lk-leaders-table")
+        leaders = _section(
+            tr("二、领跑者与 seed 002 目标（消费品 1000 / 装备制造与新兴产业 500 / 服务 200）",
+               "2. Leaders vs seed 002 targets (consumer 1000 / equipment & emerging 500 / services 200)"),
+            "lk-leaders-section",
+            _figure_widget(leaders_figure(self.leaders), "lk-fig-leaders"), leaders_table,
+            w.HTML(f"<div class='lk-note'>{public_note()}</div>"))
+        dist = grade_distribution(d.grades) if d.grades is not None else None
+        agencies_children = []
+        if dist is not None:
+            latest = d.grades[d.grades["year"] == n["grade_year"]].copy()
+            latest["grade_label"] = latest["grade"].map(lambda k: str(GRADE_NAMES[k]))
+            table = w.HTML(html_table(latest.sort_values(["grade", "total"], ascending=[True, False]),
+                                      {"agency": Text("机构", "agency"), "total": Text("总分", "total"),
+                                       "grade_label": Text("等级", "grade"), "decided_by": Text("判定依据", "decided by")}))
+            table.add_class("lk-grades-table")
+            agencies_children = [_figure_widget(grades_figure(dist), "lk-fig-grades"), table]
+        agencies = _section(tr("三、评估机构评价等级（seed 003）", "3. Agency grades (seed 003)"), "lk-agencies",
+                            *agencies_children)
+        picker = w.DatePicker(value=self.on, description=tr("基准日", "as of"))
+        picker.add_class("lk-asof")
+        weeks = w.IntSlider(value=self.weeks, min=1, max=26, description=tr("周数", "weeks"))
+        weeks.add_class("lk-weeks")
+        self.upcoming_box = w.VBox([self._upcoming_table()])
+        picker.observe(lambda c: c["new"] and self.set_horizon(on=c["new"]), names="value")
+        weeks.observe(lambda c: self.set_horizon(weeks=c["new"]), names="value")
+        upcoming_section = _section(
+            tr("四、即将到期的称号与公示截止", "4. Titles expiring or under review, publicity windows ending"),
+            "lk-upcoming", w.HBox([picker, weeks]),
+            w.HTML(f"<div class='lk-note'>{tr('基准日默认取数据中最近发生的日期（称号发布、事件、公示开始），不晚于今天。', 'The as-of date defaults to the latest dated event in the data (title published, event, publicity start), not after today.')}</div>"),
+            self.upcoming_box)
+        self.body.children = [w.HBox([title, toggle], layout=w.Layout(justify_content="space-between")), kpis,
+                              adoption, leaders, agencies, upcoming_section]

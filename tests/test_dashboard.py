@@ -1,0 +1,226 @@
+"""Unit tests of leaderkit.dashboard: the glue behind the Voilà dashboards, run without a browser."""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from leaderkit import dashboard as db
+from leaderkit.i18n import set_language
+from leaderkit.io import problems
+from leaderkit.paths import SAMPLE_DATA
+
+
+@pytest.fixture(scope="module")
+def data():
+    return db.load_data(SAMPLE_DATA)
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    set_language("zh")
+    yield
+    set_language("zh")
+
+
+# ---- data ------------------------------------------------------------------------------------------
+
+
+def test_load_data_is_cached_per_folder(data):
+    assert db.load_data(SAMPLE_DATA) is data
+    assert data.standards["standard_id"].nunique() == 410
+    assert len(data.schemes) == 14 and data.scheme_problems == []
+
+
+def test_headline_numbers_match_the_sample_readme(data):
+    n = db.headline(data)
+    # sample_data/README.md: 9+11+18+22+14+27 = 101 stricter of 410; five planted mandatory violations
+    assert (n["standards"], n["stricter"], n["mandatory_violations"]) == (410, 101, 5)
+    assert n["rate"] == pytest.approx(101 / 410)
+    # sample_data/agencies/README.md, 2023 rows: 一级 华衡/东岳, 二级 北辰/南屿/西岭, 三级 启明, the other 8 四级
+    assert n["grade_year"] == 2023 and n["agencies"] == 14
+    assert n["grade_counts"] == {1: 2, 2: 3, 3: 1, 4: 8}
+
+
+def test_grade_distribution_fills_missing_grades_with_zero(data):
+    dist = db.grade_distribution(data.grades)
+    y2022 = dist[dist["year"] == 2022].set_index("grade")["agencies"].to_dict()
+    assert y2022 == {1: 0, 2: 1, 3: 0, 4: 1}  # 华衡 2022 二级 (88), 青松 2022 四级 (60)
+    assert list(dist["label"].head(4)) == ["一级", "二级", "三级", "四级"]
+
+
+def test_chosen_schemes_take_the_panel_best_and_skip_defective_schemes(data):
+    chosen = db.chosen_schemes(data).set_index("domain")
+    assert chosen["scheme_id"].to_dict() == {"储能用锂离子电池": "CNDC-2024-01", "洗涤机械": "XDJX-2023-A",
+                                             "物流服务": "WLFW-2023-01"}
+    assert chosen.loc["洗涤机械", "why"] == "专家评审最优方案"
+    assert not db.validation_report(data, "XDJX-2023-DEFECT-FEE-CHARGED").ok
+
+
+def test_domain_groups_follow_seed_002(data):
+    groups = db.domain_groups(data).to_dict()
+    assert groups["果品蔬菜"] == "consumer"
+    assert groups["洗涤机械"] == groups["储能用锂离子电池"] == "equipment"
+    assert groups["物流服务"] == groups["翻译服务"] == groups["洗染服务"] == "services"
+    assert [t for _, _, _, t in db.LEADER_TARGETS] == [1000, 500, 200]
+
+
+def test_reference_date_is_the_latest_publicity_opening_of_a_chosen_scheme(data, monkeypatch):
+    monkeypatch.delenv("LEADERKIT_ASOF", raising=False)
+    # CNDC-2024-01 list publicity opens 2024-11-04, the latest window start among the chosen schemes
+    assert db.reference_date(data, today=date(2026, 1, 1)) == date(2024, 11, 4)
+    # on 2023-12-10 the windows open then are XDJX-2023-A (12-01) and WLFW-2023-01 (12-04)
+    assert db.reference_date(data, today=date(2023, 12, 10)) == date(2023, 12, 4)
+    monkeypatch.setenv("LEADERKIT_ASOF", "2024-02-01")
+    assert db.reference_date(data) == date(2024, 2, 1)
+
+
+def test_upcoming_lists_expiries_and_publicity_ends(data):
+    table = db.upcoming(data, date(2024, 11, 4), weeks=8)
+    assert list(table["due_date"]) == [date(2024, 11, 15), date(2024, 11, 29)]
+    assert list(table["days_left"]) == [11, 25]
+    assert list(table["kind"]) == ["榜单公示截止", "称号到期"]
+    assert table.loc[1, "subject"] == "祥泰家具有限公司（LP2023-004）"
+    # 2024-11-04 (Mon) + 10 working days, no holiday in between: Friday 2024-11-15
+    assert "10 个工作日截至 2024-11-15" in table.loc[0, "detail"]
+
+
+def test_upcoming_includes_yearly_review_and_ignores_ended_titles(data):
+    # LP2023-001 runs 2023-03-15 … 2025-03-14: its yearly review falls on 2024-03-15.
+    # LP2022-001 would expire 2024-03-14 but was revoked on 2023-03-15, so it is not listed.
+    table = db.upcoming(data, date(2024, 3, 1), weeks=4)
+    assert list(zip(table["kind"], table["subject"], strict=True)) == [("称号年度复核", "清源食品有限公司（LP2023-001）")]
+
+
+# ---- figures ---------------------------------------------------------------------------------------
+
+
+def test_adoption_figure_bars_carry_the_wilson_interval(data):
+    table = data.bm.adoption(by=["domain"])
+    fig = db.adoption_figure(table, "domain")
+    bar = fig.data[0]
+    t = table.sort_values("rate")
+    assert list(bar.y) == list(t["domain"])
+    assert list(bar.error_x.array) == pytest.approx(list(t["ci_high"] - t["rate"]))
+    # green only where the interval's lower bound reaches 20 % (储能用锂离子电池: 19/50, low 25.9 %)
+    greens = [d for d, c in zip(bar.y, bar.marker.color, strict=True) if c == db.GOOD]
+    assert greens == ["储能用锂离子电池"]
+    assert fig.layout.shapes[0].x0 == 0.2
+
+
+def test_year_figure_labels_follow_the_language(data):
+    table = data.bm.adoption(by=["year"])
+    assert "按年份" in db.adoption_figure(table, "year").layout.title.text
+    set_language("en")
+    fig = db.adoption_figure(table, "year")
+    assert fig.layout.title.text.startswith("By year")
+    assert list(fig.data[2].x) == ["2018", "2019", "2020", "2021", "2022", "2023"]
+
+
+def test_grades_figure_has_one_trace_per_grade(data):
+    fig = db.grades_figure(db.grade_distribution(data.grades))
+    assert [t.name for t in fig.data] == ["一级", "二级", "三级", "四级"]
+    assert list(fig.data[3].y) == [1, 8]
+
+
+# ---- messages, downloads, uploads ------------------------------------------------------------------
+
+
+def test_error_html_is_bilingual_and_escaped():
+    from leaderkit.io import InputError
+
+    exc = InputError("第 3 行 <空>", "row 3 <empty>", where="a.csv:3:指标", hint=db.Text("填写", "fill it in"))
+    out = db.error_html(exc)
+    assert "第 3 行 &lt;空&gt;" in out and "row 3 &lt;empty&gt;" in out and "a.csv:3:指标" in out
+    assert "lk-error" in out and "Traceback" not in out
+    generic = db.error_html(KeyError("x"))
+    assert "KeyError" in generic and "处理失败" in generic
+
+
+def test_download_link_round_trips_the_bytes():
+    link = db.download_link(b"\x00\x01xlsx", "名单.xlsx", "下载")
+    href = re.search(r"href='data:[^;]+;base64,([^']+)'", link).group(1)
+    assert base64.b64decode(href) == b"\x00\x01xlsx"
+    assert "download='名单.xlsx'" in link
+
+
+@pytest.mark.parametrize("name, content, kind", [
+    ("a.csv", "标准编号,领域\n".encode("gbk"), "csv"),
+    ("a.xlsx", b"PK\x03\x04rest", "xlsx"),
+    ("a.xls", b"\xd0\xcf\x11\xe0rest", "xls"),
+])
+def test_sniff_kind_accepts_matching_content(name, content, kind):
+    assert db.sniff_kind(name, content) == kind
+
+
+@pytest.mark.parametrize("name, content, fragment", [
+    ("a.xlsx", b"this is not a zip", "内容不是 XLSX"),
+    ("a.csv", b"PK\x03\x04zip", "内容不是 CSV"),
+    ("a.pdf", b"%PDF-1.4", "不支持的文件类型"),
+    ("a.csv", b"\x00\x01\x02\x03", "内容不是 CSV"),
+])
+def test_sniff_kind_refuses_mismatches(name, content, fragment):
+    with pytest.raises(db.UploadError) as err:
+        db.sniff_kind(name, content)
+    assert fragment in err.value.text.zh and err.value.where == name
+
+
+def test_read_upload_gbk_csv_reports_the_bad_row():
+    content = (SAMPLE_DATA / "standards_gbk.csv").read_bytes()
+    df = db.read_upload("机构上报.csv", content)
+    assert df.attrs["encoding"] == "gb18030"
+    bad = problems(df)
+    assert list(bad["row"]) == [18] and list(bad["column"]) == ["standard_id"]
+    assert set(bad["file"]) == {"机构上报.csv"}
+    assert df["standard_id"].nunique() == 30  # the blank row's standard keeps its other indicator rows
+
+
+def test_read_upload_excel_reads_the_sheet():
+    df = db.read_upload("standards.xlsx", (SAMPLE_DATA / "standards.xlsx").read_bytes())
+    assert df["standard_id"].nunique() == 410 and problems(df).empty
+
+
+def test_read_upload_refuses_a_corrupt_excel():
+    good = (SAMPLE_DATA / "standards.xlsx").read_bytes()
+    corrupt = good[: len(good) // 3]  # a zip cut short: the header is right, the archive is not
+    with pytest.raises(db.LeaderkitError) as err:
+        db.read_upload("坏文件.xlsx", corrupt)
+    assert "坏文件.xlsx" in str(err.value)
+
+
+def test_read_upload_size_and_empty_limits():
+    with pytest.raises(db.UploadError, match="超过上限 1 MB"):
+        db.read_upload("big.csv", b"a" * (2**20 + 1), limit=2**20)
+    with pytest.raises(db.UploadError, match="是空的"):
+        db.read_upload("empty.csv", b"")
+
+
+def test_read_upload_without_required_columns_names_them():
+    content = "名称,数量\n甲,1\n".encode()
+    with pytest.raises(db.LeaderkitError) as err:
+        db.read_upload("表.csv", content)
+    assert "缺少必需的列" in err.value.text.zh and "standard_id" in err.value.text.zh
+
+
+def test_upload_content_reads_an_ipywidgets_value():
+    value = ({"name": "a.csv", "type": "text/csv", "size": 3, "content": memoryview(b"abc")},)
+    assert db.upload_content(value) == ("a.csv", b"abc")
+    assert db.upload_content(()) is None
+
+
+def test_html_table_translates_headers_and_truncates():
+    df = pd.DataFrame({"a": range(5), "b": list("vwxyz")})
+    out = db.html_table(df, {"a": db.Text("甲", "A")}, max_rows=3)
+    assert "<th>甲</th>" in out and "<th>b</th>" not in out and "另有 2 行未显示" in out
+    set_language("en")
+    assert "2 more rows not shown" in db.html_table(df, max_rows=3)
+
+
+def test_read_upload_errors_name_the_upload_not_the_temporary_copy():
+    with pytest.raises(db.LeaderkitError) as err:
+        db.read_upload("坏文件.xlsx", b"PK\x03\x04 not really a zip")
+    assert "无法读取文件 坏文件.xlsx" in err.value.text.zh and "/tmp" not in str(err.value)
