@@ -46,6 +46,7 @@ GRADE_NAMES = {1: Text("一级", "Grade 1"), 2: Text("二级", "Grade 2"), 3: Te
                4: Text("四级", "Grade 4")}
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 GOOD, BAD, NEUTRAL = "#2a9d8f", "#e76f51", "#8d99ae"
+FULL, HALF = 1160, 575  # figure widths in pixels: the page is at most 1180 px wide
 
 
 class UploadError(LeaderkitError, ValueError):
@@ -328,56 +329,72 @@ def headline(data: DashboardData) -> dict:
 # ---- figures -----------------------------------------------------------------------------------------
 
 
-def _layout(fig, title: str, height: int) -> None:
-    fig.update_layout(title=dict(text=title, x=0.01, font=dict(size=15)), template="plotly_white", height=height,
+def _layout(fig, title: str, height: int, width: int | None = None) -> None:
+    fig.update_layout(title=dict(text=title, x=0.01, font=dict(size=14)), template="plotly_white", height=height,
+                      width=width,
                       margin=dict(l=10, r=20, t=56, b=36), font=dict(family=FONT, size=12),
                       legend=dict(orientation="h", y=-0.12))
 
 
-def adoption_figure(table: pd.DataFrame, by: str, target: float = 0.20):
-    """Share of standards stricter than national/industry ones per group, Wilson 95 % interval, target line."""
+def adoption_figure(table: pd.DataFrame, by: str, target: float = 0.20, *, width: int | None = None):
+    """Share of standards stricter than national/industry ones per group, Wilson 95 % interval, target line.
+
+    Years are a line with the interval as a band; domains horizontal bars; regions (many) vertical bars.
+    A bar is green when the interval's lower bound reaches the target, red when its upper bound stays below.
+    """
     import plotly.graph_objects as go
 
+    title = {"year": tr("按年份", "By year"), "domain": tr("按领域", "By domain"), "region": tr("按地区", "By region"),
+             "category": tr("按类别", "By category")}.get(by, by)
+    target_text = tr(f"目标 {target:.0%}", f"target {target:.0%}")
     if by == "year":
         t = table.sort_values(by)
         x = t[by].astype(int).astype(str)
         fig = go.Figure([
-            go.Scatter(x=x, y=t["ci_high"], line=dict(width=0), showlegend=False, hoverinfo="skip"),
-            go.Scatter(x=x, y=t["ci_low"], fill="tonexty", line=dict(width=0), fillcolor="rgba(42,157,143,0.18)",
-                       name=tr("95% 区间", "95% interval"), hoverinfo="skip"),
+            go.Scatter(x=x, y=t["ci_high"], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"),
+            go.Scatter(x=x, y=t["ci_low"], mode="lines", fill="tonexty", line=dict(width=0),
+                       fillcolor="rgba(42,157,143,0.18)", name=tr("95% 区间", "95% interval"), hoverinfo="skip"),
             go.Scatter(x=x, y=t["rate"], mode="lines+markers+text", name=tr("比例", "share"), line_color=GOOD,
                        text=[f"{v:.0%}" for v in t["rate"]], textposition="top center",
                        customdata=t[["stricter", "n"]],
                        hovertemplate="%{x}: %{y:.1%} (%{customdata[0]}/%{customdata[1]})<extra></extra>"),
         ])
-        fig.add_hline(y=target, line_dash="dash", line_color=BAD,
-                      annotation_text=tr(f"目标 {target:.0%}", f"target {target:.0%}"))
-        _layout(fig, tr("按年份：严于国家/行业标准的企业标准比例", "By year: share stricter than national/industry"), 340)
+        fig.add_hline(y=target, line_dash="dash", line_color=BAD, annotation_text=target_text,
+                      annotation_position="bottom right")
+        _layout(fig, title + tr("（阴影：95% Wilson 区间）", " (band: 95% Wilson interval)"), 340, width)
         fig.update_yaxes(tickformat=".0%", rangemode="tozero")
         return fig
-    t = table.sort_values("rate")
-    fig = go.Figure(go.Bar(
-        x=t["rate"], y=t[by].astype(str), orientation="h",
-        error_x=dict(type="data", symmetric=False, array=t["ci_high"] - t["rate"],
-                     arrayminus=t["rate"] - t["ci_low"], color="#555"),
-        marker_color=[GOOD if m else (BAD if h < target else NEUTRAL)
-                      for m, h in zip(t["meets_target"], t["ci_high"], strict=True)],
-        text=[f"{v:.0%}" for v in t["rate"]], textposition="inside", insidetextanchor="start",
-        customdata=t[["stricter", "n", "ci_low", "ci_high"]],
-        hovertemplate="%{y}: %{x:.1%} (%{customdata[0]}/%{customdata[1]}), "
-                      "95%: %{customdata[2]:.1%}–%{customdata[3]:.1%}<extra></extra>"))
-    fig.add_vline(x=target, line_dash="dash", line_color=BAD,
-                  annotation_text=tr(f"目标 {target:.0%}", f"target {target:.0%}"))
-    title = {"domain": tr("按领域", "By domain"), "region": tr("按地区", "By region"),
-             "category": tr("按类别", "By category")}.get(by, by)
-    _layout(fig, title + tr("（误差线：95% Wilson 区间；绿色＝区间下限已达目标）",
-                            " (bars: 95% Wilson interval; green = lower bound meets the target)"),
-            110 + 26 * len(t))
-    fig.update_xaxes(tickformat=".0%", range=[0, max(0.5, float(t["ci_high"].max()) + 0.05)])
+    vertical = by == "region"
+    t = table.sort_values("rate", ascending=not vertical)
+    colours = [GOOD if m else (BAD if h < target else NEUTRAL)
+               for m, h in zip(t["meets_target"], t["ci_high"], strict=True)]
+    labels, rates = t[by].astype(str), t["rate"]
+    error = dict(type="data", symmetric=False, array=t["ci_high"] - rates, arrayminus=rates - t["ci_low"],
+                 color="#555", thickness=1)
+    common = dict(marker_color=colours, customdata=t[["stricter", "n", "ci_low", "ci_high"]],
+                  text=[f"{v:.0%}" for v in rates], textposition="inside", insidetextanchor="start")
+    hover = "%{customdata[0]}/%{customdata[1]}, 95%: %{customdata[2]:.1%}–%{customdata[3]:.1%}<extra></extra>"
+    if vertical:
+        fig = go.Figure(go.Bar(x=labels, y=rates, error_y=error, hovertemplate="%{x}: %{y:.1%} (" + hover, **common))
+        fig.add_hline(y=target, line_dash="dash", line_color=BAD, annotation_text=target_text,
+                      annotation_position="top right")
+        fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+        fig.update_xaxes(tickangle=-45)
+        height = 380
+    else:
+        fig = go.Figure(go.Bar(x=rates, y=labels, orientation="h", error_x=error,
+                               hovertemplate="%{y}: %{x:.1%} (" + hover, **common))
+        fig.add_vline(x=target, line_dash="dash", line_color=BAD, annotation_text=target_text,
+                      annotation_position="bottom right")
+        fig.update_xaxes(tickformat=".0%", range=[0, max(0.5, float(t["ci_high"].max()) + 0.05)])
+        height = 120 + 30 * len(t)
+    _layout(fig, title + tr("（误差线：95% Wilson 区间；绿色＝区间下限已达目标，红色＝上限仍低于目标）",
+                            " (bars: 95% Wilson interval; green = lower bound meets the target, red = upper bound "
+                            "below it)"), max(height, 300), width)
     return fig
 
 
-def leaders_figure(table: pd.DataFrame):
+def leaders_figure(table: pd.DataFrame, *, width: int | None = None):
     """Leaders per seed 002 group in the data against the group's target (log axis: tens vs thousands)."""
     import plotly.graph_objects as go
 
@@ -390,13 +407,13 @@ def leaders_figure(table: pd.DataFrame):
                text=table["leaders"], textposition="outside", customdata=table["domains"],
                hovertemplate="%{y}: %{text} (%{customdata})<extra></extra>"),
     ])
-    _layout(fig, tr("按领域分组的领跑者数与 seed 002 目标", "Leaders by domain group vs seed 002 targets"), 280)
+    _layout(fig, tr("按领域分组的领跑者数与 seed 002 目标", "Leaders by domain group vs seed 002 targets"), 280, width)
     fig.update_layout(barmode="group")
-    fig.update_xaxes(type="log", range=[0, 3.6], title=tr("数量（对数刻度）", "count (log scale)"))
+    fig.update_xaxes(type="log", range=[-0.1, 3.6], title=tr("数量（对数刻度）", "count (log scale)"))
     return fig
 
 
-def grades_figure(dist: pd.DataFrame):
+def grades_figure(dist: pd.DataFrame, *, width: int | None = None):
     """Agencies per grade, one bar group per year."""
     import plotly.graph_objects as go
 
@@ -404,7 +421,7 @@ def grades_figure(dist: pd.DataFrame):
     fig = go.Figure([go.Bar(x=d["year"].astype(str), y=d["agencies"], name=str(GRADE_NAMES[g]),
                             marker_color=colours[g], text=d["agencies"], textposition="outside")
                      for g, d in dist.groupby("grade")])
-    _layout(fig, tr("评估机构等级分布（seed 003 评分表）", "Agency grades (seed 003 rubric)"), 300)
+    _layout(fig, tr("评估机构等级分布（seed 003 评分表）", "Agency grades (seed 003 rubric)"), 340, width)
     fig.update_layout(barmode="group")
     fig.update_yaxes(title=tr("机构数", "agencies"), dtick=2)
     return fig
@@ -416,10 +433,11 @@ STYLE = """<style>
 .lk-page{font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei',sans-serif;max-width:1180px}
 .lk-title h2{margin:4px 0 2px 0;font-size:22px}.lk-title p{margin:0;color:#555}
 .lk-kpis{display:flex;gap:10px;flex-wrap:wrap;margin:8px 0}
-.lk-kpi{border:1px solid #e3e3e3;border-radius:6px;padding:8px 14px;min-width:150px;background:#fafafa}
+.lk-kpi{border:1px solid #e3e3e3;border-radius:6px;padding:8px 12px;min-width:120px;background:#fafafa}
 .lk-kpi b{display:block;font-size:22px;color:#264653}.lk-kpi span{font-size:12px;color:#666}
 .lk-note{font-size:12px;color:#666;margin:2px 0 8px 0}
 table.lk-table{border-collapse:collapse;font-size:12px;width:100%}
+table.lk-table th,table.lk-table td:first-child{white-space:nowrap}
 table.lk-table th{background:#f1f3f5;text-align:left;padding:4px 6px;border-bottom:1px solid #ccc}
 table.lk-table td{padding:3px 6px;border-bottom:1px solid #eee;vertical-align:top}
 .lk-msg{border-radius:6px;padding:8px 12px;margin:6px 0;font-size:13px}
@@ -581,7 +599,7 @@ def _figure_widget(fig, css: str):
     import ipywidgets as w
     import plotly.graph_objects as go
 
-    box = w.Box([go.FigureWidget(fig)], layout=w.Layout(width="100%"))
+    box = w.Box([go.FigureWidget(fig)])
     box.add_class(css)
     return box
 
@@ -672,10 +690,9 @@ class LeadershipView:
         adoption = _section(
             tr("一、严于国家/行业标准的比例（目标 ≥ 20%，seed 002 三）", "1. Share stricter than national/industry (target ≥ 20 %, seed 002 三)"),
             "lk-adoption",
-            w.HBox([_figure_widget(adoption_figure(bm.adoption(by=["year"]), "year"), "lk-fig-year"),
-                    _figure_widget(adoption_figure(bm.adoption(by=["domain"]), "domain"), "lk-fig-domain")],
-                   layout=w.Layout(width="100%")),
-            _figure_widget(adoption_figure(bm.adoption(by=["region"]), "region"), "lk-fig-region"))
+            w.HBox([_figure_widget(adoption_figure(bm.adoption(by=["year"]), "year", width=HALF), "lk-fig-year"),
+                    _figure_widget(adoption_figure(bm.adoption(by=["domain"]), "domain", width=HALF), "lk-fig-domain")]),
+            _figure_widget(adoption_figure(bm.adoption(by=["region"]), "region", width=FULL), "lk-fig-region"))
         chosen = chosen_schemes(d)
         chosen["why_shown"] = chosen["why"] if get_language() == "zh" else chosen["why_en"]
         counts = {sid: len(scheme_ranking(d, sid).leaders) for sid in chosen["scheme_id"]}
@@ -688,7 +705,7 @@ class LeadershipView:
             tr("二、领跑者与 seed 002 目标（消费品 1000 / 装备制造与新兴产业 500 / 服务 200）",
                "2. Leaders vs seed 002 targets (consumer 1000 / equipment & emerging 500 / services 200)"),
             "lk-leaders-section",
-            _figure_widget(leaders_figure(self.leaders), "lk-fig-leaders"), leaders_table,
+            _figure_widget(leaders_figure(self.leaders, width=FULL), "lk-fig-leaders"), leaders_table,
             w.HTML(f"<div class='lk-note'>{public_note()}</div>"))
         dist = grade_distribution(d.grades) if d.grades is not None else None
         agencies_children = []
@@ -699,7 +716,8 @@ class LeadershipView:
                                       {"agency": Text("机构", "agency"), "total": Text("总分", "total"),
                                        "grade_label": Text("等级", "grade"), "decided_by": Text("判定依据", "decided by")}))
             table.add_class("lk-grades-table")
-            agencies_children = [_figure_widget(grades_figure(dist), "lk-fig-grades"), table]
+            table.layout = w.Layout(width=f"{FULL - HALF - 10}px", margin="40px 0 0 10px")
+            agencies_children = [w.HBox([_figure_widget(grades_figure(dist, width=HALF), "lk-fig-grades"), table])]
         agencies = _section(tr("三、评估机构评价等级（seed 003）", "3. Agency grades (seed 003)"), "lk-agencies",
                             *agencies_children)
         picker = w.DatePicker(value=self.on, description=tr("基准日", "as of"))
@@ -712,7 +730,7 @@ class LeadershipView:
         upcoming_section = _section(
             tr("四、即将到期的称号与公示截止", "4. Titles expiring or under review, publicity windows ending"),
             "lk-upcoming", w.HBox([picker, weeks]),
-            w.HTML(f"<div class='lk-note'>{tr('基准日默认取数据中最近发生的日期（称号发布、事件、公示开始），不晚于今天。', 'The as-of date defaults to the latest dated event in the data (title published, event, publicity start), not after today.')}</div>"),
+            w.HTML(f"<div class='lk-note'>{tr('基准日默认取选定方案最近一次公示的开始日（不晚于今天），即数据所处的评估轮次；可改为任意日期。', 'The as-of date defaults to the opening of the latest publicity window of a chosen scheme (not after today), the round the data are in; pick any date.')}</div>"),
             self.upcoming_box)
         self.body.children = [w.HBox([title, toggle], layout=w.Layout(justify_content="space-between")), kpis,
                               adoption, leaders, agencies, upcoming_section]

@@ -45,6 +45,9 @@ class VoilaServer:
         self.stop()
         raise RuntimeError("Voilà did not answer within 60 s")
 
+    def page(self, notebook: str) -> str:
+        return f"{self.base}/voila/render/{notebook}"
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -66,4 +69,29 @@ def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+CJK_PROBE = """() => {
+  const shots = [];
+  for (const ch of ["领", "跑", "者"]) {
+    const c = document.createElement("canvas"); c.width = 40; c.height = 40;
+    const x = c.getContext("2d"); x.font = "32px 'Noto Sans CJK SC', sans-serif"; x.fillText(ch, 2, 32);
+    shots.push(c.toDataURL());
+  }
+  return shots;
+}"""
+
+
+def assert_cjk_renders(page) -> None:
+    """Chinese glyphs are drawn as themselves, not as identical fallback boxes (needs fonts-noto-cjk)."""
+    shots = page.evaluate(CJK_PROBE)
+    assert len(set(shots)) == 3, "Chinese characters render as identical boxes: install fonts-noto-cjk"
+
+
+def screenshot_of(page, css: str, name: str) -> Path:
+    """A picture of one element (Voilà scrolls an inner container, so the viewport misses lower parts)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.locator(css).first.screenshot(path=str(path))
     return path

@@ -1,0 +1,64 @@
+"""The leadership dashboard in a real browser: library numbers on the page, Chinese glyphs, English switch."""
+
+from __future__ import annotations
+
+import pytest
+from browser_helpers import ROOT, VoilaServer, assert_cjk_renders, screenshot, screenshot_of, wait_rendered
+
+from leaderkit import dashboard as db
+from leaderkit.paths import SAMPLE_DATA
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = VoilaServer(ROOT / "dashboards")
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def expected():
+    data = db.load_data(SAMPLE_DATA)
+    on = db.reference_date(data)
+    return {"head": db.headline(data), "leaders": db.leaders_by_group(data), "on": on,
+            "upcoming": db.upcoming(data, on, 8)}
+
+
+def test_leadership_shows_the_library_numbers(server, page, expected):
+    from playwright.sync_api import expect
+
+    n = expected["head"]
+    page.goto(server.page("leadership.ipynb"), timeout=120_000)
+    wait_rendered(page)
+    expect(page.locator(".lk-kpi-standards b")).to_have_text(str(n["standards"]), timeout=60_000)
+    expect(page.locator(".lk-kpi-rate b")).to_have_text(f"{n['rate']:.1%}")
+    expect(page.locator(".lk-kpi-rate span")).to_contain_text(f"{n['stricter']}/{n['standards']}")
+    expect(page.locator(".lk-kpi-violations b")).to_have_text(str(n["mandatory_violations"]))
+    expect(page.locator(".lk-kpi-leaders b")).to_have_text(str(int(expected["leaders"]["leaders"].sum())))
+    expect(page.locator(".lk-kpi-agencies span")).to_contain_text(f"一级 {n['grade_counts'][1]}")
+    for css in ("lk-fig-year", "lk-fig-domain", "lk-fig-region", "lk-fig-leaders", "lk-fig-grades"):
+        expect(page.locator(f".{css} .js-plotly-plot")).to_be_visible(timeout=30_000)
+    table = page.locator(".lk-upcoming-table")
+    for row in expected["upcoming"].itertuples():
+        expect(table).to_contain_text(row.subject)
+        expect(table).to_contain_text(str(row.due_date))
+    expect(page.get_by_text("严于国家/行业标准的比例").first).to_be_visible()
+    assert_cjk_renders(page)
+    screenshot(page, "leadership-zh")
+    for css in ("lk-leaders-section", "lk-agencies", "lk-upcoming"):
+        screenshot_of(page, f".{css}", f"leadership-zh-{css[3:]}")
+
+
+def test_leadership_switches_to_english(server, page, expected):
+    from playwright.sync_api import expect
+
+    page.goto(server.page("leadership.ipynb"), timeout=120_000)
+    wait_rendered(page)
+    page.locator(".lk-lang button", has_text="English").click(timeout=60_000)
+    expect(page.get_by_text("Enterprise standard leaders · overview")).to_be_visible(timeout=30_000)
+    expect(page.locator(".lk-kpi-rate span")).to_contain_text("stricter than national/industry")
+    expect(page.locator(".lk-kpi-rate b")).to_have_text(f"{expected['head']['rate']:.1%}")
+    expect(page.locator(".lk-upcoming-table")).to_contain_text("list publicity ends")
+    screenshot(page, "leadership-en")
