@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .i18n import LeaderkitError, Text, get_language, tr
+from .i18n import LeaderkitError, Text, tr
 from .scheme import LEVEL_NAMES, LEVEL_ORDER, Indicator, Scheme
 
 LEVEL_CODES = {"none": 0, "baseline": 1, "advanced": 2, "leader": 3}
@@ -166,7 +166,13 @@ class Prepared:
     eligibility: pd.DataFrame = field(repr=False)
     data_hash: str
     notes: list[Text]
-    _scored: dict = field(default_factory=dict, repr=False)
+    arrays: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        e = self.eligibility
+        self.arrays = {c: e[c].to_numpy(dtype=object) for c in ("standard_id", "enterprise", "region", "reasons",
+                                                                 "reasons_zh", "reasons_en")}
+        self.arrays["values"] = self.matrix.to_numpy(dtype=float)
 
 
 def _data_key(scheme: Scheme) -> str:
@@ -844,24 +850,35 @@ class Ranking:
                 f"eligible={int(self.table['eligible'].sum())}, leaders={len(self.leaders)})")
 
 
+def _level_phrases(core, combos: np.ndarray) -> tuple[list[str], list[str]]:
+    """'；领跑水平：a、b；先进水平：c' for each distinct row of level codes."""
+    zh_out, en_out = [], []
+    for combo in combos:
+        zh, en = "", ""
+        for level in LEVEL_ORDER:
+            hit = [ind for ind, code in zip(core, combo, strict=True) if code == LEVEL_CODES[level]]
+            if hit:
+                zh += f"；{LEVEL_NAMES[level].zh}：" + "、".join(ind.name for ind in hit)
+                en += f"; {LEVEL_NAMES[level].en}: " + ", ".join(ind.id for ind in hit)
+        zh_out.append(zh)
+        en_out.append(en)
+    return zh_out, en_out
+
+
 def _why(core, levels: np.ndarray, ranks, scores, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """'第 3 名，得分 71.25；领跑水平：a、b；先进水平：c' for the given rows (vectorised over rows)."""
-    r = pd.Series(ranks[rows]).astype(str)
-    s = pd.Series(scores[rows])
-    shown = s.map(lambda v: "" if math.isnan(v) else f"{v:.2f}")
-    zh = "第 " + r + " 名" + np.where(s.isna(), "", "，得分 " + shown)
-    en = "rank " + r + np.where(s.isna(), "", ", score " + shown)
-    for level in LEVEL_ORDER:
-        names_zh = pd.Series("", index=r.index)
-        names_en = pd.Series("", index=r.index)
-        for j, ind in enumerate(core):
-            hit = levels[rows, j] == LEVEL_CODES[level]
-            names_zh = names_zh + np.where(hit, "、" + ind.name, "")
-            names_en = names_en + np.where(hit, ", " + ind.id, "")
-        has = names_zh != ""
-        zh = zh + np.where(has, "；" + LEVEL_NAMES[level].zh + "：" + names_zh.str.lstrip("、"), "")
-        en = en + np.where(has, "; " + LEVEL_NAMES[level].en + ": " + names_en.str.lstrip(", "), "")
-    return zh.to_numpy(dtype=object), en.to_numpy(dtype=object)
+    """'第 3 名，得分 71.25；领跑水平：a、b；先进水平：c' for the given rows: the level phrase is built once
+    per distinct combination of levels, then spread to the rows."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=object), np.zeros(0, dtype=object)
+    combos, inverse = np.unique(levels[rows], axis=0, return_inverse=True)
+    zh_phrase, en_phrase = (np.array(p, dtype=object)[inverse.ravel()] for p in _level_phrases(core, combos))
+    r = ranks[rows].astype(str).astype(object)
+    sc = scores[rows]
+    shown = np.char.mod("%.2f", np.nan_to_num(sc)).astype(object)
+    has = ~np.isnan(sc)
+    zh = "第 " + r + " 名" + np.where(has, "，得分 " + shown, "") + zh_phrase
+    en = "rank " + r + np.where(has, ", score " + shown, "") + en_phrase
+    return zh, en
 
 
 def rank(scheme: Scheme, standards, *, on=None, baselines=None, program=None, register=None) -> Ranking:
@@ -885,40 +902,42 @@ def rank(scheme: Scheme, standards, *, on=None, baselines=None, program=None, re
     if not eligible.any():
         notes.append(Text("没有符合资格的标准：不形成排行榜。", "No eligible standard: no ranking list."))
     leader, tied = _leaders(scheme, ranks, eligible, levels, notes)
-    table = pd.DataFrame({
-        "standard_id": elig["standard_id"].to_numpy(),
-        "enterprise": elig["enterprise"].to_numpy(),
-        "region": elig["region"].to_numpy(),
-        "eligible": eligible,
-        "reasons_zh": elig["reasons_zh"].to_numpy(),
-        "reasons_en": elig["reasons_en"].to_numpy(),
-        "score": scores,
-        "rank": pd.array(np.where(eligible, ranks, 0), dtype="Int64"),
-        "leader": leader,
-        "tie_at_cut": tied,
-    })
-    table.loc[~eligible, "rank"] = pd.NA
-    for j, ind in enumerate(core):
-        table[f"level_{ind.id}"] = _CODE_NAMES[levels[:, j]]
-    for j, ind in enumerate(core):
-        table[f"value_{ind.id}"] = prep.matrix.iloc[:, j].to_numpy()
-    why_zh = table["reasons_zh"].to_numpy(dtype=object).copy()
-    why_en = table["reasons_en"].to_numpy(dtype=object).copy()
+    arrays = prep.arrays
+    # eligibility rows are sorted by standard_id, so a stable sort keeps that order within a rank
+    order = np.argsort(np.where(eligible, ranks, np.iinfo(np.int64).max), kind="stable")
     rows = np.nonzero(eligible)[0]
-    wz, we = _why(core, levels, ranks, scores, rows)
-    why_zh[rows] = wz
-    why_en[rows] = we
-    table["why_zh"] = why_zh
-    table["why_en"] = why_en
-    order = np.lexsort((table["standard_id"].to_numpy(dtype=str), np.where(eligible, ranks, np.iinfo(np.int64).max)))
-    table = table.iloc[order].reset_index(drop=True)
-    leaders = table.loc[table["leader"].to_numpy(dtype=bool),
-                        ["standard_id", "enterprise", "region", "rank", "score",
-                         *[f"level_{i.id}" for i in core], "why_zh", "why_en"]].reset_index(drop=True)
-    excluded = table.loc[~table["eligible"].to_numpy(dtype=bool), ["standard_id", "enterprise", "region",
-                                                                  "reasons_zh", "reasons_en"]]
-    excluded.insert(3, "reasons", elig.set_index("standard_id").loc[excluded["standard_id"], "reasons"].to_numpy())
-    excluded = excluded.reset_index(drop=True)
+    why_zh = arrays["reasons_zh"].copy()
+    why_en = arrays["reasons_en"].copy()
+    why_zh[rows], why_en[rows] = _why(core, levels, ranks, scores, rows)
+    columns: dict[str, Any] = {
+        "standard_id": arrays["standard_id"][order],
+        "enterprise": arrays["enterprise"][order],
+        "region": arrays["region"][order],
+        "eligible": eligible[order],
+        "reasons_zh": arrays["reasons_zh"][order],
+        "reasons_en": arrays["reasons_en"][order],
+        "score": scores[order],
+        "rank": pd.array(np.where(eligible, ranks, 0)[order], dtype="Int64"),
+        "leader": leader[order],
+        "tie_at_cut": tied[order],
+    }
+    columns["rank"][~columns["eligible"]] = pd.NA
+    for j, ind in enumerate(core):
+        columns[f"level_{ind.id}"] = _CODE_NAMES[levels[order, j]]
+    for j, ind in enumerate(core):
+        columns[f"value_{ind.id}"] = arrays["values"][order, j]
+    columns["why_zh"] = why_zh[order]
+    columns["why_en"] = why_en[order]
+    table = pd.DataFrame(columns)
+    is_leader = columns["leader"]
+    leaders = table.loc[is_leader, ["standard_id", "enterprise", "region", "rank", "score",
+                                    *[f"level_{i.id}" for i in core], "why_zh", "why_en"]].reset_index(drop=True)
+    out = ~columns["eligible"]
+    excluded = pd.DataFrame({
+        "standard_id": columns["standard_id"][out], "enterprise": columns["enterprise"][out],
+        "region": columns["region"][out], "reasons": arrays["reasons"][order][out],
+        "reasons_zh": columns["reasons_zh"][out], "reasons_en": columns["reasons_en"][out],
+    })
     digest = hashlib.sha256(f"{scheme.digest()}|{prep.data_hash}|{__version__}".encode()).hexdigest()
     method = dict(scored["method"])
     method["weights"] = scored.get("weights")
@@ -1152,7 +1171,3 @@ def _scaled_text(text: str, factor: float) -> str:
 
     return re.sub(r"\d+(?:\.\d+)?", lambda m: f"{float(m.group()) * factor:.6g}", text)
 
-
-def language_column(frame: pd.DataFrame, stem: str) -> pd.Series:
-    """The `<stem>_zh` or `<stem>_en` column, whichever the current language is."""
-    return frame[f"{stem}_{'zh' if get_language() == 'zh' else 'en'}"]
