@@ -228,20 +228,24 @@ class Tuner:
         def callback(change):
             if self._silent:
                 return
-            self._guarded(lambda: self.set_weight(indicator_id, change["new"]))
+            slider = self.weight_sliders[indicator_id]
+            self._guarded(lambda: self.set_weight(indicator_id, change["new"]), slider, change["old"])
         return callback
 
     def _on_threshold(self, indicator_id: str, level: str):
         def callback(change):
             if self._silent:
                 return
-            self._guarded(lambda: self.set_threshold(indicator_id, level, change["new"]))
+            slider = self.threshold_sliders[indicator_id, level]
+            self._guarded(lambda: self.set_threshold(indicator_id, level, change["new"]), slider, change["old"])
         return callback
 
-    def _guarded(self, action) -> None:
+    def _guarded(self, action, slider, old: float) -> None:
+        """Run a slider's action; a value the library refuses is shown and the slider goes back."""
         try:
             action()
         except LeaderkitError as exc:
+            self._quiet_set(slider, old)
             self.status.value = f'<span style="color:#cf222e">{html.escape(str(exc.text))}</span>'
 
     def _apply(self, changes: dict) -> None:
