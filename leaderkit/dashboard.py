@@ -734,3 +734,341 @@ class LeadershipView:
             self.upcoming_box)
         self.body.children = [w.HBox([title, toggle], layout=w.Layout(justify_content="space-between")), kpis,
                               adoption, leaders, agencies, upcoming_section]
+
+
+def _header(title: Text, subtitle: str, on_language):
+    import ipywidgets as w
+
+    head = w.HTML(f"<div class='lk-title'><h2>{html.escape(str(title))}</h2><p>{html.escape(subtitle)}</p></div>")
+    return w.HBox([head, language_toggle(on_language)], layout=w.Layout(justify_content="space-between"))
+
+
+def findings_html(report) -> str:
+    """Validation findings of one scheme (校验结果) as a message line and a table, in the current language."""
+    f = report.findings[report.findings["status"] == "fail"].copy()
+    f["message_shown"] = f["message"] if get_language() == "zh" else f["message_en"]
+    head = f"<div class='lk-msg lk-{'ok' if report.ok else 'error'}'><b>{html.escape(report.summary())}</b></div>"
+    if f.empty:
+        return head
+    return head + html_table(f, {"code": Text("代码", "code"), "severity": Text("级别", "severity"),
+                                 "message_shown": Text("问题", "finding"), "where": Text("位置", "where"),
+                                 "rule": Text("依据", "rule")})
+
+
+def panel_html(result) -> str:
+    """The expert panel's table (专家评审): experts, mean and trimmed mean per scheme, and its summary."""
+    if result is None:
+        return message_html("warning", "该领域没有专家评审评分表", "no expert review scores for this domain")
+    table = result.table.reset_index().rename(columns={"index": "scheme"})
+    cols = {c: Text(zh, en) for c, zh, en in (("scheme", "方案", "scheme"), ("experts", "专家数", "experts"),
+                                              ("mean", "平均分", "mean"), ("trimmed_mean", "截尾均值", "trimmed mean"),
+                                              ("rank", "名次", "rank")) if c in table.columns}
+    summary = html.escape(result.summary()).replace("\n", "<br>")
+    return f"<div class='lk-note' style='font-size:13px;color:#333'>{summary}</div>" + html_table(table.round(2), cols)
+
+
+def ranking_html(ranking, max_rows: int = 40) -> str:
+    """The ranking list with eligibility reasons (排行榜及入围资格), leaders marked, in the current language."""
+    t = ranking.table.copy()
+    zh = get_language() == "zh"
+    t["eligible_shown"] = t["eligible"].map({True: tr("是", "yes"), False: tr("否", "no")})
+    t["leader_shown"] = t["leader"].map({True: "★", False: ""})
+    t["why_shown"] = t["why_zh"] if zh else t["why_en"]
+    t["score"] = t["score"].round(2)
+    return html_table(t, {"rank": Text("名次", "rank"), "leader_shown": Text("领跑者", "leader"),
+                          "standard_id": Text("标准编号", "standard"), "enterprise": Text("企业", "enterprise"),
+                          "region": Text("地区", "region"), "eligible_shown": Text("符合资格", "eligible"),
+                          "score": Text("得分", "score"), "why_shown": Text("说明（名次或不符合原因）", "why (rank or reasons)")},
+                      max_rows=max_rows)
+
+
+def robustness_figure(result, *, width: int | None = None):
+    """Nominal rank and its 5–95 % interval over the Monte Carlo draws, with P(leader) (稳健性区间)."""
+    import plotly.graph_objects as go
+
+    t = result.table.sort_values(["nominal_rank", "median_rank"]).reset_index()
+    sid = t.columns[0]
+    colour = [GOOD if p >= 0.5 else (NEUTRAL if p == 0 else "#e9c46a") for p in t.get("p_leader", pd.Series(0, index=t.index))]
+    fig = go.Figure(go.Scatter(
+        x=t[sid], y=t["nominal_rank"], mode="markers", marker=dict(size=10, color=colour),
+        error_y=dict(type="data", symmetric=False, array=t["rank_p95"] - t["nominal_rank"],
+                     arrayminus=t["nominal_rank"] - t["rank_p05"], color="#555"),
+        customdata=t[["rank_p05", "rank_p95", "p_leader"]] if "p_leader" in t else None,
+        hovertemplate="%{x}: " + tr("名次", "rank") + " %{y} (90%: %{customdata[0]}–%{customdata[1]}), "
+                      "P(" + tr("领跑者", "leader") + ") = %{customdata[2]:.0%}<extra></extra>"))
+    _layout(fig, tr(f"稳健性：名次及 5%–95% 区间（{result.n} 次随机权重抽样；绿色＝多数抽样中为领跑者）",
+                    f"Robustness: rank and its 5–95 % interval ({result.n} random weight draws; green = leader in "
+                    "most draws)"), 360, width)
+    fig.update_yaxes(autorange="reversed", title=tr("名次", "rank"))
+    fig.update_xaxes(tickangle=-45)
+    return fig
+
+
+class ExpertPanelView:
+    """The expert panel dashboard (专家评审): a domain's competing schemes, their validation findings, the
+    panel's scores, a tuner for weights and thresholds, the two schemes side by side, and an export."""
+
+    def __init__(self, data: DashboardData | None = None, domain: str | None = None):
+        import ipywidgets as w
+
+        self.data = data or load_data()
+        domains = self.data.domains_with_schemes
+        several = [dm for dm in domains if len(self.data.schemes_for(dm)) > 1]
+        self.domain = domain or (several[0] if several else domains[0])
+        self.a, self.b = self._defaults(self.domain)
+        self.body = w.VBox(layout=w.Layout(width="100%"))
+        self.widget = w.VBox([w.HTML(STYLE), self.body], layout=w.Layout(width="100%"))
+        self.widget.add_class("lk-page")
+        self.widget.add_class("lk-expert-panel")
+        self.render()
+
+    def _defaults(self, domain: str) -> tuple[str, str]:
+        ids = sorted(s.id for s in self.data.schemes_for(domain))
+        chosen = chosen_schemes(self.data).set_index("domain")["scheme_id"]
+        a = chosen.get(domain, ids[0])
+        valid = [i for i in ids if i != a and validation_report(self.data, i).ok]
+        others = [i for i in ids if i != a]
+        return a, (valid or others or [a])[0]
+
+    def select(self, domain: str | None = None, a: str | None = None, b: str | None = None) -> None:
+        """Pick a domain and/or schemes A and B, then rebuild the page."""
+        if domain and domain != self.domain:
+            self.domain = domain
+            self.a, self.b = self._defaults(domain)
+        self.a, self.b = a or self.a, b or self.b
+        self.render()
+
+    @property
+    def tuned(self):
+        """The Ranking currently shown by the tuner (scheme A with the slider settings)."""
+        return self.tuner.ranking
+
+    def export(self) -> bytes:
+        """The publicity workbook of the tuned result; also shown as a download link on the page."""
+        payload = excel_bytes(self.tuner.ranking)
+        name = f"{self.tuner.scheme.id}-{tr('公示名单', 'publicity')}.xlsx"
+        self.export_box.value = download_link(payload, name, tr(f"下载 {name}", f"Download {name}"))
+        return payload
+
+    def render(self) -> None:
+        import ipywidgets as w
+
+        from .widgets import ComparisonView, Tuner
+
+        d = self.data
+        label = {s.id: f"{s.id} · {tr('通过校验', 'valid') if validation_report(d, s.id).ok else tr('未通过校验', 'fails validation')}"
+                 for s in d.schemes_for(self.domain)}
+        options = [(label[i], i) for i in sorted(label)]
+        domain = w.Dropdown(options=d.domains_with_schemes, value=self.domain, description=tr("领域", "domain"))
+        domain.add_class("lk-domain")
+        pick_a = w.Dropdown(options=options, value=self.a, description=tr("方案 A", "scheme A"),
+                            layout=w.Layout(width="420px"))
+        pick_a.add_class("lk-scheme-a")
+        pick_b = w.Dropdown(options=options, value=self.b, description=tr("方案 B", "scheme B"),
+                            layout=w.Layout(width="420px"))
+        pick_b.add_class("lk-scheme-b")
+        domain.observe(lambda c: self.select(domain=c["new"]), names="value")
+        pick_a.observe(lambda c: self.select(a=c["new"]), names="value")
+        pick_b.observe(lambda c: self.select(b=c["new"]), names="value")
+        panel = w.HTML(panel_html(panel_review(d, self.domain)))
+        panel.add_class("lk-panel-review")
+        fa, fb = (w.HTML(findings_html(validation_report(d, s)), layout=w.Layout(width="50%")) for s in (self.a, self.b))
+        fa.add_class("lk-findings-a")
+        fb.add_class("lk-findings-b")
+        scheme_a, scheme_b = d.schemes[self.a], d.schemes[self.b]
+        on = scheme_a.timeline.ranking_date if scheme_a.timeline else None
+        self.tuner = Tuner(scheme_a, d.standards, on=on, baselines=d.baselines, register=d.register)
+        children = [
+            _header(Text("专家评审：评估方案比选与调参", "Expert panel: competing schemes and tuning"),
+                    tr(f"领域 {self.domain} · 榜单日期 {self.tuner.ranking.on}",
+                       f"domain {self.domain} · list date {self.tuner.ranking.on}"), lambda lang: self.render()),
+            w.HBox([domain, pick_a, pick_b]),
+            _section(tr("一、专家评审打分（截尾均值：去掉一个最高分和一个最低分）",
+                        "1. Expert scores (trimmed mean drops the highest and the lowest)"), "lk-panel", panel),
+            _section(tr("二、方案校验结果", "2. Validation findings"), "lk-findings", w.HBox([fa, fb])),
+            _section(tr(f"三、调整方案 A（{self.a}）的权重与分级门槛：排行榜与领跑者即时更新",
+                        f"3. Tune scheme A ({self.a}): weights and level thresholds; ranking and leaders update at once"),
+                     "lk-tuning", self.tuner.widget),
+        ]
+        if self.b != self.a:
+            self.comparison = ComparisonView(scheme_a, scheme_b, d.standards, on=on, baselines=d.baselines,
+                                             register=d.register)
+            children.append(_section(tr(f"四、方案 A 与方案 B 并排比较（{self.a} / {self.b}）",
+                                        f"4. Scheme A vs scheme B ({self.a} / {self.b})"), "lk-compare",
+                                     self.comparison.widget))
+        button = w.Button(description=tr("生成公示名单 Excel", "Build the publicity Excel"), icon="",
+                          button_style="primary", layout=w.Layout(width="220px"))
+        button.add_class("lk-export-button")
+        self.export_box = w.HTML()
+        self.export_box.add_class("lk-export")
+        button.on_click(lambda _: self.export())
+        children.append(_section(tr("五、导出当前结果（含调整后的权重与门槛）", "5. Export the current result (with the tuned settings)"),
+                                 "lk-export-section", w.HBox([button, self.export_box])))
+        self.body.children = children
+
+
+class ExplorerView:
+    """The ranking explorer (排行榜浏览): pick or upload a standards file, pick a scheme, see the ranking with
+    eligibility reasons and robustness intervals, download the publicity Excel."""
+
+    ROBUSTNESS_DRAWS = 500
+
+    def __init__(self, data: DashboardData | None = None, scheme_id: str | None = None):
+        import ipywidgets as w
+
+        self.data = data or load_data()
+        self.sources = self._files()
+        self.source = next(iter(self.sources))
+        self.uploaded: pd.DataFrame | None = None
+        self.upload_name = ""
+        self.scheme_id = scheme_id or self._scheme_for(self.data.standards)
+        self.ranking = None
+        self.robust = None
+        self.message = ""
+        self.body = w.VBox(layout=w.Layout(width="100%"))
+        self.widget = w.VBox([w.HTML(STYLE), self.body], layout=w.Layout(width="100%"))
+        self.widget.add_class("lk-page")
+        self.widget.add_class("lk-explorer")
+        self.compute()
+        self.render()
+
+    def _files(self) -> dict[str, Path]:
+        from .paths import SAMPLE_DATA
+
+        found = {}
+        for base in (self.data.folder, SAMPLE_DATA):
+            for p in sorted(base.glob("standards*")):
+                if p.suffix.lower() in (".csv", ".xlsx", ".xls") and p.name not in found:
+                    found[p.name] = p
+        return found
+
+    def _scheme_for(self, standards: pd.DataFrame) -> str:
+        """The chosen scheme of the domain with the most standards in `standards` (any scheme if none fits)."""
+        chosen = chosen_schemes(self.data).set_index("domain")["scheme_id"]
+        counts = standards.groupby("domain")["standard_id"].nunique().sort_values(ascending=False, kind="stable")
+        fitting = [chosen[dm] for dm in counts.index if dm in chosen.index]
+        return fitting[0] if fitting else sorted(self.data.schemes)[0]
+
+    def standards(self) -> pd.DataFrame:
+        """The standards in use: the upload, or the chosen file (the folder's standards.csv is already read)."""
+        if self.source == UPLOADED:
+            return self.uploaded
+        path = self.sources[self.source]
+        if path == _first(self.data.folder, "standards.csv", "standards.xlsx"):
+            return self.data.standards
+        from .io import BadRowsWarning, load_standards
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", BadRowsWarning)
+            return load_standards(path, on_bad_rows="report")
+
+    def compute(self) -> None:
+        """Rank the standards in use with the chosen scheme, and its robustness; errors become the message."""
+        from .io import problems
+        from .ranking import scheme_robustness
+
+        self.ranking = self.robust = None
+        scheme = self.data.schemes[self.scheme_id]
+        try:
+            standards = self.standards()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.ranking = rank_standards(self.data, scheme, standards)
+            bad = problems(standards)
+            self.message = "" if bad.empty else message_html(
+                "warning", f"{len(bad)} 行有问题，已跳过：" + "；".join(f"第 {r.row} 行 {r.column}：{r.problem}" for r in bad.head(5).itertuples()),
+                f"{len(bad)} bad row(s) left out: " + "; ".join(f"row {r.row} {r.column}: {r.problem_en}" for r in bad.head(5).itertuples()),
+                where=str(bad["file"].iloc[0]))
+            self.robust = scheme_robustness(scheme, standards, on=self.ranking.on, baselines=self.data.baselines,
+                                            register=self.data.register, n=self.ROBUSTNESS_DRAWS, seed=0)
+        except LeaderkitError as exc:
+            self.message += error_html(exc)
+
+    def upload(self, name: str, content: bytes) -> bool:
+        """Use an uploaded file; on failure keep the current data and show the error. Returns success."""
+        try:
+            self.uploaded = read_upload(name, content)
+        except Exception as exc:  # every failure is shown to the viewer, never a traceback
+            self.message = error_html(exc)
+            self.render()
+            return False
+        self.upload_name = name
+        self.source = UPLOADED
+        if self.data.schemes[self.scheme_id].domain not in set(self.uploaded["domain"]):
+            self.scheme_id = self._scheme_for(self.uploaded)
+        self.compute()
+        n = self.uploaded["standard_id"].nunique()
+        self.message = message_html("ok", f"已读取 {name}：{n} 项标准（编码 {self.uploaded.attrs.get('encoding')}）",
+                                    f"read {name}: {n} standards (encoding {self.uploaded.attrs.get('encoding')})") + self.message
+        self.render()
+        return True
+
+    def select(self, source: str | None = None, scheme_id: str | None = None) -> None:
+        self.source = source or self.source
+        self.scheme_id = scheme_id or self.scheme_id
+        self.message = ""
+        self.compute()
+        self.render()
+
+    def render(self) -> None:
+        import ipywidgets as w
+
+        d = self.data
+        options = list(self.sources) + ([UPLOADED] if self.uploaded is not None else [])
+        labels = [(tr(f"上传的文件：{self.upload_name}", f"uploaded: {self.upload_name}") if o == UPLOADED else o, o)
+                  for o in options]
+        source = w.Dropdown(options=labels, value=self.source, description=tr("数据", "data"),
+                            layout=w.Layout(width="360px"))
+        source.add_class("lk-source")
+        upload = w.FileUpload(accept=".csv,.xlsx,.xls,.txt", multiple=False,
+                              description=tr("上传 CSV/Excel", "Upload CSV/Excel"), layout=w.Layout(width="200px"))
+        upload.add_class("lk-upload")
+        schemes = w.Dropdown(options=[(f"{s.id} · {s.domain}", s.id) for s in sorted(d.schemes.values(), key=lambda s: s.id)],
+                             value=self.scheme_id, description=tr("方案", "scheme"), layout=w.Layout(width="480px"))
+        schemes.add_class("lk-scheme")
+        source.observe(lambda c: self.select(source=c["new"]), names="value")
+        schemes.observe(lambda c: self.select(scheme_id=c["new"]), names="value")
+        upload.observe(lambda c: (got := upload_content(c["new"])) and self.upload(*got), names="value")
+        status = w.HTML(self.message)
+        status.add_class("lk-explorer-status")
+        limit = f"{UPLOAD_LIMIT_BYTES // 2**20} MB"
+        children = [
+            _header(Text("排行榜浏览与公示名单下载", "Ranking explorer and publicity download"),
+                    tr(f"选择或上传企业标准文件（CSV/Excel，不超过 {limit}），选择评估方案",
+                       f"pick or upload a standards file (CSV/Excel, at most {limit}), pick a scheme"),
+                    lambda lang: self.render()),
+            w.HBox([source, upload, schemes]), status]
+        if self.ranking is not None:
+            r = self.ranking
+            n, k = len(r.table), int(r.table["eligible"].sum())
+            kpis = w.HTML(_kpis([("lk-kpi-ranked", str(n), tr("该领域的标准", "standards in the domain")),
+                                 ("lk-kpi-eligible", str(k), tr("符合入围资格", "eligible")),
+                                 ("lk-kpi-leaders", str(len(r.leaders)), tr("领跑者", "leaders")),
+                                 ("lk-kpi-date", str(r.on), tr("榜单日期", "list date"))]))
+            notes = w.HTML("<div class='lk-note'>" + "<br>".join(html.escape(str(x)) for x in r.notes) + "</div>")
+            table = w.HTML(ranking_html(r))
+            table.add_class("lk-explorer-ranking")
+            name = f"{r.scheme.id}-{tr('公示名单', 'publicity')}.xlsx"
+            download = w.HTML(download_link(excel_bytes(r), name, tr(f"下载公示名单 {name}", f"Download {name}")))
+            download.add_class("lk-download-box")
+            children += [kpis, download,
+                         _section(tr("排行榜（★ 领跑者；不符合资格者列出原因）", "Ranking (★ leader; reasons for the excluded)"),
+                                  "lk-ranking-section", notes, table)]
+        if self.robust is not None:
+            children.append(_section(tr("稳健性区间", "Robustness intervals"), "lk-robustness",
+                                     _figure_widget(robustness_figure(self.robust, width=FULL), "lk-fig-robustness")))
+        self.body.children = children
+
+
+UPLOADED = "<uploaded>"
+
+
+def rank_standards(data: DashboardData, scheme, standards: pd.DataFrame):
+    """`rank` of any standards table with a scheme, on the folder's baselines and title register; the folder's
+    own standards reuse the cached ranking."""
+    from .ranking import rank
+
+    if standards is data.standards:
+        return scheme_ranking(data, scheme.id)
+    on = scheme.timeline.ranking_date if scheme.timeline and scheme.timeline.ranking_date else None
+    return rank(scheme, standards, on=on, baselines=data.baselines, register=data.register)

@@ -1,0 +1,99 @@
+"""The expert panel dashboard in a real browser: findings, panel scores, a slider that moves the leaders
+exactly as the library says, the comparison, and the export download."""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+from browser_helpers import (
+    ARTIFACTS,
+    ROOT,
+    VoilaServer,
+    assert_cjk_renders,
+    screenshot,
+    screenshot_of,
+    wait_rendered,
+)
+
+from leaderkit import dashboard as db
+from leaderkit.paths import SAMPLE_DATA
+from leaderkit.ranking import rank
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = VoilaServer(ROOT / "dashboards")
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def expected():
+    data = db.load_data(SAMPLE_DATA)
+    scheme = data.schemes["XDJX-2023-A"]
+    before = db.scheme_ranking(data, scheme.id)
+    after = rank(scheme.with_changes({"indicators.energy_use.weight": 0.0}), data.standards,
+                 on=scheme.timeline.ranking_date, baselines=data.baselines, register=data.register)
+    return {"data": data, "before": before, "after": after, "panel": db.panel_review(data, "洗涤机械")}
+
+
+def open_panel(server, page):
+    from playwright.sync_api import expect
+
+    page.goto(server.page("expert_panel.ipynb"), timeout=120_000)
+    wait_rendered(page)
+    expect(page.locator(".lk-tuner")).to_be_visible(timeout=60_000)
+
+
+def test_panel_shows_findings_scores_and_leaders(server, page, expected):
+    from playwright.sync_api import expect
+
+    open_panel(server, page)
+    expect(page.locator(".lk-scheme-a select")).to_have_value(re.compile(r"^XDJX-2023-A "))
+    expect(page.locator(".lk-panel-review")).to_contain_text(f"最优方案：{expected['panel'].best}")
+    expect(page.locator(".lk-findings-a")).to_contain_text("方案 XDJX-2023-A")
+    leaders = page.locator(".lk-tuner .lk-leaders")
+    expect(leaders).to_contain_text(f"领跑者（{len(expected['before'].leaders)}）")
+    for sid in expected["before"].leaders["standard_id"]:
+        expect(leaders).to_contain_text(sid)
+    expect(page.locator(".lk-comparison-metrics")).to_contain_text("Kendall τ")
+    assert_cjk_renders(page)
+    screenshot(page, "expert-panel-zh")
+    for css in ("lk-tuning", "lk-compare"):
+        screenshot_of(page, f".{css}", f"expert-panel-{css[3:]}")
+
+
+def test_moving_a_weight_slider_changes_leaders_as_the_library_says(server, page, expected):
+    from playwright.sync_api import expect
+
+    open_panel(server, page)
+    before = set(expected["before"].leaders["standard_id"])
+    after = set(expected["after"].leaders["standard_id"])
+    assert before != after  # the chosen move matters on the sample data
+    slider = page.locator(".lk-tuner .widget-slider").filter(has_text="单位功效耗电量").first
+    readout = slider.locator(".widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0")
+    page.keyboard.press("Enter")
+    leaders = page.locator(".lk-tuner .lk-leaders")
+    expect(leaders).to_contain_text(f"领跑者（{len(after)}）", timeout=30_000)
+    expect(leaders).to_contain_text("新入选")
+    text = leaders.inner_text().split("新入选")[0]
+    assert {sid for sid in before | after if sid in text} == after
+    screenshot_of(page, ".lk-tuning", "expert-panel-after-slider")
+
+    page.locator(".lk-export-button").click()
+    link = page.locator(".lk-export a.lk-download")
+    expect(link).to_be_visible(timeout=30_000)
+    with page.expect_download() as info:
+        link.click()
+    path = ARTIFACTS / "expert-panel-export.xlsx"
+    info.value.save_as(path)
+    wb = openpyxl.load_workbook(path, read_only=True)
+    cells = {str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c}
+    assert after <= cells and "XDJX-2023-A" in " ".join(cells)
