@@ -437,7 +437,7 @@ STYLE = """<style>
 .lk-kpi b{display:block;font-size:22px;color:#264653}.lk-kpi span{font-size:12px;color:#666}
 .lk-note{font-size:12px;color:#666;margin:2px 0 8px 0}
 table.lk-table{border-collapse:collapse;font-size:12px;width:100%}
-table.lk-table th,table.lk-table td:first-child{white-space:nowrap}
+table.lk-table th,table.lk-table td{white-space:nowrap}table.lk-table td:last-child{white-space:normal}
 table.lk-table th{background:#f1f3f5;text-align:left;padding:4px 6px;border-bottom:1px solid #ccc}
 table.lk-table td{padding:3px 6px;border-bottom:1px solid #eee;vertical-align:top}
 .lk-msg{border-radius:6px;padding:8px 12px;margin:6px 0;font-size:13px}
@@ -775,6 +775,7 @@ def ranking_html(ranking, max_rows: int = 40) -> str:
     t["leader_shown"] = t["leader"].map({True: "★", False: ""})
     t["why_shown"] = t["why_zh"] if zh else t["why_en"]
     t["score"] = t["score"].round(2)
+    t["rank"] = t["rank"].astype(object).where(t["rank"].notna(), "–")
     return html_table(t, {"rank": Text("名次", "rank"), "leader_shown": Text("领跑者", "leader"),
                           "standard_id": Text("标准编号", "standard"), "enterprise": Text("企业", "enterprise"),
                           "region": Text("地区", "region"), "eligible_shown": Text("符合资格", "eligible"),

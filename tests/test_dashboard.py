@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import re
 from datetime import date
 
@@ -224,3 +225,51 @@ def test_read_upload_errors_name_the_upload_not_the_temporary_copy():
     with pytest.raises(db.LeaderkitError) as err:
         db.read_upload("坏文件.xlsx", b"PK\x03\x04 not really a zip")
     assert "无法读取文件 坏文件.xlsx" in err.value.text.zh and "/tmp" not in str(err.value)
+
+
+# ---- views, headless (the same objects the notebooks display) ------------------------------------
+
+
+def test_leaders_by_group_counts_the_chosen_schemes_leaders(data):
+    table = db.leaders_by_group(data).set_index("group")
+    per_scheme = {sid: len(db.scheme_ranking(data, sid).leaders) for sid in ("CNDC-2024-01", "XDJX-2023-A",
+                                                                           "WLFW-2023-01")}
+    assert table.loc["equipment", "leaders"] == per_scheme["CNDC-2024-01"] + per_scheme["XDJX-2023-A"]
+    assert table.loc["services", "leaders"] == per_scheme["WLFW-2023-01"]
+    assert table.loc["consumer", "leaders"] == 0  # no scheme for 果品蔬菜 in the sample
+    assert table.loc["services", "share"] == pytest.approx(per_scheme["WLFW-2023-01"] / 200)
+
+
+def test_leadership_view_numbers_and_language(data):
+    view = db.LeadershipView(data)
+    assert view.numbers["leaders"] == int(db.leaders_by_group(data)["leaders"].sum())
+    assert view.numbers["upcoming"] == 2 and view.on == date(2024, 11, 4)
+    view.set_horizon(weeks=1)
+    assert view.numbers["upcoming"] == 0
+    view.set_language("en")
+    assert "overview" in view.body.children[0].children[0].value
+
+
+def test_explorer_upload_flow_keeps_the_ranking_on_a_bad_file(data):
+    view = db.ExplorerView(data)
+    assert view.scheme_id == "XDJX-2023-A"  # 洗涤机械 has the most standards among domains with a chosen scheme
+    leaders = list(view.ranking.leaders["standard_id"])
+    good = (SAMPLE_DATA / "standards.xlsx").read_bytes()
+    assert view.upload("坏.xlsx", good[:4000]) is False
+    assert "无法读取文件 坏.xlsx" in view.message and list(view.ranking.leaders["standard_id"]) == leaders
+    assert view.upload("gbk.csv", (SAMPLE_DATA / "standards_gbk.csv").read_bytes())
+    assert view.source == db.UPLOADED and "第 18 行 standard_id" in view.message
+    assert set(view.ranking.table["standard_id"]) <= set(view.uploaded["standard_id"])
+
+
+def test_expert_panel_export_is_the_tuned_ranking(data):
+    import openpyxl
+
+    view = db.ExpertPanelView(data)
+    assert (view.domain, view.a, view.b) == ("洗涤机械", "XDJX-2023-A", "XDJX-2023-B")
+    view.tuner.set_weight("energy_use", 0.0)
+    payload = view.export()
+    wb = openpyxl.load_workbook(io.BytesIO(payload), read_only=True)
+    cells = {str(c) for row in wb["领跑者名单"].iter_rows(values_only=True) for c in row if c}
+    assert set(view.tuned.leaders["standard_id"]) <= cells
+    assert "lk-download" in view.export_box.value
