@@ -42,19 +42,22 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "groups": len(table),
 
 PARSED = r"""
 def parsed_tables(con, parquet, baselines_path):
-    import pandas as pd
     from leaderkit.io import load_baselines
     from leaderkit.requirements import parse_many
-    texts = con.sql(f"SELECT DISTINCT requirement FROM read_parquet('{parquet}')").df()["requirement"]
-    p = parse_many(texts.tolist())
-    p.insert(0, "key", texts.to_numpy())
+    keys = con.sql(f"SELECT DISTINCT requirement, coalesce(unit, '') AS unit FROM read_parquet('{parquet}')").df()
+    p = parse_many(keys["requirement"].tolist(), unit=keys["unit"].replace("", None).tolist())
+    p = p[["kind", "lower", "upper", "lower_inclusive", "upper_inclusive", "dimension", "factor"]]
+    p.insert(0, "key_unit", keys["unit"].to_numpy())
+    p.insert(0, "key", keys["requirement"].to_numpy())
     b = load_baselines(baselines_path)
-    pb = parse_many(b["requirement"].tolist())
-    for c in ("lower", "upper", "lower_inclusive", "upper_inclusive", "dimension", "base_lower", "base_upper", "kind"):
+    pb = parse_many(b["requirement"].tolist(), unit=b["unit"].tolist() if "unit" in b else None)
+    for c in ("kind", "lower", "upper", "lower_inclusive", "upper_inclusive", "dimension", "factor"):
         b["b_" + c] = pb[c].to_numpy()
-    b = b[["domain", "indicator", "level", "mandatory", "direction", "b_kind", "b_dimension",
-           "b_base_lower", "b_base_upper", "b_lower_inclusive", "b_upper_inclusive"]].astype(object)
+    b = b[["domain", "indicator", "level", "mandatory", "direction", "b_kind", "b_dimension", "b_factor",
+           "b_lower", "b_upper", "b_lower_inclusive", "b_upper_inclusive"]].astype(object)
     b["direction"] = b["direction"].where(b["direction"].isin(["lower", "higher"]), None)
+    for c in ("b_factor", "b_lower", "b_upper"):
+        b[c] = b[c].astype(float)
     return p, b
 """
 
@@ -69,13 +72,17 @@ con.register("p", p); con.register("b", b)
 t0 = time.perf_counter()
 table = con.sql(f'''
 WITH pairs AS (
-  SELECT s.standard_id, s.domain, s.year, b.level, b.mandatory, b.direction,
-         p.kind = 'numeric' AND b.b_kind = 'numeric'
-           AND (p.dimension IS NOT DISTINCT FROM b.b_dimension) AS ok,
-         p.base_lower AS el, p.base_upper AS eu, p.lower_inclusive AS eli, p.upper_inclusive AS eui,
-         b.b_base_lower AS bl, b.b_base_upper AS bu, b.b_lower_inclusive AS bli, b.b_upper_inclusive AS bui
-  FROM read_parquet('{parquet}') s JOIN p ON p.key = s.requirement
-  LEFT JOIN b ON b.domain = s.domain AND b.indicator = s.indicator),
+  SELECT s.standard_id, b.level, b.mandatory, b.direction,
+         p.kind = 'numeric' AND b.b_kind = 'numeric' AND (p.dimension IS NOT DISTINCT FROM b.b_dimension
+           OR p.dimension IS NULL OR b.b_dimension IS NULL) AS ok,
+         p.lower * CASE WHEN p.dimension IS NULL THEN b.b_factor ELSE p.factor END AS el,
+         p.upper * CASE WHEN p.dimension IS NULL THEN b.b_factor ELSE p.factor END AS eu,
+         p.lower_inclusive AS eli, p.upper_inclusive AS eui,
+         b.b_lower * CASE WHEN b.b_dimension IS NULL THEN p.factor ELSE b.b_factor END AS bl,
+         b.b_upper * CASE WHEN b.b_dimension IS NULL THEN p.factor ELSE b.b_factor END AS bu,
+         b.b_lower_inclusive AS bli, b.b_upper_inclusive AS bui
+  FROM read_parquet('{parquet}') s JOIN p ON p.key = s.requirement AND p.key_unit = coalesce(s.unit, '')
+  JOIN b ON b.domain = s.domain AND b.indicator = s.indicator),
 cmp AS (
   SELECT *,
     CASE WHEN el IS NULL AND bl IS NULL THEN 0 WHEN el IS NULL THEN -1 WHEN bl IS NULL THEN 1
@@ -84,7 +91,7 @@ cmp AS (
     CASE WHEN eu IS NULL AND bu IS NULL THEN 0 WHEN eu IS NULL THEN -1 WHEN bu IS NULL THEN 1
          WHEN abs(eu - bu) <= 1e-9 * greatest(abs(eu), abs(bu)) THEN (CASE WHEN eui = bui THEN 0 WHEN bui THEN 1 ELSE -1 END)
          WHEN eu < bu THEN 1 ELSE -1 END AS hi
-  FROM pairs WHERE level IS NOT NULL),
+  FROM pairs),
 v AS (
   SELECT standard_id, level, mandatory,
     CASE WHEN NOT ok THEN 'nc'
@@ -114,10 +121,15 @@ import duckdb, numpy as np, pandas as pd
 parquet, baselines_path = sys.argv[1], sys.argv[2]
 p, b = parsed_tables(duckdb.connect(), parquet, baselines_path)
 t0 = time.perf_counter()
-s = pd.read_parquet(parquet, columns=["standard_id", "domain", "year", "indicator", "requirement"])
-s = s.merge(p.rename(columns={"key": "requirement"})[["requirement", "kind", "dimension", "base_lower", "base_upper",
-            "lower_inclusive", "upper_inclusive"]], on="requirement", how="left")
+s = pd.read_parquet(parquet, columns=["standard_id", "domain", "year", "indicator", "requirement", "unit"])
+s["key_unit"] = s["unit"].fillna("")
+s = s.merge(p.rename(columns={"key": "requirement"}), on=["requirement", "key_unit"], how="left")
 m = s.merge(b, on=["domain", "indicator"], how="inner")
+e_dim_na, b_dim_na = m["dimension"].isna().to_numpy(), m["b_dimension"].isna().to_numpy()
+e_fac = np.where(e_dim_na, m["b_factor"], m["factor"]).astype(float)
+b_fac = np.where(b_dim_na, m["factor"], m["b_factor"]).astype(float)
+m["base_lower"], m["base_upper"] = m["lower"].astype(float) * e_fac, m["upper"].astype(float) * e_fac
+m["b_base_lower"], m["b_base_upper"] = m["b_lower"] * b_fac, m["b_upper"] * b_fac
 def side(e, ei, bb, bi, lower):
     e = e.astype(float).to_numpy(); bb = bb.astype(float).to_numpy()
     ei = ei.astype(bool).to_numpy(); bi = bi.astype(bool).to_numpy()
@@ -129,8 +141,8 @@ def side(e, ei, bb, bi, lower):
     return out
 lo = side(m["base_lower"], m["lower_inclusive"], m["b_base_lower"], m["b_lower_inclusive"], True)
 hi = side(m["base_upper"], m["upper_inclusive"], m["b_base_upper"], m["b_upper_inclusive"], False)
-ok = ((m["kind"] == "numeric") & (m["b_kind"] == "numeric") & ((m["dimension"] == m["b_dimension"])
-      | (m["dimension"].isna() & m["b_dimension"].isna()))).to_numpy()
+ok = ((m["kind"] == "numeric") & (m["b_kind"] == "numeric")).to_numpy() & (
+    (m["dimension"] == m["b_dimension"]).fillna(False).to_numpy() | e_dim_na | b_dim_na)
 d = m["direction"].to_numpy(object)
 both_u = m["base_upper"].isna().to_numpy() & m["b_base_upper"].isna().to_numpy()
 both_l = m["base_lower"].isna().to_numpy() & m["b_base_lower"].isna().to_numpy()

@@ -75,18 +75,29 @@ def _bound_sql(e: str, ei: str, b: str, bi: str, side: str) -> str:
         WHEN {tighter} THEN 1 ELSE -1 END)"""
 
 
-VERDICT_SQL = """
+# Verdicts as ordered codes, so that the verdict of a standard against a level is max(code):
+# any looser → looser, else any stricter → stricter, else any equal → equal, else not comparable.
+NOT_COMPARABLE, EQUAL, STRICTER, LOOSER = 0, 1, 2, 3
+VERDICT_NAMES = {NOT_COMPARABLE: "not_comparable", EQUAL: "equal", STRICTER: "stricter", LOOSER: "looser"}
+
+VERDICT_SQL = f"""
 CASE
-  WHEN NOT comparable THEN 'not_comparable'
+  WHEN NOT comparable THEN {NOT_COMPARABLE}
   WHEN direction = 'lower' AND NOT (e_hi IS NULL AND b_hi IS NULL) THEN
-       CASE hi_cmp WHEN 1 THEN 'stricter' WHEN 0 THEN 'equal' ELSE 'looser' END
+       CASE hi_cmp WHEN 1 THEN {STRICTER} WHEN 0 THEN {EQUAL} ELSE {LOOSER} END
   WHEN direction = 'higher' AND NOT (e_lo IS NULL AND b_lo IS NULL) THEN
-       CASE lo_cmp WHEN 1 THEN 'stricter' WHEN 0 THEN 'equal' ELSE 'looser' END
-  WHEN lo_cmp = 0 AND hi_cmp = 0 THEN 'equal'
-  WHEN lo_cmp >= 0 AND hi_cmp >= 0 THEN 'stricter'
-  WHEN lo_cmp <= 0 AND hi_cmp <= 0 THEN 'looser'
-  ELSE 'not_comparable'
+       CASE lo_cmp WHEN 1 THEN {STRICTER} WHEN 0 THEN {EQUAL} ELSE {LOOSER} END
+  WHEN lo_cmp = 0 AND hi_cmp = 0 THEN {EQUAL}
+  WHEN lo_cmp >= 0 AND hi_cmp >= 0 THEN {STRICTER}
+  WHEN lo_cmp <= 0 AND hi_cmp <= 0 THEN {LOOSER}
+  ELSE {NOT_COMPARABLE}
 END"""
+
+
+def _verdict_name_sql(code: str) -> str:
+    cases = " ".join(f"WHEN {k} THEN '{v}'" for k, v in VERDICT_NAMES.items())
+    return f"(CASE {code} {cases} END)"
+
 
 # Relative margin: how far beyond the baseline, as a share of the baseline limit (positive = stricter).
 MARGIN_SQL = """
@@ -116,11 +127,31 @@ def _parsed_table(texts: pd.Series, units: pd.Series, bare: str | None) -> pd.Da
                    "unit", "dimension", "factor", "numeric", "error"]]
 
 
+def _baseline_table(base: pd.DataFrame) -> pd.DataFrame:
+    """Baselines with their parsed limits, one row each, as the comparison step reads them."""
+    units = base["unit"] if "unit" in base.columns else pd.Series(None, index=base.index, dtype=object)
+    parsed = _parsed_table(base["requirement"].reset_index(drop=True), units.reset_index(drop=True),
+                           base.attrs.get("bare"))
+    direction = (base["direction"].astype(object).where(base["direction"].notna(), None).to_numpy()
+                 if "direction" in base.columns else None)
+    table = pd.DataFrame({
+        "domain": base["domain"].astype(str).to_numpy(), "indicator": base["indicator"].astype(str).to_numpy(),
+        "level": base["level"].astype(str).to_numpy(), "baseline_id": base["baseline_id"].astype(str).to_numpy(),
+        "mandatory": base["mandatory"].astype(bool).to_numpy(),
+        "baseline_requirement": base["requirement"].astype(str).to_numpy(), "direction": direction,
+    })
+    for c in ("kind", "lower", "upper", "lower_inclusive", "upper_inclusive", "dimension", "factor", "numeric"):
+        table[f"b_{c}"] = parsed[c].to_numpy()
+    table["direction"] = table["direction"].where(table["direction"].isin(["lower", "higher"]), None)
+    return table
+
+
 @dataclass
 class Benchmark:
     """The result of `benchmark`: lives in a DuckDB connection, read out as DataFrames on demand.
 
-    `.standards` one row per standard; `.indicators` one row per standard × indicator × baseline;
+    `.standards` one row per standard (n_indicators counts its indicator rows); `.indicators` one row per
+    standard × indicator × baseline;
     `.adoption(by=[...])` the share of stricter standards per group with a Wilson interval;
     `.violations()` looser values against mandatory limits; `.summary()` the headline figures.
     """
@@ -261,34 +292,27 @@ def benchmark(standards, baselines, *, memory_limit: str | None = "4GB", threads
     base = baselines if isinstance(baselines, pd.DataFrame) and "level" in baselines.columns \
         and "mandatory" in baselines.columns else load_baselines(baselines)
 
-    # Parse each unique requirement text once.
+    # The comparisons depend only on (domain, indicator, requirement text, unit): do them once per
+    # distinct key (a few hundred thousand at national scale), then carry them to the rows (tens of
+    # millions) through small integer-keyed lookups: (domain, indicator) → slot, (text, unit) → tid.
     src_cols = set(con.sql("SELECT * FROM bm_src LIMIT 0").columns)
-    unit_expr = "coalesce(unit, '')" if "unit" in src_cols else "''"
-    uniq = con.sql(f"SELECT DISTINCT requirement AS t, {unit_expr} AS u FROM bm_src").df()
-    req = _parsed_table(uniq["t"], uniq["u"].replace("", None), bare)
+    unit_col = "coalesce(unit, '')" if "unit" in src_cols else "''"
+    keys = con.sql(f"SELECT DISTINCT coalesce(domain, '') AS k_domain, coalesce(indicator, '') AS k_indicator, "
+                   f"coalesce(requirement, '') AS k_text, {unit_col} AS k_unit FROM bm_src").df()
+    keys["slot"] = pd.MultiIndex.from_frame(keys[["k_domain", "k_indicator"]]).factorize()[0]
+    keys["tid"] = pd.MultiIndex.from_frame(keys[["k_text", "k_unit"]]).factorize()[0]
+    texts = keys.drop_duplicates("tid").sort_values("tid")
+    req = _parsed_table(texts["k_text"].reset_index(drop=True),
+                        texts["k_unit"].replace("", None).reset_index(drop=True), bare)
+    req.insert(0, "tid", texts["tid"].to_numpy())
     con.register("bm_req", req)
+    con.register("bm_slots", keys.drop_duplicates("slot")[["k_domain", "k_indicator", "slot"]])
+    con.register("bm_key_list", keys[["k_domain", "k_indicator", "slot", "tid"]])
+    con.register("bm_base", _baseline_table(base))
 
-    b = base.copy()
-    b_units = b["unit"] if "unit" in b.columns else pd.Series(None, index=b.index, dtype=object)
-    parsed_b = _parsed_table(b["requirement"].reset_index(drop=True), b_units.reset_index(drop=True),
-                             base.attrs.get("bare"))
-    bt = pd.DataFrame({
-        "domain": b["domain"].astype(str).to_numpy(), "indicator": b["indicator"].astype(str).to_numpy(),
-        "level": b["level"].astype(str).to_numpy(), "baseline_id": b["baseline_id"].astype(str).to_numpy(),
-        "mandatory": b["mandatory"].astype(bool).to_numpy(),
-        "baseline_requirement": b["requirement"].astype(str).to_numpy(),
-        "direction": (b["direction"].astype(object).where(b["direction"].notna(), None).to_numpy()
-                      if "direction" in b.columns else None),
-    })
-    for c in ("kind", "lower", "upper", "lower_inclusive", "upper_inclusive", "dimension", "factor", "numeric"):
-        bt[f"b_{c}"] = parsed_b[c].to_numpy()
-    bt["direction"] = bt["direction"].where(bt["direction"].isin(["lower", "higher"]), None)
-    con.register("bm_base", bt)
-
-    attrs = [c for c in _STANDARD_ATTRS if c in src_cols]
-    con.execute(f"""
-        CREATE OR REPLACE TEMP VIEW bm_pairs AS
-        SELECT s.standard_id, s.domain, s.indicator, s.requirement,
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE bm_key_pairs AS
+        SELECT k.slot, k.tid, e.kind,
                b.level, b.baseline_id, b.mandatory, b.baseline_requirement, b.direction,
                (e.numeric AND b.b_numeric AND (e.dimension IS NOT DISTINCT FROM b.b_dimension
                     OR e.dimension IS NULL OR b.b_dimension IS NULL)) AS comparable,
@@ -297,54 +321,55 @@ def benchmark(standards, baselines, *, memory_limit: str | None = "4GB", threads
                e.lower_inclusive AS e_loi, e.upper_inclusive AS e_hii,
                b.b_lower * CASE WHEN b.b_dimension IS NULL THEN e.factor ELSE b.b_factor END AS b_lo,
                b.b_upper * CASE WHEN b.b_dimension IS NULL THEN e.factor ELSE b.b_factor END AS b_hi,
-               b.b_lower_inclusive AS b_loi, b.b_upper_inclusive AS b_hii,
-               e.kind AS kind
-        FROM bm_src s
-        JOIN bm_req e ON e.key_text = coalesce(s.requirement, '') AND e.key_unit = {unit_expr.replace('unit', 's.unit')}
-        LEFT JOIN bm_base b ON b.domain = s.domain AND b.indicator = s.indicator
+               b.b_lower_inclusive AS b_loi, b.b_upper_inclusive AS b_hii
+        FROM bm_key_list k
+        JOIN bm_req e USING (tid)
+        LEFT JOIN bm_base b ON b.domain = k.k_domain AND b.indicator = k.k_indicator
     """)
     con.execute(f"""
-        CREATE OR REPLACE TEMP VIEW bm_indicators AS
-        SELECT standard_id, domain, indicator, requirement, kind, level, baseline_id, mandatory,
-               baseline_requirement, direction,
-               CASE WHEN level IS NULL THEN 'no_baseline' ELSE ({VERDICT_SQL}) END AS verdict,
-               ({MARGIN_SQL}) AS margin
+        CREATE OR REPLACE TEMP TABLE bm_key_codes AS
+        SELECT *, CASE WHEN level IS NULL THEN NULL ELSE ({VERDICT_SQL}) END AS code
         FROM (SELECT *, {_bound_sql('e_lo', 'e_loi', 'b_lo', 'b_loi', 'lo')} AS lo_cmp,
                         {_bound_sql('e_hi', 'e_hii', 'b_hi', 'b_hii', 'hi')} AS hi_cmp
-              FROM bm_pairs)
+              FROM bm_key_pairs)
     """)
-    attr_sel = ", ".join(f"any_value(s.{c}) AS {c}" for c in attrs)
-    attr_sel = f"{attr_sel}, " if attr_sel else ""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE bm_key_levels AS
+        SELECT slot, tid,
+               max(code) FILTER (level = 'national') AS nat,
+               max(code) FILTER (level = 'industry') AS ind,
+               coalesce(bool_or(code = {LOOSER} AND mandatory), false) AS violation,
+               count(*) FILTER (code = {NOT_COMPARABLE}) AS n_nc
+        FROM bm_key_codes GROUP BY ALL
+    """)
+    lookup = (f"LEFT JOIN bm_slots sl ON sl.k_domain = s.domain AND sl.k_indicator = s.indicator "
+              f"LEFT JOIN bm_req r ON r.key_text = s.requirement AND r.key_unit = {unit_col.replace('unit', 's.unit')}")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW bm_indicators AS
+        SELECT s.standard_id, s.domain, s.indicator, s.requirement, k.kind, k.level, k.baseline_id, k.mandatory,
+               k.baseline_requirement, k.direction,
+               coalesce({_verdict_name_sql('k.code')}, 'no_baseline') AS verdict,
+               ({MARGIN_SQL}) AS margin
+        FROM bm_src s {lookup}
+        LEFT JOIN bm_key_codes k ON k.slot = sl.slot AND k.tid = r.tid
+    """)
+    attrs = [c for c in _STANDARD_ATTRS if c in src_cols]
+    attr_sel = "".join(f"any_value(s.{c}) AS {c}, " for c in attrs)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE bm_standards AS
-        WITH per_level AS (
-            SELECT standard_id, level,
-                   CASE WHEN bool_or(verdict = 'looser') THEN 'looser'
-                        WHEN bool_or(verdict = 'stricter') THEN 'stricter'
-                        WHEN bool_or(verdict = 'equal') THEN 'equal'
-                        ELSE 'not_comparable' END AS verdict,
-                   bool_or(verdict = 'looser' AND mandatory) AS violation,
-                   count(*) FILTER (verdict = 'not_comparable') AS n_not_comparable
-            FROM bm_indicators WHERE level IS NOT NULL GROUP BY standard_id, level),
-        levels AS (
-            SELECT standard_id,
-                   any_value(verdict) FILTER (level = 'national') AS vs_national,
-                   any_value(verdict) FILTER (level = 'industry') AS vs_industry,
-                   bool_or(violation) AS mandatory_violation,
-                   sum(n_not_comparable) AS n_not_comparable
-            FROM per_level GROUP BY standard_id),
-        base AS (
-            SELECT s.standard_id, {attr_sel}count(DISTINCT s.indicator) AS n_indicators
-            FROM bm_src s GROUP BY s.standard_id)
-        SELECT base.*, l.vs_national, l.vs_industry,
-               coalesce(l.vs_national IN ('stricter') OR l.vs_industry IN ('stricter'), false)
-                 AND coalesce(l.vs_national, 'stricter') = 'stricter'
-                 AND coalesce(l.vs_industry, 'stricter') = 'stricter' AS stricter,
-               coalesce(l.vs_national IN ('stricter', 'equal', 'looser')
-                        OR l.vs_industry IN ('stricter', 'equal', 'looser'), false) AS comparable,
-               coalesce(l.mandatory_violation, false) AS mandatory_violation,
-               coalesce(l.n_not_comparable, 0) AS n_not_comparable
-        FROM base LEFT JOIN levels l USING (standard_id)
+        SELECT standard_id, {", ".join(attrs) + ", " if attrs else ""}n_indicators,
+               {_verdict_name_sql('nat')} AS vs_national, {_verdict_name_sql('ind')} AS vs_industry,
+               coalesce(nat = {STRICTER} OR ind = {STRICTER}, false)
+                 AND coalesce(nat, {STRICTER}) = {STRICTER} AND coalesce(ind, {STRICTER}) = {STRICTER} AS stricter,
+               coalesce(nat > {NOT_COMPARABLE} OR ind > {NOT_COMPARABLE}, false) AS comparable,
+               mandatory_violation, n_not_comparable
+        FROM (SELECT s.standard_id, {attr_sel}count(*) AS n_indicators,
+                     max(k.nat) AS nat, max(k.ind) AS ind,
+                     coalesce(bool_or(k.violation), false) AS mandatory_violation,
+                     coalesce(sum(k.n_nc), 0) AS n_not_comparable
+              FROM bm_src s {lookup}
+              LEFT JOIN bm_key_levels k ON k.slot = sl.slot AND k.tid = r.tid
+              GROUP BY s.standard_id)
     """)
     unparsed = req.loc[req["kind"].eq("invalid"), ["key_text", "error"]].rename(columns={"key_text": "text"})
     return Benchmark(con=con, source=source, digest=digest, bare=bare, unparsed=unparsed.reset_index(drop=True))
