@@ -1018,13 +1018,15 @@ def scheme_robustness(scheme: Scheme, standards, *, on=None, n: int = 1000, seed
 
     Each draw perturbs the weights (``"dirichlet"`` or ±f %, as `leaderkit.robustness`), the level
     thresholds (±`threshold_noise` % of each threshold value; they move the levels method and the
-    reach_level rule), and picks a normalisation and an aggregation among the alternatives (weighted
+    reach_level rule; an interval threshold keeps its midpoint and its half-width moves), and picks a normalisation and an aggregation among the alternatives (weighted
     method only; the scheme's own choice is always the first). The list is then rebuilt by the same
     scoring and leader rule as `rank` (ties at the cut included by the scheme's tie rule).
 
-    When only weights, normalisation and aggregation vary on a weighted scheme with a top-N or top-% rule,
-    the method layer's `leaderkit.robustness` does the run (one matrix product per chunk of draws).
-    Otherwise every draw is rebuilt (vectorised over standards, a loop over draws). Returns a
+    When only weights, normalisation and aggregation vary on a weighted scheme with a top-N or top-% rule
+    (ties included, the cut capped by max_leaders; no leader at all below min_participants), the method
+    layer's `leaderkit.robustness` does the run (one matrix product per chunk of draws) and gives the
+    first-order sensitivity of every choice. Otherwise every draw is rebuilt (vectorised over standards, a
+    loop over draws) and the sensitivity is given for the discrete choices (normalisation, aggregation). Returns a
     `RobustnessResult` (table: nominal_rank, median_rank, rank_p05, rank_p95, mean_rank, p_leader per
     eligible standard; sensitivity: first-order share of rank variance per varied choice).
     """
@@ -1041,18 +1043,24 @@ def scheme_robustness(scheme: Scheme, standards, *, on=None, n: int = 1000, seed
         raise RankingError("符合资格的标准少于 2 项，无法做稳健性分析。",
                            "Fewer than 2 eligible standards: no robustness analysis.", where=scheme.id)
     simple = (method == "weighted" and threshold_noise is None and rule is not None and rule.reach_level is None
-              and not rule.max_leaders and not rule.min_participants and "goalpost" not in norms)
+              and rule.tie_rule == "include_all" and "goalpost" not in norms)
     if simple:
         notes: list[Text] = []
         core = scheme.core_indicators()
         values, directions = _scored_values(core, prep.lower, prep.upper)
         data = pd.DataFrame(values[eligible], index=prep.info.index[eligible], columns=[i.id for i in core])
         weights = _weights(scheme, core, data, directions, notes)
-        leader_rule = ("top_n", rule.top_n) if rule.top_n else ("top_percent", rule.top_percent)
+        n_eligible = int(eligible.sum())
+        cut = rule.top_n if rule.top_n else max(1, math.floor(n_eligible * rule.top_percent / 100 + 1e-9))
+        cut = min(cut, rule.max_leaders or cut)
+        enough = not rule.min_participants or n_eligible >= rule.min_participants
         imputation = None if not rk or rk.imputation == "none" else rk.imputation
-        return robustness(data, directions, weights, n=n, weight_noise=weight_noise, normalisations=norms,
-                          aggregations=aggs, leader_rule=leader_rule, seed=seed, progress=progress,
-                          imputation=imputation)
+        result = robustness(data, directions, weights, n=n, weight_noise=weight_noise, normalisations=norms,
+                            aggregations=aggs, leader_rule=("top_n", cut) if enough else None, seed=seed,
+                            progress=progress, imputation=imputation)
+        if not enough:
+            result.table["p_leader"] = 0.0
+        return result
     return _robustness_by_rebuild(scheme, prep, eligible, n, seed, weight_noise, threshold_noise, norms, aggs,
                                   progress)
 
@@ -1109,7 +1117,7 @@ def _robustness_by_rebuild(scheme, prep, eligible, n, seed, weight_noise, thresh
             f = threshold_noise / 100
             for ind in core:
                 for level, text in ind.levels.items():
-                    changes[f"indicators.{ind.id}.levels.{level}"] = _scaled_text(text, 1 + rng.uniform(-f, f))
+                    changes[f"indicators.{ind.id}.levels.{level}"] = _perturbed(ind, text, 1 + rng.uniform(-f, f))
         override = {}
         if norms is not None and len(norms) > 1:
             choices["normalisation"][d] = rng.integers(len(norms))
@@ -1165,9 +1173,16 @@ def _robustness_by_rebuild(scheme, prep, eligible, n, seed, weight_noise, thresh
     return RobustnessResult(table, sensitivity, by_row, hist, draws, n, seed, settings)
 
 
-def _scaled_text(text: str, factor: float) -> str:
-    """A threshold text with its numbers multiplied by `factor` ("≤ 0.017" × 1.1 → "≤ 0.0187")."""
-    import re
+def _perturbed(ind: Indicator, text: str, factor: float) -> str:
+    """A threshold moved by `factor`: a one-sided limit is multiplied by it ("≤ 0.017" × 1.1 → "≤ 0.0187");
+    an interval keeps its midpoint and has its half-width multiplied by it."""
+    from .requirements import parse_requirement
 
-    return re.sub(r"\d+(?:\.\d+)?", lambda m: f"{float(m.group()) * factor:.6g}", text)
-
+    req = parse_requirement(text, unit=ind.unit if ind.unit not in (None, "1") else None)
+    unit = f" {req.unit}" if req.unit and ind.unit not in (None, "1") else ""
+    if req.lower is not None and req.upper is not None:
+        mid, half = (req.lower + req.upper) / 2, (req.upper - req.lower) / 2 * factor
+        return f"{mid - half:.6g}～{mid + half:.6g}{unit}"
+    if req.upper is not None:
+        return f"≤ {req.upper * factor:.6g}{unit}"
+    return f"≥ {req.lower * factor:.6g}{unit}"
