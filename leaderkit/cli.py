@@ -29,12 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["zh", "en"], default=None, help="输出语言 / output language")
     sub = parser.add_subparsers(dest="command", metavar="命令/command")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"leaderkit.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"leaderkit.commands.{name}":
-                continue
-            raise
+        module = importlib.import_module(f"leaderkit.commands.{name}")
         p = sub.add_parser(name, help=module.HELP.both(), description=module.HELP.both())
         p.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="输出语言 / output language")
         module.add_arguments(p)
