@@ -10,7 +10,7 @@ file with the same shape.
     grade_agencies("records.csv", rubric)   # one row per agency and year: scores, grade, what is lacking
     score_facts("facts.csv", rubric)        # points derived from counts (trainings → 3.1 …)
 
-Conventions (DOMAIN.md "Agency grading"): "以上/以下/以内" include the number itself; grades are
+Conventions (SOURCES.md "Agency grading"): "以上/以下/以内" include the number itself; grades are
 checked from the highest down and an agency gets the highest grade whose every condition holds, so a
 total of exactly 90 with every sub-score at its minimum is 一级; any veto gives the veto grade (四级).
 Grading is vectorised over agencies: points are one matrix, category scores one matrix product.

@@ -12,7 +12,7 @@ with "higher" only the lower bounds; otherwise (ranges, or no direction) set con
 E ⊊ B stricter, E = B equal, B ⊊ E looser, else not comparable. Qualitative or declared texts, texts
 that do not parse and units that are not commensurable are not comparable.
 
-Verdict of a standard against a level (national or industry), DOMAIN.md "Stricter-than":
+Verdict of a standard against a level (national or industry), SOURCES.md "Stricter-than":
 any looser indicator → looser; else at least one stricter → stricter; else at least one equal → equal;
 else not comparable. Indicators that are not comparable are counted, never taken as stricter.
 A standard is `stricter` when it is stricter than every level that has a baseline for it (national

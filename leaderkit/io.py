@@ -49,7 +49,7 @@ BASELINE_COLUMNS = {
     "mandatory": ("强制性", "是否强制", "性质", "mandatory"),
 }
 
-# Headers that say a bare number is a limit (DOMAIN.md: "a bare number in a column headed 限量值 means ≤").
+# Headers that say a bare number is a limit (SOURCES.md: "a bare number in a column headed 限量值 means ≤").
 BARE_MAX_HEADERS = {"限量值", "最大值", "上限", "limit", "max"}
 BARE_MIN_HEADERS = {"最小值", "下限", "min"}
 

@@ -6,7 +6,7 @@ A technical requirement in a standard is a *set of allowed values*: "≤0.5 mg/k
 `compare` says whether an enterprise requirement is stricter than, equal to or looser than a
 national/industry baseline, or not comparable with it.
 
-Decisions where the standards' usage is ambiguous (DOMAIN.md gives the rest):
+Decisions where the standards' usage is ambiguous (SOURCES.md gives the rest):
 
 - "以上/以下/以内" include the number ("0.5 mg/kg 以下" is ≤ 0.5), the usual Chinese legal convention.
 - A bare number means what ``bare=`` says: "max" → ≤ x (a column headed 限量值/最大值/上限),

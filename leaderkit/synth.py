@@ -65,7 +65,7 @@ REGION_EFFECT = {"浙江省": 0.07, "上海市": 0.07, "江苏省": 0.05, "广�
                  "新疆维吾尔自治区": -0.03, "贵州省": -0.03}
 
 YEARS = np.arange(2018, 2024)
-# Declared standards per year, in millions. 2020–2023 follow DOMAIN.md's public figures (2.15 M cumulative
+# Declared standards per year, in millions. 2020–2023 follow SOURCES.md's public figures (2.15 M cumulative
 # by 2021 and 1.24 M by 2019 → 0.91 M in 2020–2021; 470,738 in 2022; 546,160 in 2023, 3,165,625
 # cumulative). 2018–2019 share the 2019 cumulative figure, leaving ~0.4 M older versions unmodelled.
 YEAR_COUNTS = np.array([0.40, 0.44, 0.445, 0.465, 0.470738, 0.546160])
@@ -75,7 +75,7 @@ YEAR_SLOPE = 0.035  # stricter share rises by ~3.5 points a year
 # for consumer goods : equipment + emerging industries : services).
 CATEGORIES = ["消费品", "装备制造", "新兴产业", "服务"]
 CATEGORY_SHARE = np.array([0.56, 0.22, 0.09, 0.13])
-CATEGORY_DOMAINS = np.array([130, 55, 25, 30])  # 240 key domains in 2022 (DOMAIN.md)
+CATEGORY_DOMAINS = np.array([130, 55, 25, 30])  # 240 key domains in 2022 (SOURCES.md)
 
 GANZHI = [a + b for a, b in zip("甲乙丙丁戊己庚辛壬癸" * 6, "子丑寅卯辰巳午未申酉戌亥" * 5, strict=True)]
 QUALITATIVE = ("由供需双方协商确定", "按合同约定执行", "符合国家有关规定")
@@ -908,9 +908,9 @@ the same seed gives byte-identical files.
 {_md(domains)}
 
 ## 比例的依据 / where the proportions come from
-- 年份分布 / years 2018–2023: 按 DOMAIN.md 所引公开数字（中国标准化研究院、市场监管总局新闻报道）：2022 年声明公开
+- 年份分布 / years 2018–2023: 按 SOURCES.md 所引公开数字（中国标准化研究院、市场监管总局新闻报道）：2022 年声明公开
   470,738 项，2023 年 546,160 项，截至 2023 年累计 3,165,625 项；2019 年累计 1.24 M、2021 年累计 2.15 M /
-  declared standards per year after the public figures quoted in DOMAIN.md (CNIS and SAMR press reports).
+  declared standards per year after the public figures quoted in SOURCES.md (CNIS and SAMR press reports).
 - 严于国家/行业标准的比例 / share stricter: 2018 年约 {by_year["严于基准"].iloc[0] / by_year["标准数"].iloc[0]:.0%}，
   逐年上升至 2023 年约 {by_year["严于基准"].iloc[-1] / by_year["标准数"].iloc[-1]:.0%}，总体 {v["stricter"].mean():.0%}；
   seed 002 三 的目标为 ≥ 20% / rising by year; the seed 002 target is ≥ 20 %. 浙江、上海、江苏、广东较高，西部省份较低 /
@@ -974,7 +974,7 @@ baseline. `leaderkit.synth.sample_tables(seed).verdicts` holds the truth per sta
 
 # ---------------------------------------------------------------------------------------------------
 # National-scale synthetic data (Parquet)
-ENTERPRISES_PER_STANDARD = 472_459 / 3_165_625  # DOMAIN.md: 2023 cumulative enterprises / standards
+ENTERPRISES_PER_STANDARD = 472_459 / 3_165_625  # SOURCES.md: 2023 cumulative enterprises / standards
 P_VIOLATION = 0.004  # of standards in domains with a mandatory limit
 P_QUALITATIVE_ONLY = 0.005
 STANDARD_SCHEMA_COLUMNS = ("standard_id", "enterprise", "domain", "category", "region", "year", "published",

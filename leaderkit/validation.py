@@ -62,7 +62,7 @@ RULES: dict[str, Rule] = {
               "levels are stricter than the national and industry baselines they cite (not just different)",
               "002 四(四); 004 三4; 003 2.6c"),
         _rule("010", "error", "分级水平不得宽于强制性国家标准（GB）限值：合规问题",
-              "no level is looser than a mandatory (GB) limit: a compliance problem", "002 四(四); DOMAIN.md"),
+              "no level is looser than a mandatory (GB) limit: a compliance problem", "002 四(四); SOURCES.md"),
         _rule("011", "error", "分级水平有序：领跑严于先进严于基准",
               "levels are ordered: leader stricter than advanced stricter than baseline", "003 2.1（水平设置合理性）"),
         _rule("012", "error", "权重非负，按声明权重排行时每个核心指标都有权重",
@@ -104,7 +104,7 @@ RULES: dict[str, Rule] = {
               "the mandatory flag of a baseline agrees with its code (GB mandatory, GB/T recommended)",
               "标准编号规则 / standard numbering (not a seed)"),
         _rule("031", "warning", "底线指标不参与加权排行", "baseline (must-pass) indicators carry no ranking weight",
-              "DOMAIN.md 术语表 / glossary"),
+              "SOURCES.md 术语表 / glossary"),
         _rule("032", "warning", "统一社会信用代码格式与校验位正确", "the unified social credit code is well formed",
               "GB 32100-2015 (not a seed)"),
     ]

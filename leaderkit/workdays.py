@@ -11,7 +11,7 @@ corrects the fallback (or the official data):
     - {date: 2027-01-01, type: holiday}   date,type
     - {date: 2027-02-06, type: workday}   2027-01-01,holiday
 
-Decision (DOMAIN.md): the start day counts when it is a working day, so a 10-working-day publicity
+Decision (SOURCES.md): the start day counts when it is a working day, so a 10-working-day publicity
 starting on Monday 2023-09-25 ends on Thursday 2023-10-12 (National Day 2023-09-29…10-06 is off, the
 weekend 10-07/10-08 is worked).
 """
