@@ -427,6 +427,50 @@ def grades_figure(dist: pd.DataFrame, *, width: int | None = None):
     return fig
 
 
+def overview_figure(data: DashboardData, leaders: pd.DataFrame, target: float = 0.20):
+    """The leadership page's charts as one figure (一张总览图): adoption by year and by domain, by region,
+    leaders vs seed 002 targets, agency grades.
+
+    One figure, because each plotly FigureWidget ships plotly.js (about 5 MB) to the browser: on these
+    2 cores the first costs about 7 s and each further one about 1 s. The panels are the figures of
+    `adoption_figure`, `leaders_figure` and `grades_figure`, copied into a subplot grid.
+    """
+    from plotly.subplots import make_subplots
+
+    bm = data.bm
+    panels = [(adoption_figure(bm.adoption(by=["year"]), "year", target), 1, 1, True),
+              (adoption_figure(bm.adoption(by=["domain"]), "domain", target), 1, 2, True),
+              (adoption_figure(bm.adoption(by=["region"]), "region", target), 2, 1, True),
+              (leaders_figure(leaders), 3, 1, False)]
+    if data.grades is not None:
+        panels.append((grades_figure(grade_distribution(data.grades)), 3, 2, False))
+    titles = {(1, 1): tr("按年份", "By year"), (1, 2): tr("按领域", "By domain"), (2, 1): tr("按地区", "By region"),
+              (3, 1): tr("领跑者与 seed 002 目标（本数据为示意，对数刻度）",
+                         "Leaders vs seed 002 targets (illustrative data, log scale)"),
+              (3, 2): tr("评估机构等级分布（seed 003）", "Agency grades (seed 003)")}
+    fig = make_subplots(rows=3, cols=2, specs=[[{}, {}], [{"colspan": 2}, None], [{}, {}]],
+                        row_heights=[0.33, 0.34, 0.33], vertical_spacing=0.11, horizontal_spacing=0.12,
+                        subplot_titles=[titles.get(k, "") for k in ((1, 1), (1, 2), (2, 1), (3, 1), (3, 2))])
+    for panel, row, col, adoption in panels:
+        for trace in panel.data:
+            fig.add_trace(trace.update(showlegend=not adoption and trace.showlegend is not False), row=row, col=col)
+        axes = {"x": panel.layout.xaxis, "y": panel.layout.yaxis}
+        keep = ("tickformat", "range", "type", "autorange", "tickangle", "rangemode", "dtick")
+        fig.update_xaxes(row=row, col=col, **{k: axes["x"][k] for k in keep if axes["x"][k] is not None})
+        fig.update_yaxes(row=row, col=col, **{k: axes["y"][k] for k in keep if axes["y"][k] is not None})
+        if adoption:
+            line = dict(line_dash="dash", line_color=BAD, row=row, col=col)
+            if panel.data[-1].orientation == "h":
+                fig.add_vline(x=target, **line)
+            else:
+                fig.add_hline(y=target, **line)
+    fig.update_annotations(font_size=14)
+    fig.update_layout(template="plotly_white", height=1250, width=FULL, font=dict(family=FONT, size=12),
+                      margin=dict(l=10, r=20, t=40, b=20), barmode="group",
+                      legend=dict(orientation="h", y=-0.03, x=0))
+    return fig
+
+
 # ---- widgets: messages, tables, downloads, uploads ---------------------------------------------------
 
 STYLE = """<style>
@@ -686,13 +730,12 @@ class LeadershipView:
                 f"agencies graded in {n['grade_year']} (grade 1: {g[1]}, grade 4: {g[4]})")),
         ]))
         kpis.add_class("lk-kpi-row")
-        bm = d.bm
         adoption = _section(
-            tr("一、严于国家/行业标准的比例（目标 ≥ 20%，seed 002 三）", "1. Share stricter than national/industry (target ≥ 20 %, seed 002 三)"),
+            tr("一、严于国家/行业标准的比例（目标 ≥ 20%，seed 002 三）、领跑者与目标、评估机构等级",
+               "1. Share stricter than national/industry (target ≥ 20 %, seed 002 三), leaders vs targets, agency grades"),
             "lk-adoption",
-            w.HBox([_figure_widget(adoption_figure(bm.adoption(by=["year"]), "year", width=HALF), "lk-fig-year"),
-                    _figure_widget(adoption_figure(bm.adoption(by=["domain"]), "domain", width=HALF), "lk-fig-domain")]),
-            _figure_widget(adoption_figure(bm.adoption(by=["region"]), "region", width=FULL), "lk-fig-region"))
+            w.HTML(f"<div class='lk-note'>{tr('误差线与阴影：95% Wilson 区间；绿色＝区间下限已达 20% 目标，红色＝上限仍低于目标；领跑者为对数刻度。', 'Bars and band: 95% Wilson interval; green = lower bound meets the 20 % target, red = upper bound below it; leaders on a log scale.')}</div>"),
+            _figure_widget(overview_figure(d, self.leaders), "lk-fig-overview"))
         chosen = chosen_schemes(d)
         chosen["why_shown"] = chosen["why"] if get_language() == "zh" else chosen["why_en"]
         counts = {sid: len(scheme_ranking(d, sid).leaders) for sid in chosen["scheme_id"]}
@@ -702,22 +745,20 @@ class LeadershipView:
                                                    "why_shown": Text("选定依据", "why this scheme")}))
         leaders_table.add_class("lk-leaders-table")
         leaders = _section(
-            tr("二、领跑者与 seed 002 目标（消费品 1000 / 装备制造与新兴产业 500 / 服务 200）",
-               "2. Leaders vs seed 002 targets (consumer 1000 / equipment & emerging 500 / services 200)"),
-            "lk-leaders-section",
-            _figure_widget(leaders_figure(self.leaders, width=FULL), "lk-fig-leaders"), leaders_table,
+            tr("二、各领域选定方案的领跑者（seed 002 目标：消费品 1000 / 装备制造与新兴产业 500 / 服务 200）",
+               "2. Leaders of each domain's chosen scheme (seed 002 targets: consumer 1000 / equipment & emerging 500 / "
+               "services 200)"),
+            "lk-leaders-section", leaders_table,
             w.HTML(f"<div class='lk-note'>{public_note()}</div>"))
-        dist = grade_distribution(d.grades) if d.grades is not None else None
         agencies_children = []
-        if dist is not None:
+        if d.grades is not None:
             latest = d.grades[d.grades["year"] == n["grade_year"]].copy()
             latest["grade_label"] = latest["grade"].map(lambda k: str(GRADE_NAMES[k]))
             table = w.HTML(html_table(latest.sort_values(["grade", "total"], ascending=[True, False]),
                                       {"agency": Text("机构", "agency"), "total": Text("总分", "total"),
                                        "grade_label": Text("等级", "grade"), "decided_by": Text("判定依据", "decided by")}))
             table.add_class("lk-grades-table")
-            table.layout = w.Layout(width=f"{FULL - HALF - 10}px", margin="40px 0 0 10px")
-            agencies_children = [w.HBox([_figure_widget(grades_figure(dist, width=HALF), "lk-fig-grades"), table])]
+            agencies_children = [table]
         agencies = _section(tr("三、评估机构评价等级（seed 003）", "3. Agency grades (seed 003)"), "lk-agencies",
                             *agencies_children)
         picker = w.DatePicker(value=self.on, description=tr("基准日", "as of"))

@@ -273,3 +273,14 @@ def test_expert_panel_export_is_the_tuned_ranking(data):
     cells = {str(c) for row in wb["领跑者名单"].iter_rows(values_only=True) for c in row if c}
     assert set(view.tuned.leaders["standard_id"]) <= cells
     assert "lk-download" in view.export_box.value
+
+
+def test_overview_figure_holds_every_panel_in_one_figure(data):
+    leaders = db.leaders_by_group(data)
+    fig = db.overview_figure(data, leaders)
+    assert [a.text for a in fig.layout.annotations][:3] == ["按年份", "按领域", "按地区"]
+    # 3 year traces + domain + region + 2 leader traces + 4 grade traces
+    assert len(fig.data) == 3 + 1 + 1 + 2 + 4
+    leader_bars = [t for t in fig.data if t.name == "本数据中的领跑者（示意）"][0]
+    assert list(leader_bars.text) == list(leaders["leaders"])
+    assert sum(1 for s in fig.layout.shapes if s.line.dash == "dash") == 3  # the 20 % line in each adoption panel

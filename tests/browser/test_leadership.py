@@ -38,8 +38,10 @@ def test_leadership_shows_the_library_numbers(server, page, expected):
     expect(page.locator(".lk-kpi-violations b")).to_have_text(str(n["mandatory_violations"]))
     expect(page.locator(".lk-kpi-leaders b")).to_have_text(str(int(expected["leaders"]["leaders"].sum())))
     expect(page.locator(".lk-kpi-agencies span")).to_contain_text(f"一级 {n['grade_counts'][1]}")
-    for css in ("lk-fig-year", "lk-fig-domain", "lk-fig-region", "lk-fig-leaders", "lk-fig-grades"):
-        expect(page.locator(f".{css} .js-plotly-plot")).to_be_visible(timeout=30_000)
+    overview = page.locator(".lk-fig-overview .js-plotly-plot")
+    expect(overview).to_be_visible(timeout=30_000)
+    for title in ("按年份", "按领域", "按地区", "领跑者与 seed 002 目标", "评估机构等级分布"):
+        expect(overview).to_contain_text(title)
     table = page.locator(".lk-upcoming-table")
     for row in expected["upcoming"].itertuples():
         expect(table).to_contain_text(row.subject)
@@ -47,7 +49,7 @@ def test_leadership_shows_the_library_numbers(server, page, expected):
     expect(page.get_by_text("严于国家/行业标准的比例").first).to_be_visible()
     assert_cjk_renders(page)
     screenshot(page, "leadership-zh")
-    for css in ("lk-leaders-section", "lk-agencies", "lk-upcoming"):
+    for css in ("lk-adoption", "lk-leaders-section", "lk-agencies", "lk-upcoming"):
         screenshot_of(page, f".{css}", f"leadership-zh-{css[3:]}")
 
 
