@@ -120,8 +120,9 @@ class Tuner:
         self.leaders_box.add_class("lk-leaders")
         self.table_box = W.HTML()
         self.table_box.add_class("lk-ranking-table")
+        ids, scores, colours, hover = self._bars()
         fig = go.Figure(
-            data=[go.Bar(x=[], y=[], marker_color=[], hovertext=[], hoverinfo="text")],
+            data=[go.Bar(x=ids, y=scores, marker_color=colours, hovertext=hover, hoverinfo="text")],
             layout=go.Layout(title=tr("综合得分（前 {n} 名）", "Scores (top {n})").format(n=shown),
                              template="plotly_white", height=380, margin={"l": 40, "r": 10, "t": 50, "b": 110},
                              xaxis={"tickangle": -45}, yaxis={"title": tr("得分", "score")}),
@@ -269,21 +270,29 @@ class Tuner:
             + (f"<br>{html.escape('；'.join(changes))}" if changes else ""))
         self.status.value = ('<div style="font-size:90%">' + "<br>".join(html.escape(str(n)) for n in r.notes)
                              + "</div>")
+        ids, scores, colours, hover = self._bars()
+        with self.figure.batch_update():
+            bar = self.figure.data[0]
+            bar.x = ids
+            bar.y = scores
+            bar.marker.color = colours
+            bar.hovertext = hover
         eligible = r.table[r.table["eligible"]]
         top = eligible.head(self.shown)
+        shown = pd.concat([top, eligible[eligible["standard_id"].isin(leaving) & ~eligible["standard_id"].isin(ids)]])
+        self.table_box.value = _rows_html(shown, entering, leaving, len(shown))
+
+    def _bars(self) -> tuple[list, np.ndarray, list, list]:
+        """The score chart's bars for the current ranking: ids, scores, colours (leader / entering /
+        leaving / other) and hover texts. Used to build the figure and to update it."""
+        entering, leaving = set(self.entering), set(self.leaving)
+        top = self.ranking.table[self.ranking.table["eligible"]].head(self.shown)
         ids = top["standard_id"].tolist()
         colours = [(_COLOURS["entering"] if s in entering else _COLOURS["leader"]) if lead_ else
                    (_COLOURS["leaving"] if s in leaving else _COLOURS["other"])
                    for s, lead_ in zip(ids, top["leader"], strict=True)]
         hover = [f"{s}<br>{e}<br>{w}" for s, e, w in zip(ids, top["enterprise"].fillna(""), top["why_zh"], strict=True)]
-        with self.figure.batch_update():
-            bar = self.figure.data[0]
-            bar.x = ids
-            bar.y = top["score"].to_numpy(dtype=float)
-            bar.marker.color = colours
-            bar.hovertext = hover
-        shown = pd.concat([top, eligible[eligible["standard_id"].isin(leaving) & ~eligible["standard_id"].isin(ids)]])
-        self.table_box.value = _rows_html(shown, entering, leaving, len(shown))
+        return ids, top["score"].to_numpy(dtype=float), colours, hover
 
 
 class ComparisonView:

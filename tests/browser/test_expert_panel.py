@@ -61,6 +61,11 @@ def test_panel_shows_findings_scores_and_leaders(server, page, expected):
     for sid in expected["before"].leaders["standard_id"]:
         expect(leaders).to_contain_text(sid)
     expect(page.locator(".lk-comparison-metrics")).to_contain_text("Kendall τ")
+    # The score chart shows its bars before any slider moves (built from a complete figure).
+    from leaderkit.widgets import Tuner
+
+    bars = min(int(expected["before"].table["eligible"].sum()), Tuner.__init__.__kwdefaults__["shown"])
+    expect(page.locator(".lk-tuner .js-plotly-plot .bars .point")).to_have_count(bars, timeout=30_000)
     assert_cjk_renders(page)
     screenshot(page, "expert-panel-zh")
     for css in ("lk-tuning", "lk-compare"):
