@@ -1,11 +1,11 @@
 """Grading evaluation agencies (评估机构评价) with a rubric that is data.
 
-The rubric of seed 003 (draft group standard for evaluating the agencies) ships as
+The rubric of document 003 (draft group standard for evaluating the agencies) ships as
 `leaderkit/data/rubrics/seed003.yaml`: categories with their declared maxima, items with their points
 or options, grade rules, vetoes and consequences. Another rubric (a province's, next year's) is another
 file with the same shape.
 
-    rubric = load_rubric()                  # the shipped seed 003 rubric
+    rubric = load_rubric()                  # the shipped document 003 rubric
     check_rubric(rubric)                    # findings about the rubric itself (LK-R0xx)
     grade_agencies("records.csv", rubric)   # one row per agency and year: scores, grade, what is lacking
     score_facts("facts.csv", rubric)        # points derived from counts (trainings → 3.1 …)
@@ -254,20 +254,20 @@ def _unique(values: list, what: str) -> None:
 
 # --- loading ----------------------------------------------------------------------------------------
 def default_rubric_path() -> Path:
-    """The shipped seed 003 rubric."""
+    """The shipped document 003 rubric."""
     return Path(str(resources.files("leaderkit") / "data" / "rubrics" / "seed003.yaml"))
 
 
 def load_rubric(path: str | Path | None = None) -> Rubric:
-    """Read a rubric YAML file (评分表); the shipped seed 003 rubric when `path` is None.
+    """Read a rubric YAML file (评分表); the shipped document 003 rubric when `path` is None.
 
     Raises RubricError naming the file, the YAML path and its line when the file does not fit the format.
     """
     path = Path(path) if path is not None else default_rubric_path()
     if not path.exists():
         raise RubricError(f"找不到评分表文件 {path}", f"rubric file not found: {path}",
-                          hint=Text("检查路径；省略路径则使用内置的 seed 003 评分表",
-                                    "check the path; leave it out to use the shipped seed 003 rubric"))
+                          hint=Text("检查路径；省略路径则使用内置的 文件 003 评分表",
+                                    "check the path; leave it out to use the shipped document 003 rubric"))
     raw = path.read_bytes()
     text = raw.decode("utf-8-sig")
     try:
@@ -671,7 +671,7 @@ def grade_agencies(records, rubric=None) -> pd.DataFrame:
     allowed values (its points or 0; an option's points or 0) — otherwise InvalidPointsError names the
     agency, year, item, value and the allowed values.
 
-    Returns agency, year, the category scores (basic, core, incentive for seed 003), total, grade (1–4),
+    Returns agency, year, the category scores (basic, core, incentive for document 003), total, grade (1–4),
     grade_name, decided_by (the condition that decided the grade), vetoes (those that applied), lacks (what
     is missing for the next grade up, e.g. "核心指标差 2 分"), gap_<score> (the same as numbers; NaN for the
     top grade) and consequence. Texts follow the current language (`leaderkit.set_language`).
@@ -854,7 +854,7 @@ def score_facts(facts, rubric=None) -> pd.DataFrame:
     """Points derived from counts with the rubric's option rules (由事实计分).
 
     `facts` (DataFrame, CSV/Excel/YAML) has `agency`, `year` and count columns named like the rubric's
-    facts — for seed 003: trainings (→ 3.1), group_standards_led and group_standards_participated (→ 2.3),
+    facts — for document 003: trainings (→ 3.1), group_standards_led and group_standards_participated (→ 2.3),
     rankings_published and leader_lists_published (→ 2.4), certifications_led and certifications_cooperated
     (→ 3.3), products_registered (→ 3.4), brand_evaluations (→ 3.5). An item is scored when all its facts
     are present. Counts must be whole numbers ≥ 0.

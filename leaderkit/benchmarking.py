@@ -34,7 +34,7 @@ import pandas as pd
 from .i18n import Text
 from .io import STANDARD_COLUMNS, InputError, canonical_columns, load_baselines, load_standards
 
-TARGET_SHARE = 0.20  # seed 002 三: share of declared standards stricter than national/industry ≥ 20 %
+TARGET_SHARE = 0.20  # document 002 三: share of declared standards stricter than national/industry ≥ 20 %
 
 _STANDARD_ATTRS = ("enterprise", "domain", "category", "region", "year", "published")
 REL_TOL = 1e-9
@@ -180,7 +180,7 @@ class Benchmark:
         """Adoption rate (采用率) of standards stricter than national/industry ones, per group.
 
         n: declared standards in the group; stricter: how many are stricter than both baselines where
-        they exist; rate = stricter / n with its Wilson interval; gap = rate − target (seed 002: 20 %);
+        they exist; rate = stricter / n with its Wilson interval; gap = rate − target (document 002: 20 %);
         comparable: standards with at least one comparable baseline; violations: standards looser than a
         mandatory limit. `by` may be empty for the overall figure.
         """

@@ -1,7 +1,7 @@
 """Programme profiles (活动规则配置): the rules of a programme as data.
 
 A profile is a YAML file under leaderkit/data/programs/ (national, mofcom-2023, jincheng-2021) or a file
-of the user's own. Every parameter cites the seed document and clause it comes from (`sources`), and a
+of the user's own. Every parameter cites the source document and clause it comes from (`sources`), and a
 profile may `extends:` another one and override some parameters:
 
     extends: national
@@ -61,11 +61,11 @@ class NegativeEntry(_Model):
 
 
 class Program(_Model):
-    """A programme profile. Parameters left empty (None) are ones its seeds do not state."""
+    """A programme profile. Parameters left empty (None) are ones its source documents do not state."""
 
     name: str
     title: str
-    seeds: list[str] = Field(description="依据文件 / the seed documents")
+    documents: list[str] = Field(description="依据文件 / the source documents (docs/SOURCES.md)")
     extends: str | None = None
     working_organisation: Organisation | None = None
     platforms: list[str] = Field(default_factory=list, description="企业标准声明公开平台 / platforms")
@@ -83,11 +83,11 @@ class Program(_Model):
     negative_list: list[NegativeEntry] | None = Field(
         None, description="负面清单；None 表示本配置不含清单，无法检查 / None: not available"
     )
-    sources: dict[str, str] = Field(description="参数 → 依据条款 / parameter → seed and clause")
+    sources: dict[str, str] = Field(description="参数 → 依据条款 / parameter → source document and clause")
     notes: list[str] = Field(default_factory=list, description="依据文件的歧义及处理 / ambiguities and decisions")
 
     def source(self, parameter: str) -> str:
-        """The seed and clause a parameter comes from ("" if the profile does not say)."""
+        """The source document and clause a parameter comes from ("" if the profile does not say)."""
         return self.sources.get(parameter, "")
 
     def domain_names(self) -> list[str]:
@@ -158,7 +158,7 @@ def program_table(program: Program) -> list[dict[str, Any]]:
     """Parameters with their values and sources, for display."""
     rows = []
     for field in Program.model_fields:
-        if field in ("sources", "notes", "name", "title", "seeds", "extends"):
+        if field in ("sources", "notes", "name", "title", "documents", "extends"):
             continue
         value = getattr(program, field)
         if isinstance(value, list) and value and isinstance(value[0], BaseModel):

@@ -69,7 +69,7 @@ ENTERPRISE_CONDITIONS: dict[str, tuple[tuple[str, ...], Text]] = {
                            Text("近三年国家监督抽查不合格", "failed national sampling in 3 years")),
     "commitment_signed": (("承诺书", "已签署承诺书"), Text("未签署承诺书", "no signed commitment letter")),
 }
-"""Enterprise conditions of seed 003 2.5, read where the data has a column for them (True = met)."""
+"""Enterprise conditions of document 003 2.5, read where the data has a column for them (True = met)."""
 
 VALUE_NOTES = {
     "missing": Text("未声明该指标", "indicator not declared"),
@@ -410,8 +410,8 @@ def _eligibility(scheme, dom, conditions, info, core, problem, day, baselines, p
         checks["enterprise_condition"] = any_failed
         details["enterprise_condition"] = ("（" + failed.str.lstrip("；") + "）", " (" + failed_en.str.lstrip("; ") + ")")
     else:
-        notes.append(Text("数据没有企业条件列（seed 003 2.5）：企业条件未检查，需由评估机构核实。",
-                          "The data has no enterprise-condition columns (seed 003 2.5): not checked here; the "
+        notes.append(Text("数据没有企业条件列（文件 003 2.5）：企业条件未检查，需由评估机构核实。",
+                          "The data has no enterprise-condition columns (document 003 2.5): not checked here; the "
                           "agency verifies them."))
 
     if register is not None and "enterprise" in info.columns:
@@ -512,7 +512,7 @@ def eligibility(scheme: Scheme, standards, *, on, baselines=None, program=None, 
     reasons_en, vs_national, vs_industry. Checks (docs/RANKING.md gives the sources): stricter than the
     national and the industry baseline where they exist (the scheme's inline baselines, or `baselines`);
     no looser value against a mandatory limit; every numeric baseline indicator met; public at least
-    `program.min_public_days` before `on`; mass-produced; the enterprise conditions of seed 003 2.5 where
+    `program.min_public_days` before `on`; mass-produced; the enterprise conditions of document 003 2.5 where
     the data has columns for them; not barred on `on` (`register`, a TitleRegister or its path); every
     core value present unless the scheme names an imputation.
     """

@@ -1,6 +1,6 @@
 """Evaluation schemes (评估方案) as checkable data files.
 
-A scheme is one YAML file: who wrote it (agency, 评估机构), the nine contents of seed 003 2.1
+A scheme is one YAML file: who wrote it (agency, 评估机构), the nine contents of document 003 2.1
 (purpose, scope, indicators, rationale of the indicator choice, method and cycle, enterprise
 information, ranking-list mechanism, leader mechanism, implementation targets), the indicators with
 their baselines and level thresholds written as requirement texts, the ranking method and the leader

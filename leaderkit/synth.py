@@ -71,7 +71,7 @@ YEARS = np.arange(2018, 2024)
 YEAR_COUNTS = np.array([0.40, 0.44, 0.445, 0.465, 0.470738, 0.546160])
 YEAR_SLOPE = 0.035  # stricter share rises by ~3.5 points a year
 
-# Target groups of seed 002 三 and their share of declared standards (the leader targets 1000 : 500 : 200
+# Target groups of document 002 三 and their share of declared standards (the leader targets 1000 : 500 : 200
 # for consumer goods : equipment + emerging industries : services).
 CATEGORIES = ["消费品", "装备制造", "新兴产业", "服务"]
 CATEGORY_SHARE = np.array([0.56, 0.22, 0.09, 0.13])
@@ -148,7 +148,7 @@ SCORE = ("ge_f", "bdl_f", "band")
 
 DOMAINS = (
     Domain(
-        "洗涤机械", "装备制造", True, "seed 000 附件1 第15项（专业设备制造业）", ("电器", "洗涤设备", "家电"),
+        "洗涤机械", "装备制造", True, "document 000 附件1 第15项（专业设备制造业）", ("电器", "洗涤设备", "家电"),
         ("滚筒洗衣机", "波轮洗衣机", "洗干一体机", "商用洗衣机", "工业洗衣机"),
         {"GB12021": Doc("GB 12021.4-2013", "电动洗衣机能效水效限定值及等级"),
          "GB4288": Doc("GB/T 4288-2018", "家用和类似用途电动洗衣机"),
@@ -176,7 +176,7 @@ DOMAINS = (
         base_rate=0.14, n_sample=100,
     ),
     Domain(
-        "果品蔬菜", "消费品", True, "seed 000 附件1 第4项（果品、蔬菜零售；此处为所售果蔬产品）",
+        "果品蔬菜", "消费品", True, "document 000 附件1 第4项（果品、蔬菜零售；此处为所售果蔬产品）",
         ("果蔬", "农产品", "食品"), ("鲜切蔬菜", "净菜", "鲜切水果", "即食果蔬", "预包装蔬菜"),
         {"GB2762": Doc("GB 2762-2022", "食品安全国家标准 食品中污染物限量"),
          "GB2763": Doc("GB 2763-2021", "食品安全国家标准 食品中农药最大残留限量"),
@@ -204,7 +204,7 @@ DOMAINS = (
         base_rate=0.10, n_sample=90,
     ),
     Domain(
-        "物流服务", "服务", False, "seed 000 附件1 第8项（道路运输业）", ("物流", "供应链", "运输"),
+        "物流服务", "服务", False, "document 000 附件1 第8项（道路运输业）", ("物流", "供应链", "运输"),
         ("城市配送服务", "冷链物流服务", "仓储配送服务", "零担运输服务"),
         {"GB24359": Doc("GB/T 24359-2021", "第三方物流服务质量及测评"),
          "WB": Doc("WB/T 1115-2021", "城市配送服务质量要求")},
@@ -224,7 +224,7 @@ DOMAINS = (
         base_rate=0.12, n_sample=80,
     ),
     Domain(
-        "翻译服务", "服务", False, "seed 000 附件1 第13项（商务服务业）", ("翻译", "语言服务", "信息咨询"),
+        "翻译服务", "服务", False, "document 000 附件1 第13项（商务服务业）", ("翻译", "语言服务", "信息咨询"),
         ("笔译服务", "口译服务", "本地化翻译服务", "技术文档翻译服务"),
         {"GB19682": Doc("GB/T 19682-2005", "翻译服务译文质量要求"),
          "GB19363": Doc("GB/T 19363.1-2008", "翻译服务规范 第1部分：笔译")},
@@ -242,7 +242,7 @@ DOMAINS = (
         base_rate=0.08, n_sample=45,
     ),
     Domain(
-        "洗染服务", "服务", False, "seed 000 附件1 第14项（居民服务业）", ("洗衣", "洗染", "干洗"),
+        "洗染服务", "服务", False, "document 000 附件1 第14项（居民服务业）", ("洗衣", "洗染", "干洗"),
         ("干洗服务", "水洗服务", "皮具护理服务", "织物洗涤服务"),
         {"SB": Doc("SB/T 10625-2011", "洗染业服务质量要求")},
         (Indicator("返洗率", "max", "%", (3, 2, 1.5, 1, 0.5), None, None, ("SB", 1, "le"), MAX,
@@ -259,7 +259,7 @@ DOMAINS = (
         base_rate=0.10, n_sample=45,
     ),
     Domain(
-        "储能用锂离子电池", "新兴产业", True, "seed 002 三（新兴产业）", ("储能科技", "新能源", "电池"),
+        "储能用锂离子电池", "新兴产业", True, "document 002 三（新兴产业）", ("储能科技", "新能源", "电池"),
         ("储能电池模块", "磷酸铁锂储能电池", "储能电池簇"),
         {"GB36276": Doc("GB/T 36276-2018", "电力储能用锂离子电池"),
          "NB": Doc("NB/T 42091-2016", "电化学储能电站用锂离子电池技术规范")},
@@ -913,11 +913,11 @@ the same seed gives byte-identical files.
   declared standards per year after the public figures quoted in SOURCES.md (CNIS and SAMR press reports).
 - 严于国家/行业标准的比例 / share stricter: 2018 年约 {by_year["严于基准"].iloc[0] / by_year["标准数"].iloc[0]:.0%}，
   逐年上升至 2023 年约 {by_year["严于基准"].iloc[-1] / by_year["标准数"].iloc[-1]:.0%}，总体 {v["stricter"].mean():.0%}；
-  seed 002 三 的目标为 ≥ 20% / rising by year; the seed 002 target is ≥ 20 %. 浙江、上海、江苏、广东较高，西部省份较低 /
+  document 002 三 的目标为 ≥ 20% / rising by year; the document 002 target is ≥ 20 %. 浙江、上海、江苏、广东较高，西部省份较低 /
   higher in Zhejiang, Shanghai, Jiangsu, Guangdong, lower in western provinces.
 - 地区 / regions: 权重按 2022 年各省 GDP（国家统计局，取整），浙江 ×1.6、广东 ×1.2、江苏与山东 ×1.1 /
   weights after 2022 provincial GDP (NBS, rounded), with the provinces that declare most boosted.
-- 类别 / categories: 消费品、装备制造、新兴产业、服务 为 seed 002 三 的目标分组 / the target groups of seed 002 三.
+- 类别 / categories: 消费品、装备制造、新兴产业、服务 为 文件 002 三 的目标分组 / the target groups of document 002 三.
 
 逐年 / by year:
 {_md(by_year.reset_index())}

@@ -3,20 +3,20 @@
 A `TitleRegister` is a DuckDB file (the embedded store) with two append-only tables:
 
 - titles — one row per leader title: standard, enterprise, domain, scheme, agency, published date and
-  valid-until date (the evaluation cycle is normally one year, at most two: seed 001 三(二)2);
+  valid-until date (the evaluation cycle is normally one year, at most two: document 001 三(二)2);
 - events — what happened afterwards, never edited or deleted:
-  * revocation (取消称号) for one of the seven reasons of seed 001 三(四) / seed 004 三7;
-  * adjustment (动态调整) — standard abolished or product no longer sold (seed 001 三(三));
+  * revocation (取消称号) for one of the seven reasons of document 001 三(四) / document 004 三7;
+  * adjustment (动态调整) — standard abolished or product no longer sold (document 001 三(三));
   * agency_disqualification (取消评估机构资格) — integrity problems put the agency on the negative list
-    (负面清单, seed 001 三(四)).
+    (负面清单, 文件 001 三(四)).
 
-Bans (seed 001 三(四), seed 002 四(六), seed 004 三7; seed 003 四级): an enterprise whose title is revoked,
+Bans (document 001 三(四), document 002 四(六), document 004 三7; document 003 四级): an enterprise whose title is revoked,
 and a disqualified agency, are barred for three years. leaderkit counts the period as the Civil Code does
 (民法典第二百零一条、第二百零二条): the day of the revocation is not counted, and the period ends on the
 same calendar day three years later (the month's last day when that day does not exist, e.g. 29 February).
 So a revocation on 2023-03-15 bars the enterprise from 2023-03-15 through 2026-03-15 inclusive; on
 2026-03-16 it may take part again. A dynamic adjustment ends the title without a ban: abolishing a
-standard or ending a product's sale is not misconduct, and the ban of seed 001 三(四) attaches to the
+standard or ending a product's sale is not misconduct, and the ban of document 001 三(四) attaches to the
 seven revocation reasons only.
 
 Every write is one transaction (BEGIN … COMMIT): a batch of titles or events is recorded entirely or not
@@ -63,8 +63,8 @@ AGENCY_REASONS: dict[str, tuple[bool, Text]] = {
     "fees": (True, Text("违规收费", "irregular fees")),
     "favouritism": (True, Text("徇私舞弊", "favouritism or fraud")),
     "abuse_of_power": (True, Text("滥用职权", "abuse of power")),
-    "violation": (True, Text("违法违规造成不良社会影响（seed 003 四级）",
-                             "violations with harmful social effects (seed 003 grade 4)")),
+    "violation": (True, Text("违法违规造成不良社会影响（文件 003 四级）",
+                             "violations with harmful social effects (document 003 grade 4)")),
     "other": (False, Text("由于其他原因不再承担评估工作", "no longer doing evaluations for other reasons")),
 }
 KINDS = ("revocation", "adjustment", "agency_disqualification")
@@ -248,8 +248,8 @@ class TitleRegister:
                 f"title {row['title_id']}: published {row['published']!r}, valid until {row['valid_until']!r} are "
                 f"invalid — the validity must end after publication and within {MAX_CYCLE_MONTHS} months "
                 "(the cycle is at most 2 years)",
-                where=f"{source}: row {r + 2}", hint=Text("seed 001 三(二)2：评估周期原则上 1 年，最长不超过 2 年",
-                                                          "seed 001 三(二)2: the cycle is normally 1 year, at most 2"))
+                where=f"{source}: row {r + 2}", hint=Text("document 001 三(二)2：评估周期原则上 1 年，最长不超过 2 年",
+                                                          "document 001 三(二)2: the cycle is normally 1 year, at most 2"))
         df["published"] = published.dt.date
         df["valid_until"] = until.dt.date
         dup = df["title_id"].duplicated()
@@ -421,7 +421,7 @@ class TitleRegister:
 
         due = "expires" when valid_until falls in [on, on + within_days]; due = "review" when the first
         anniversary of publication falls there and the title runs longer than a year (the cycle is normally
-        one year, seed 001 三(二)2). days_left counts calendar days from `on`.
+        one year, document 001 三(二)2). days_left counts calendar days from `on`.
         """
         if within_days < 0:
             raise TitleError("天数不能为负", "within_days must be ≥ 0")
@@ -453,7 +453,7 @@ class TitleRegister:
 
         Compares the new requirement text with the old one using `leaderkit.compare` (the new text plays the
         enterprise, the old one the baseline). Looser → the core indicator was lowered: revocation reason 2
-        (seed 001 三(四)). Stricter or equal → the title stands. Not comparable → an expert has to decide.
+        (document 001 三(四)). Stricter or equal → the title stands. Not comparable → an expert has to decide.
         Nothing is recorded; call `revoke(title_id, result.reason, on=…)` to act on it.
         """
         if self._con.execute("SELECT count(*) FROM titles WHERE title_id = ?", [title_id]).fetchone()[0] == 0:
@@ -493,14 +493,14 @@ def _reason(kind: str, value, where: str) -> str:
             raise TitleError(f"未知的取消称号理由 {value!r}；可用：{listed}",
                              f"unknown revocation reason {value!r}; one of: "
                              + "; ".join(f"{n} {k}" for k, (n, _) in REVOCATION_REASONS.items()),
-                             where=where, hint=Text("seed 001 三(四) / seed 004 三7 的七种情形",
-                                                    "the seven reasons of seed 001 三(四) / seed 004 三7"))
+                             where=where, hint=Text("document 001 三(四) / document 004 三7 的七种情形",
+                                                    "the seven reasons of document 001 三(四) / document 004 三7"))
         return reason
     if reason not in ADJUSTMENT_REASONS:
         raise TitleError(f"未知的动态调整原因 {value!r}", f"unknown adjustment reason {value!r}", where=where,
-                         hint=Text("应为 " + "、".join(ADJUSTMENT_REASONS) + "（seed 001 三(三)）；"
+                         hint=Text("应为 " + "、".join(ADJUSTMENT_REASONS) + "（文件 001 三(三)）；"
                                    "其他情形请用 revocation", "one of " + ", ".join(ADJUSTMENT_REASONS)
-                                   + " (seed 001 三(三)); otherwise use a revocation"))
+                                   + " (document 001 三(三)); otherwise use a revocation"))
     return reason
 
 

@@ -6,7 +6,7 @@
     report.rules         # every rule checked, with its status: pass / fail / cannot_check
     print(report.summary())
 
-Finding codes (LK-S001 …) are stable and documented in docs/RULES_SCHEMES.md with their source seed and
+Finding codes (LK-S001 …) are stable and documented in docs/RULES_SCHEMES.md with their source document and
 clause. A rule that cannot be checked because the scheme (or the programme profile) lacks the data is
 reported with status "cannot_check" — it is never passed silently.
 """
@@ -49,7 +49,7 @@ RULES: dict[str, Rule] = {
         _rule("001", "error", "方案九项内容齐全且不为空", "the nine contents are present and non-empty", "003 2.1"),
         _rule("002", "error", "至少有一个核心指标", "at least one core indicator", "002 四(四); 001 三(二)3"),
         _rule("003", "warning", "至少三个核心指标（leaderkit 约定，依据文件未规定）",
-              "at least three core indicators (a leaderkit convention; no seed states it)", "leaderkit 约定 / convention"),
+              "at least three core indicators (a leaderkit convention; no source document states it)", "leaderkit 约定 / convention"),
         _rule("004", "error", "核心指标有计量单位", "every core indicator has a unit", "002 四(四); 001 三(二)3"),
         _rule("005", "error", "核心指标有方向，且与分级水平的写法一致",
               "every core indicator has a direction consistent with its level texts", "001 三(二)3"),
@@ -291,7 +291,7 @@ def _indicators(s: Scheme, f: _Findings) -> None:
               "indicators")
     elif len(core) < 3:
         f.add("003", f"核心指标只有 {len(core)} 个；leaderkit 建议至少 3 个（依据文件未规定此数）",
-              f"only {len(core)} core indicator(s); leaderkit suggests at least 3 (no seed sets this number)", "indicators")
+              f"only {len(core)} core indicator(s); leaderkit suggests at least 3 (no source document sets this number)", "indicators")
     for i, ind in enumerate(s.indicators):
         _indicator(i, ind, f)
 

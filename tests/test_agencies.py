@@ -1,6 +1,6 @@
-"""Agency grading (评估机构评价) with the shipped seed 003 rubric: every grade boundary, each veto,
+"""Agency grading (评估机构评价) with the shipped document 003 rubric: every grade boundary, each veto,
 invalid points, input formats and points derived from facts. Expected values are worked out by hand
-from the grade table of seed 003 二(二)4 (SOURCES.md "Agency grading")."""
+from the grade table of document 003 二(二)4 (SOURCES.md "Agency grading")."""
 
 from __future__ import annotations
 

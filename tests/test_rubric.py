@@ -1,4 +1,4 @@
-"""The seed 003 rubric as data (评分表) and the check of the rubric itself (LK-R0xx findings)."""
+"""The document 003 rubric as data (评分表) and the check of the rubric itself (LK-R0xx findings)."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def test_findings_have_the_documented_columns(findings):
     assert set(findings["severity"]) <= {"error", "warning", "info"}
     assert findings["code"].str.fullmatch(r"LK-R0\d\d").all()
     assert (findings["message"] != "").all() and (findings["message_en"] != "").all()
-    assert findings["clause"].str.startswith("seed 003 二(二)").all()
+    assert findings["clause"].str.startswith("document 003 二(二)").all()
 
 
 def test_shipped_rubric_findings_are_the_seeds_inconsistencies(findings):
@@ -88,8 +88,8 @@ def test_shipped_rubric_findings_are_the_seeds_inconsistencies(findings):
     assert "评为四级" in bands
     r005 = by["LK-R005"].iloc[0]["message"]
     assert r005.startswith("基础指标恰为 25 分时同时符合二级、三级、四级的文字条件") and "评为三级" in r005
-    assert by["LK-R006"].iloc[0]["clause"] == "seed 003 二(二) 2.2b"
-    assert by["LK-R007"].iloc[0]["clause"] == "seed 003 二(二) 3.2"
+    assert by["LK-R006"].iloc[0]["clause"] == "document 003 二(二) 2.2b"
+    assert by["LK-R007"].iloc[0]["clause"] == "document 003 二(二) 3.2"
     assert "4.2.3.2" in by["LK-R008"].iloc[0]["message"] and by["LK-R008"].iloc[0]["where"] == "items[23].refs[0]"
     assert "4.3.2" in by["LK-R009"].iloc[0]["message"]
     assert set(by["LK-R010"]["clause"].str.split().str[-1]) == {"2.3", "3.1", "3.4"}

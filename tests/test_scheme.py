@@ -141,7 +141,7 @@ def test_json_schema_rejects_what_the_model_rejects():
         jsonschema.validate(data, json_schema())
 
 
-def test_programme_profiles_cite_their_seeds():
+def test_programme_profiles_cite_their_sources():
     assert {"national", "mofcom-2023", "jincheng-2021"} <= set(available_programs())
     national = load_program("national")
     assert (national.min_experts, national.publicity_working_days, national.max_cycle_months) == (5, 10, 24)
@@ -158,14 +158,14 @@ def test_programme_profiles_cite_their_seeds():
     assert "晋城特色农产品" in jincheng.domain_names()
     for prog in (national, mofcom, jincheng):
         set_params = [k for k, v in prog.model_dump().items()
-                      if k not in ("name", "title", "seeds", "extends", "sources", "notes") and v not in (None, [], False)]
+                      if k not in ("name", "title", "documents", "extends", "sources", "notes") and v not in (None, [], False)]
         assert not [k for k in set_params if not prog.source(k)], f"{prog.name}: parameters without a source"
 
 
 def test_user_profile_extends_a_shipped_one(tmp_path):
     path = tmp_path / "city.yaml"
     path.write_text(
-        "name: city-2025\ntitle: 某市 2025\nextends: national\nseeds: [市局通知]\nmin_experts: 7\n"
+        "name: city-2025\ntitle: 某市 2025\nextends: national\ndocuments: [市局通知]\nmin_experts: 7\n"
         "key_domains: [{domain: 电饭锅, category: 家用电器}]\n"
         "sources: {min_experts: 市局通知 第三条, key_domains: 市局通知 附件}\n",
         encoding="utf-8",

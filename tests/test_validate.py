@@ -182,7 +182,7 @@ def test_unnormalised_weights_declared_and_objective_weights(a):
 def test_negative_list_with_a_user_profile(a, tmp_path):
     profile = tmp_path / "mofcom-with-list.yaml"
     profile.write_text(
-        "name: mofcom-with-list\ntitle: 附负面清单\nextends: mofcom-2023\nseeds: [工作机构负面清单（示例）]\n"
+        "name: mofcom-with-list\ntitle: 附负面清单\nextends: mofcom-2023\ndocuments: [工作机构负面清单（示例）]\n"
         "negative_list:\n  - {name: 华标洗涤装备评价中心（示例）, listed_on: 2022-05-01, reason: 违规收费}\n"
         "sources: {negative_list: 工作机构负面清单（示例）}\n",
         encoding="utf-8",

@@ -19,7 +19,7 @@ def add_arguments(p) -> None:
                    help=tr("分组列，逗号分隔，如 domain,year；留空为总体", "group columns, e.g. domain,year; '' = overall"))
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--target", type=float, default=0.20, help=tr("目标比例（默认 0.20，见意见 三）",
-                                                                 "target share (default 0.20, seed 002 三)"))
+                                                                 "target share (default 0.20, document 002 三)"))
     p.add_argument("--violations", action="store_true",
                    help=tr("同时列出低于强制性标准限值的指标", "also list values looser than mandatory limits"))
     p.add_argument("--skip-bad-rows", action="store_true",

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..i18n import LeaderkitError, Text, get_language, tr
 
-HELP = Text("按评分表（默认 seed 003）对评估机构评级：得分、等级、否决项、距上一级的差距",
-            "grade evaluation agencies with a rubric (seed 003 by default): scores, grade, vetoes, what is lacking")
+HELP = Text("按评分表（默认 文件 003）对评估机构评级：得分、等级、否决项、距上一级的差距",
+            "grade evaluation agencies with a rubric (document 003 by default): scores, grade, vetoes, what is lacking")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -23,8 +23,8 @@ def add_arguments(p) -> None:
     p.add_argument("records", help=tr("评价记录（CSV/Excel/YAML）：每行一个机构和年度，每个评分项一列，五个否决项列",
                                       "agency records (CSV/Excel/YAML): one row per agency and year, one column per "
                                       "item, the five veto columns"))
-    p.add_argument("--rubric", default=None, help=tr("评分表 YAML（默认内置 seed 003）",
-                                                     "rubric YAML (default: the shipped seed 003 rubric)"))
+    p.add_argument("--rubric", default=None, help=tr("评分表 YAML（默认内置 文件 003）",
+                                                     "rubric YAML (default: the shipped document 003 rubric)"))
     p.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
     p.add_argument("-o", "--output", default=None, help=tr("输出文件（xlsx 必填；其他格式默认输出到屏幕）",
                                                            "output file (required for xlsx; otherwise stdout)"))
