@@ -29,6 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .i18n import LeaderkitError, Text, get_language, tr
+from .yamlfile import format_path, nearest_line, read_yaml
 
 TOTAL = "total"
 FINDING_COLUMNS = ["code", "severity", "message", "message_en", "clause", "where"]
@@ -270,49 +271,18 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
                                     "check the path; leave it out to use the shipped document 003 rubric"))
     raw = path.read_bytes()
     text = raw.decode("utf-8-sig")
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f", line {mark.line + 1}" if mark else ""
-        raise RubricError(f"YAML 语法错误：{getattr(exc, 'problem', exc)}{line}",
-                          f"YAML syntax error: {getattr(exc, 'problem', exc)}{line}", where=str(path)) from None
-    if not isinstance(data, dict):
-        raise RubricError("评分表应为 YAML 映射（键: 值）", "a rubric is a YAML mapping (key: value)", where=str(path))
+    data, lines = read_yaml(text, source=str(path), error=RubricError, what=Text("评分表", "a rubric"))
     try:
         return Rubric.model_validate({**data, "path": str(path), "digest": hashlib.sha256(raw).hexdigest()})
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
-        dotted = _dotted(loc)
-        line = _line_of(node, loc)
+        dotted = format_path(loc) or "(top)"
+        line = nearest_line(lines, loc)
         at = f"{path}: {dotted}" + (f", line {line}" if line else "")
         raise RubricError(f"评分表格式错误：{dotted}：{err['msg']}", f"rubric format error: {dotted}: {err['msg']}",
                           where=at, hint=Text("对照内置的 seed003.yaml 修改该处", "compare with the shipped seed003.yaml"),
                           ) from None
-
-
-def _dotted(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top)"
-
-
-def _line_of(node, loc: tuple) -> int | None:
-    line = None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            match = node.value[part]
-        else:
-            match = None
-        if match is None:
-            break
-        node, line = match, match.start_mark.line + 1
-    return line
 
 
 def _as_rubric(rubric) -> Rubric:

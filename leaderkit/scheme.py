@@ -34,6 +34,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from .i18n import LeaderkitError, Text
+from .yamlfile import format_path, nearest_line, read_yaml
 
 LevelName = Literal["leader", "advanced", "baseline"]
 LEVEL_ORDER: tuple[str, ...] = ("leader", "advanced", "baseline")
@@ -295,23 +296,7 @@ class Scheme(_Model):
     @classmethod
     def loads(cls, text: str, *, source: str = "<text>") -> Scheme:
         """Parse a scheme from YAML text; `source` names it in messages."""
-        try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f", line {mark.line + 1}" if mark else ""
-            raise SchemeFileError(
-                f"YAML 语法错误：{getattr(exc, 'problem', exc)}{line}",
-                f"YAML syntax error: {getattr(exc, 'problem', exc)}{line}",
-                where=source,
-                hint=Text("检查缩进、冒号和引号", "check indentation, colons and quotes"),
-            ) from exc
-        if not isinstance(data, dict):
-            raise SchemeFileError(
-                "方案文件应为 YAML 映射（键: 值）", "a scheme file must be a YAML mapping (key: value)", where=source
-            )
-        lines = _line_map(node)
+        data, lines = read_yaml(text, source=source, error=SchemeFileError, what=Text("方案文件", "a scheme file"))
         try:
             scheme = cls.model_validate(data)
         except ValidationError as exc:
@@ -356,7 +341,7 @@ class Scheme(_Model):
 
     def line_of(self, where: str | tuple) -> int | None:
         """Line in the source file of a path such as "indicators[2].levels.leader" (nearest parent known)."""
-        return _nearest_line(self._lines, _parse_path(where) if isinstance(where, str) else tuple(where))
+        return nearest_line(self._lines, _parse_path(where) if isinstance(where, str) else tuple(where))
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:
@@ -450,7 +435,7 @@ class SchemeError(LeaderkitError):
         for err in exc.errors():
             loc = tuple(err["loc"])
             path = format_path(loc)
-            line = _nearest_line(lines, loc)
+            line = nearest_line(lines, loc)
             issues.append((path, line, _error_text(err)))
         zh_lines = [f"{p or '(顶层)'}: {t.zh}" + (f"，第 {ln} 行" if ln else "") for p, ln, t in issues]
         en_lines = [f"{p or '(top level)'}: {t.en}" + (f", line {ln}" if ln else "") for p, ln, t in issues]
@@ -522,46 +507,6 @@ def _parse_path(path: str) -> tuple:
     for name, index in _PATH_TOKEN.findall(path):
         out.append(int(index) if index else name)
     return tuple(out)
-
-
-def format_path(loc: tuple) -> str:
-    """("indicators", 2, "weight") → "indicators[2].weight"."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def _line_map(node: yaml.Node | None) -> dict[tuple, int]:
-    """Map every YAML path to the 1-based line where its value (or key) starts."""
-    lines: dict[tuple, int] = {}
-
-    def walk(n: yaml.Node, loc: tuple) -> None:
-        lines.setdefault(loc, n.start_mark.line + 1)
-        if isinstance(n, yaml.MappingNode):
-            for key, value in n.value:
-                child = (*loc, key.value)
-                lines[child] = key.start_mark.line + 1
-                walk(value, child)
-        elif isinstance(n, yaml.SequenceNode):
-            for i, item in enumerate(n.value):
-                walk(item, (*loc, i))
-
-    if node is not None:
-        walk(node, ())
-    return lines
-
-
-def _nearest_line(lines: dict[tuple, int], loc: tuple) -> int | None:
-    loc = tuple(loc)
-    while loc:
-        if loc in lines:
-            return lines[loc]
-        loc = loc[:-1]
-    return None
 
 
 # ---- JSON Schema -------------------------------------------------------------------------------------
