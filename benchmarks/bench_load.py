@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/bench_load.py [--viewers 5] [--page leadership.ipynb]
 
-Starts Voilà with `make run`'s command line (leaderkit.serve) on a free loopback port, then drives Debian's
+Starts the server as `make run` does (python -m leaderkit.serve: plotly.js published, dashboard cache
+warmed, then Voilà) on a free loopback port, then drives Debian's
 headless Chromium (Playwright): first one cold viewer alone, then N viewers opening the page at the same
 moment. A page counts as rendered when the kernel's key number, its last table and its last figure are on
 screen, so every time includes the kernel start, the library calls and the widget round trips. Memory per kernel is the
@@ -23,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from leaderkit.serve import voila_command, wait_until_up  # noqa: E402
+from leaderkit.serve import wait_until_up  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -43,17 +44,25 @@ def free_port() -> int:
 
 
 def kernel_rss_mb(server_pid: int) -> list[float]:
-    """Resident memory (MB) of every ipykernel process started by the server."""
-    out = []
+    """Resident memory (MB) of every ipykernel process under the server (kernels are Voilà's children)."""
+    procs = {}
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
             cmdline = (status.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if int(fields.get("PPid", "0").strip()) == server_pid and "ipykernel" in cmdline:
-            out.append(int(fields["VmRSS"].split()[0]) / 1024)
-    return out
+        procs[int(status.parent.name)] = (int(fields.get("PPid", "0").strip()), cmdline,
+                                          int(fields.get("VmRSS", "0 kB").split()[0]) / 1024)
+
+    def under(pid: int) -> bool:
+        while pid > 1:
+            if pid == server_pid:
+                return True
+            pid = procs.get(pid, (0,))[0]
+        return False
+
+    return [rss for pid, (ppid, cmdline, rss) in procs.items() if "ipykernel" in cmdline and under(ppid)]
 
 
 async def view(browser, url: str, markers: tuple[str, ...]) -> float:
@@ -89,10 +98,10 @@ def main() -> int:
     ap.add_argument("--page", default="leadership.ipynb", choices=sorted(MARKER))
     args = ap.parse_args()
     port = free_port()
-    server = subprocess.Popen(voila_command("127.0.0.1", port), cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([sys.executable, "-m", "leaderkit.serve", "--host", "127.0.0.1", "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        if not wait_until_up(server, f"http://127.0.0.1:{port}/"):
+        if not wait_until_up(server, f"http://127.0.0.1:{port}/", timeout=120):
             print("Voilà did not start", file=sys.stderr)
             return 1
         url = f"http://127.0.0.1:{port}/voila/render/{args.page}"

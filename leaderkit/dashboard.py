@@ -5,8 +5,12 @@ from a library call made here (benchmark, grade_agencies, TitleRegister, validat
 
 - `load_data(folder)` reads a data folder once per kernel (standards, baselines, schemes, agency
   records, titles and events) and benchmarks it; `make run DATA=folder` points it elsewhere.
-- Figures are complete `go.Figure` objects (layout, titles, template); views wrap them with
-  `go.FigureWidget(fig)` (Voilà loses layout set on a FigureWidget before it is displayed).
+- Figures are complete `go.Figure` objects (layout, titles, template); views show them with
+  `leaderkit.charts.chart_widget` (plotly.js loaded once per browser from the server; a `go.FigureWidget`
+  where the server gives no plotly.js URL). Voilà loses layout set on a FigureWidget before display.
+- The leadership page's results (numbers, tables, the figure in both languages) are kept in an on-disk
+  cache shared by kernels (`cached_leadership`), keyed by the data folder's files, the sample data, the
+  leaderkit version and sources, $LEADERKIT_ASOF and the date; `make run` warms it before Voilà starts.
 - Uploads are checked for size and type before the library reads them; every failure becomes a
   bilingual message widget (`message_widget`), never a traceback.
 - Downloads are data-URI links (`download_link`): they work offline and without a round trip.
@@ -21,8 +25,10 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import os
 import tempfile
+import time
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -135,6 +141,95 @@ def load_data(folder: str | Path | None = None) -> DashboardData:
                          grades, register)
     _CACHE[key] = data
     return data
+
+
+CACHE_ENV = "LEADERKIT_CACHE"
+DEFAULT_WEEKS = 8
+
+
+def cache_dir() -> Path:
+    """Where dashboard results are cached: $LEADERKIT_CACHE, else $XDG_CACHE_HOME/leaderkit (~/.cache)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "leaderkit"
+
+
+def _files_signature(folder: Path) -> tuple:
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return tuple((str(p.relative_to(folder)), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+def cache_key(folder: Path, today: date | None = None) -> str:
+    """The cache key of a data folder: its files and the bundled sample's (missing files come from there),
+    leaderkit's version and source files, $LEADERKIT_ASOF and the date (the as-of date follows today)."""
+    import hashlib
+
+    from . import __version__
+    from .paths import SAMPLE_DATA
+
+    parts = (__version__, str(folder), _signature(folder), _files_signature(SAMPLE_DATA),
+             _files_signature(Path(__file__).parent), os.environ.get("LEADERKIT_ASOF", ""), str(today or date.today()))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def leadership_results(data: DashboardData) -> dict:
+    """Everything the leadership page shows at first, computed from the library: the as-of date, the key
+    numbers, leaders per seed 002 group, the chosen schemes with their leader counts, the latest agency
+    grades, and per language ("zh", "en") the overview figure (JSON) and the upcoming table for
+    `DEFAULT_WEEKS` weeks."""
+    on = reference_date(data)
+    numbers = headline(data)
+    leaders = leaders_by_group(data)
+    numbers["leaders"] = int(leaders["leaders"].sum())
+    chosen = chosen_schemes(data)
+    chosen["leaders"] = [len(scheme_ranking(data, sid).leaders) for sid in chosen["scheme_id"]]
+    latest = None if data.grades is None else data.grades[data.grades["year"] == numbers["grade_year"]].copy()
+    out = {"folder": data.folder, "on": on, "numbers": numbers, "leaders": leaders, "chosen": chosen,
+           "grades": latest, "figure": {}, "upcoming": {}}
+    before = get_language()
+    try:
+        for lang in ("zh", "en"):
+            set_language(lang)
+            out["figure"][lang] = overview_figure(data, leaders).to_json()
+            out["upcoming"][lang] = upcoming(data, on, DEFAULT_WEEKS)
+    finally:
+        set_language(before)
+    return out
+
+
+def cached_leadership(folder: str | Path | None = None, *, refresh: bool = False) -> dict:
+    """`leadership_results` of a data folder from the cache when its key matches, else computed (then
+    written atomically for the next kernel). A cache that cannot be read or written is ignored."""
+    import pickle
+
+    folder = Path(folder).expanduser().resolve() if folder else data_dir()
+    path = cache_dir() / f"leadership-{cache_key(folder)}.pickle"
+    if not refresh and path.exists():
+        try:
+            return pickle.loads(path.read_bytes())
+        except Exception:  # a truncated or foreign file: compute afresh
+            pass
+    results = leadership_results(load_data(folder))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as tmp:
+            tmp.write(pickle.dumps(results))
+        os.replace(tmp.name, path)
+    except OSError:
+        pass
+    return results
+
+
+def warm_cache(folder: str | Path | None = None) -> Path:
+    """Compute the dashboard cache of a data folder now (`make run` does this before Voilà starts) and
+    remove older entries of the cache; returns the cache folder."""
+    folder = Path(folder).expanduser().resolve() if folder else data_dir()
+    cached_leadership(folder, refresh=True)
+    keep = f"leadership-{cache_key(folder)}.pickle"
+    for old in cache_dir().glob("leadership-*.pickle"):
+        if old.name != keep and old.stat().st_mtime < time.time() - 86400:
+            old.unlink(missing_ok=True)
+    return cache_dir()
 
 
 def validation_report(data: DashboardData, scheme_id: str):
@@ -641,9 +736,10 @@ def language_toggle(on_change):
 
 def _figure_widget(fig, css: str):
     import ipywidgets as w
-    import plotly.graph_objects as go
 
-    box = w.Box([go.FigureWidget(fig)])
+    from .charts import chart_widget
+
+    box = w.Box([chart_widget(fig)])
     box.add_class(css)
     return box
 
@@ -670,17 +766,25 @@ class LeadershipView:
     def __init__(self, data: DashboardData | None = None):
         import ipywidgets as w
 
-        self.data = data or load_data()
-        self.on = reference_date(self.data)
-        self.weeks = 8
-        self.numbers = headline(self.data)
-        self.leaders = leaders_by_group(self.data)
-        self.numbers["leaders"] = int(self.leaders["leaders"].sum())
+        self._data = data
+        self.results = leadership_results(data) if data is not None else cached_leadership()
+        self.folder = self.results["folder"]
+        self.on = self.results["on"]
+        self.weeks = DEFAULT_WEEKS
+        self.numbers = dict(self.results["numbers"])
+        self.leaders = self.results["leaders"]
         self.body = w.VBox(layout=w.Layout(width="100%"))
         self.widget = w.VBox([w.HTML(STYLE), self.body], layout=w.Layout(width="100%"))
         self.widget.add_class("lk-page")
         self.widget.add_class("lk-leadership")
         self.render()
+
+    @property
+    def data(self) -> DashboardData:
+        """The data folder's DashboardData, loaded on first use (the first render reads the cache)."""
+        if self._data is None:
+            self._data = load_data(self.folder)
+        return self._data
 
     def set_language(self, lang: str) -> None:
         set_language(lang)
@@ -694,13 +798,17 @@ class LeadershipView:
     def _upcoming_table(self):
         import ipywidgets as w
 
-        table = upcoming(self.data, self.on, self.weeks)
+        lang = get_language()
+        if (self.on, self.weeks) == (self.results["on"], DEFAULT_WEEKS) and lang in self.results["upcoming"]:
+            table = self.results["upcoming"][lang].copy()
+        else:
+            table = upcoming(self.data, self.on, self.weeks)
         self.numbers["upcoming"] = len(table)
         if table.empty:
             body = message_html("ok", f"{self.on} 起 {self.weeks} 周内没有到期或截止事项",
                                 f"nothing expires or ends within {self.weeks} weeks of {self.on}")
         else:
-            table["kind_shown"] = table["kind"] if get_language() == "zh" else table["kind_en"]
+            table["kind_shown"] = table["kind"] if lang == "zh" else table["kind_en"]
             body = html_table(table, {"due_date": Text("日期", "date"), "days_left": Text("剩余天数", "days left"),
                                       "kind_shown": Text("事项", "item"), "subject": Text("对象", "subject"),
                                       "detail": Text("说明", "detail")})
@@ -708,14 +816,20 @@ class LeadershipView:
         out.add_class("lk-upcoming-table")
         return out
 
+    def _figure(self):
+        lang = get_language()
+        if lang in self.results["figure"]:
+            return json.loads(self.results["figure"][lang])
+        return overview_figure(self.data, self.leaders)
+
     def render(self) -> None:
         import ipywidgets as w
 
-        d, n = self.data, self.numbers
+        n = self.numbers
         toggle = language_toggle(lambda lang: self.render())
         title = w.HTML(f"<div class='lk-title'><h2>{tr('企业标准“领跑者”制度 · 总体情况', 'Enterprise standard leaders · overview')}</h2>"
-                       f"<p>{tr('数据', 'data')}：{html.escape(str(d.folder))} · "
-                       f"{tr('示意数据，数字仅用于演示', 'illustrative data: numbers for demonstration only') if d.folder.name == 'sample_data' else ''}</p></div>")
+                       f"<p>{tr('数据', 'data')}：{html.escape(str(self.folder))} · "
+                       f"{tr('示意数据，数字仅用于演示', 'illustrative data: numbers for demonstration only') if self.folder.name == 'sample_data' else ''}</p></div>")
         g = n["grade_counts"]
         kpis = w.HTML(_kpis([
             ("lk-kpi-standards", f"{n['standards']}", tr("声明的企业标准", "standards declared")),
@@ -735,11 +849,9 @@ class LeadershipView:
                "1. Share stricter than national/industry (target ≥ 20 %, seed 002 三), leaders vs targets, agency grades"),
             "lk-adoption",
             w.HTML(f"<div class='lk-note'>{tr('误差线与阴影：95% Wilson 区间；绿色＝区间下限已达 20% 目标，红色＝上限仍低于目标；领跑者为对数刻度。', 'Bars and band: 95% Wilson interval; green = lower bound meets the 20 % target, red = upper bound below it; leaders on a log scale.')}</div>"),
-            _figure_widget(overview_figure(d, self.leaders), "lk-fig-overview"))
-        chosen = chosen_schemes(d)
+            _figure_widget(self._figure(), "lk-fig-overview"))
+        chosen = self.results["chosen"].copy()
         chosen["why_shown"] = chosen["why"] if get_language() == "zh" else chosen["why_en"]
-        counts = {sid: len(scheme_ranking(d, sid).leaders) for sid in chosen["scheme_id"]}
-        chosen["leaders"] = chosen["scheme_id"].map(counts)
         leaders_table = w.HTML(html_table(chosen, {"domain": Text("领域", "domain"), "scheme_id": Text("方案", "scheme"),
                                                    "leaders": Text("领跑者", "leaders"),
                                                    "why_shown": Text("选定依据", "why this scheme")}))
@@ -751,8 +863,8 @@ class LeadershipView:
             "lk-leaders-section", leaders_table,
             w.HTML(f"<div class='lk-note'>{public_note()}</div>"))
         agencies_children = []
-        if d.grades is not None:
-            latest = d.grades[d.grades["year"] == n["grade_year"]].copy()
+        if self.results["grades"] is not None:
+            latest = self.results["grades"].copy()
             latest["grade_label"] = latest["grade"].map(lambda k: str(GRADE_NAMES[k]))
             table = w.HTML(html_table(latest.sort_values(["grade", "total"], ascending=[True, False]),
                                       {"agency": Text("机构", "agency"), "total": Text("总分", "total"),

@@ -5,7 +5,7 @@ Thin by design: a widget builds a changed scheme (`Scheme.with_changes`) and cal
 on data prepared once (`prepare`: texts parsed, eligibility decided), then draws the result. No business
 rule lives here. Slider values are validated in the observers; text is parsed by the requirement parser,
 never evaluated. ipywidgets and plotly are imported by this module only (`import leaderkit` does not
-import it).
+import it). Charts are shown with `leaderkit.charts.chart_widget`; `.figure` is the plotly figure shown.
 
     tuner = Tuner(scheme, standards, on=date(2023, 11, 30))
     tuner.widget                        # display in a notebook or a Voilà dashboard
@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .charts import chart_class, chart_widget, redraw
 from .i18n import LeaderkitError, Text, tr
 from .ranking import Ranking, compare_schemes, prepare, rank
 from .scheme import LEVEL_NAMES, Scheme
@@ -127,11 +128,12 @@ class Tuner:
                              template="plotly_white", height=380, margin={"l": 40, "r": 10, "t": 50, "b": 110},
                              xaxis={"tickangle": -45}, yaxis={"title": tr("得分", "score")}),
         )
-        self.figure = go.FigureWidget(fig)
+        self.chart = chart_widget(fig)
+        self.figure = fig if isinstance(self.chart, chart_class()) else self.chart
         weights_box = W.VBox([W.HTML(f"<b>{tr('权重', 'Weights')}</b>"), *self.weight_sliders.values()])
         thresh_box = W.VBox([W.HTML(f"<b>{tr('分级门槛', 'Level thresholds')}</b>"),
                              *self.threshold_sliders.values()])
-        self.widget = W.VBox([W.HBox([weights_box, thresh_box]), self.status, self.leaders_box, self.figure,
+        self.widget = W.VBox([W.HBox([weights_box, thresh_box]), self.status, self.leaders_box, self.chart,
                               self.table_box])
         self.widget.add_class("lk-tuner")
         self._draw()
@@ -277,6 +279,7 @@ class Tuner:
             bar.y = scores
             bar.marker.color = colours
             bar.hovertext = hover
+        redraw(self.chart, self.figure)
         eligible = r.table[r.table["eligible"]]
         top = eligible.head(self.shown)
         shown = pd.concat([top, eligible[eligible["standard_id"].isin(leaving) & ~eligible["standard_id"].isin(ids)]])
@@ -330,7 +333,8 @@ class ComparisonView:
                 yaxis={"autorange": "reversed", "title": tr("排名", "rank")},
                 margin={"l": 50, "r": 20, "t": 60, "b": 40}),
         )
-        self.figure = go.FigureWidget(fig)
+        self.chart = chart_widget(fig)
+        self.figure = fig if isinstance(self.chart, chart_class()) else self.chart
         m = self.comparison.metrics
         rows = [("Kendall τ", f"{m['kendall_tau']:.3f}"), ("Spearman ρ", f"{m['spearman_rho']:.3f}"),
                 (tr("WS 相似系数", "WS coefficient"), f"{m['ws']:.3f}"),
@@ -342,5 +346,5 @@ class ComparisonView:
         self.metrics = W.HTML("<table>" + "".join(f"<tr><th style='text-align:left;padding-right:1em'>{k}</th>"
                                                   f"<td>{v}</td></tr>" for k, v in rows) + "</table>")
         self.metrics.add_class("lk-comparison-metrics")
-        self.widget = W.VBox([self.metrics, self.figure])
+        self.widget = W.VBox([self.metrics, self.chart])
         self.widget.add_class("lk-comparison")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -284,3 +286,159 @@ def test_overview_figure_holds_every_panel_in_one_figure(data):
     leader_bars = [t for t in fig.data if t.name == "本数据中的领跑者（示意）"][0]
     assert list(leader_bars.text) == list(leaders["leaders"])
     assert sum(1 for s in fig.layout.shapes if s.line.dash == "dash") == 3  # the 20 % line in each adoption panel
+
+
+# ---- cross-kernel cache of the leadership page ------------------------------------------------------
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv(db.CACHE_ENV, str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _standards_subset(folder, k):
+    """A data folder whose standards.csv holds the first k standards of each domain (the other files come from
+    the sample); returns the folder and the number of standards kept."""
+    table = pd.read_csv(SAMPLE_DATA / "standards.csv", dtype=str)
+    firsts = table.drop_duplicates("标准编号").groupby("领域", sort=False).head(k)["标准编号"]
+    folder.mkdir(exist_ok=True)
+    table[table["标准编号"].isin(firsts)].to_csv(folder / "standards.csv", index=False)
+    return folder, len(firsts)
+
+
+def test_leadership_results_are_the_library_numbers_in_both_languages(data):
+    results = db.leadership_results(data)
+    leaders = db.leaders_by_group(data)
+    assert results["numbers"]["stricter"] == db.headline(data)["stricter"] == 101
+    assert results["numbers"]["leaders"] == int(leaders["leaders"].sum())
+    assert results["on"] == db.reference_date(data)
+    assert dict(zip(results["chosen"]["scheme_id"], results["chosen"]["leaders"], strict=True)) == {
+        sid: len(db.scheme_ranking(data, sid).leaders) for sid in db.chosen_schemes(data)["scheme_id"]}
+    titles = {lang: [a["text"] for a in json.loads(fig)["layout"]["annotations"]][:3]
+              for lang, fig in results["figure"].items()}
+    assert titles == {"zh": ["按年份", "按领域", "按地区"], "en": ["By year", "By domain", "By region"]}
+    assert len(results["upcoming"]["zh"]) == 2
+    assert "10 个工作日" in results["upcoming"]["zh"]["detail"].iloc[0]
+    assert "10 working days" in results["upcoming"]["en"]["detail"].iloc[0]
+    assert set(results["grades"]["year"]) == {2023}
+
+
+def test_cache_is_written_once_read_back_and_recomputed_when_the_data_change(tmp_path, cache):
+    import pickle
+
+    folder, n = _standards_subset(tmp_path / "data", 20)
+    first = db.cached_leadership(folder)
+    assert first["numbers"]["standards"] == n and 60 < n < 410
+    files = list(cache.glob("leadership-*.pickle"))
+    assert len(files) == 1
+    stored = pickle.loads(files[0].read_bytes())
+    stored["numbers"]["standards"] = -1  # a marker: the next call must return what is on disk
+    files[0].write_bytes(pickle.dumps(stored))
+    assert db.cached_leadership(folder)["numbers"]["standards"] == -1
+    _, fewer = _standards_subset(folder, 15)  # new data, new signature: computed afresh
+    assert db.cached_leadership(folder)["numbers"]["standards"] == fewer < n
+    assert len(list(cache.glob("leadership-*.pickle"))) == 2
+
+
+def test_a_broken_or_unwritable_cache_is_computed_around(tmp_path, cache, monkeypatch):
+    folder, n = _standards_subset(tmp_path / "data", 20)
+    db.cached_leadership(folder)
+    (entry,) = cache.glob("leadership-*.pickle")
+    entry.write_bytes(b"not a pickle")
+    assert db.cached_leadership(folder)["numbers"]["standards"] == n
+    monkeypatch.setenv(db.CACHE_ENV, str(entry))  # a file where the folder should be: cannot write
+    assert db.cached_leadership(folder)["numbers"]["standards"] == n
+
+
+def test_cache_key_follows_the_as_of_date_and_the_day(tmp_path, monkeypatch):
+    folder, _ = _standards_subset(tmp_path / "data", 10)
+    key = db.cache_key(folder, today=date(2025, 1, 1))
+    assert db.cache_key(folder, today=date(2025, 1, 1)) == key
+    assert db.cache_key(folder, today=date(2025, 1, 2)) != key
+    monkeypatch.setenv("LEADERKIT_ASOF", "2024-06-01")
+    assert db.cache_key(folder, today=date(2025, 1, 1)) != key
+
+
+def test_leadership_view_reads_the_warm_cache_and_loads_data_only_when_needed(cache, monkeypatch):
+    monkeypatch.delenv("LEADERKIT_DATA", raising=False)
+    assert db.warm_cache() == cache
+    view = db.LeadershipView()
+    assert view._data is None  # first render from the cache: nothing read or ranked
+    assert view.numbers["upcoming"] == 2 and view.numbers["stricter"] == 101 and view.on == date(2024, 11, 4)
+    view.set_language("en")
+    assert view._data is None and "overview" in view.body.children[0].children[0].value
+    view.set_horizon(weeks=1)  # another horizon: computed from the data
+    assert view._data is not None and view.numbers["upcoming"] == 0
+
+
+# ---- charts without FigureWidget ---------------------------------------------------------------------
+
+
+def test_chart_widget_falls_back_to_a_figure_widget_without_a_plotly_url(data, monkeypatch):
+    import plotly.graph_objects as go
+
+    from leaderkit import charts
+
+    monkeypatch.delenv(charts.URL_ENV, raising=False)
+    fig = db.grades_figure(db.grade_distribution(data.grades))
+    widget = charts.chart_widget(fig)
+    assert isinstance(widget, go.FigureWidget) and len(widget.data) == 4
+
+
+def test_chart_widget_sends_the_figure_json_and_the_plotly_url(data, monkeypatch):
+    from leaderkit import charts
+
+    monkeypatch.setenv(charts.URL_ENV, "/voila/files/static/plotly-x.min.js")
+    fig = db.grades_figure(db.grade_distribution(data.grades))
+    widget = charts.chart_widget(fig)
+    assert isinstance(widget, charts.chart_class()) and widget.src == "/voila/files/static/plotly-x.min.js"
+    assert [t["name"] for t in widget.figure["data"]] == ["一级", "二级", "三级", "四级"]
+    assert widget.figure["layout"]["title"]["text"].startswith("评估机构等级分布")
+    assert "plotly.min.js" not in charts._ESM and len(charts._ESM) < 3000  # plotly.js is not in the widget
+    fig.data[0].y = [7, 7]
+    charts.redraw(widget, fig)
+    assert widget.figure["data"][0]["y"] == [7, 7]
+
+
+def test_tuner_redraws_its_chart_after_a_slider_change(data, monkeypatch):
+    from leaderkit import charts
+    from leaderkit.widgets import Tuner
+
+    monkeypatch.setenv(charts.URL_ENV, "/plotly.js")
+    scheme = data.schemes["XDJX-2023-A"]
+    tuner = Tuner(scheme, data.standards, on=scheme.timeline.ranking_date, baselines=data.baselines,
+                  register=data.register)
+    assert isinstance(tuner.chart, charts.chart_class())
+    tuner.set_weight("energy_use", 0.0)
+    eligible = tuner.ranking.table[tuner.ranking.table["eligible"]]
+    assert tuner.chart.figure["data"][0]["x"] == eligible["standard_id"].head(tuner.shown).tolist()
+    entering = {sid for sid, colour in zip(tuner.chart.figure["data"][0]["x"],
+                                           tuner.chart.figure["data"][0]["marker"]["color"], strict=True)
+                if colour == "#2da44e"}
+    assert entering == set(tuner.entering) and entering
+
+
+def test_publish_plotly_copies_the_installed_bundle_once(tmp_path):
+    import plotly
+
+    from leaderkit import charts
+
+    path = charts.publish_plotly(tmp_path)
+    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    assert path == tmp_path / "static" / f"plotly-{plotly.__version__}.min.js"
+    assert path.read_bytes() == source.read_bytes()
+    stamp = path.stat().st_mtime_ns
+    assert charts.publish_plotly(tmp_path) == path and path.stat().st_mtime_ns == stamp
+
+
+def test_serve_allows_exactly_the_published_plotly_file(monkeypatch, tmp_path):
+    from leaderkit import charts, serve
+
+    monkeypatch.setattr(serve, "DASHBOARDS", tmp_path)
+    url = serve.voila_env()[charts.URL_ENV]
+    path = url.removeprefix("/voila/files/").split("?")[0]
+    assert (tmp_path / path).exists()
+    assert re.fullmatch(serve.STATIC_ALLOWLIST, path)
+    assert not re.fullmatch(serve.STATIC_ALLOWLIST, "leadership.ipynb")
+    assert f"--VoilaConfiguration.file_allowlist={serve.STATIC_ALLOWLIST}" in serve.voila_command("127.0.0.1", 1)

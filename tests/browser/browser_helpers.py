@@ -1,4 +1,4 @@
-"""Helpers for the browser tests: a Voilà server on a free loopback port, waiting, screenshots."""
+"""Helpers for the browser tests: the dashboards server on a free loopback port, waiting, screenshots."""
 
 from __future__ import annotations
 
@@ -24,16 +24,18 @@ def free_port() -> int:
 
 
 class VoilaServer:
-    def __init__(self, target: Path, env: dict | None = None):
+    """The dashboards served as `make run` does (`python -m leaderkit.serve`: plotly.js published, dashboard
+    cache warmed, Voilà with its settings); its output goes to tests/artifacts/voila-<name>.log."""
+
+    def __init__(self, name: str, env: dict | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "voila", str(target), "--no-browser", f"--port={self.port}",
-               "--Voila.ip=127.0.0.1", "--MappingKernelManager.cull_idle_timeout=300"]
+        cmd = [sys.executable, "-m", "leaderkit.serve", "--host", "127.0.0.1", "--port", str(self.port)]
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.log = open(ARTIFACTS / f"voila-{target.stem}.log", "w")
+        self.log = open(ARTIFACTS / f"voila-{name}.log", "w")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
                                      env={**os.environ, **(env or {})})
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"Voilà exited early; see {self.log.name}")
@@ -43,7 +45,7 @@ class VoilaServer:
             except OSError:
                 time.sleep(0.3)
         self.stop()
-        raise RuntimeError("Voilà did not answer within 60 s")
+        raise RuntimeError("Voilà did not answer within 120 s")
 
     def page(self, notebook: str) -> str:
         return f"{self.base}/voila/render/{notebook}"

@@ -9,7 +9,6 @@ import openpyxl
 import pytest
 from browser_helpers import (
     ARTIFACTS,
-    ROOT,
     VoilaServer,
     assert_cjk_renders,
     screenshot,
@@ -26,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server():
-    s = VoilaServer(ROOT / "dashboards")
+    s = VoilaServer("expert_panel")
     yield s
     s.stop()
 
@@ -90,6 +89,9 @@ def test_moving_a_weight_slider_changes_leaders_as_the_library_says(server, page
     expect(leaders).to_contain_text("新入选")
     text = leaders.inner_text().split("新入选")[0]
     assert {sid for sid in before | after if sid in text} == after
+    # the score chart is redrawn: the entering leaders' bars turn green
+    green = page.locator(".lk-tuner .js-plotly-plot .bars .point path[style*='rgb(45, 164, 78)']")
+    expect(green).to_have_count(len(after - before), timeout=30_000)
     screenshot_of(page, ".lk-tuning", "expert-panel-after-slider")
 
     page.locator(".lk-export-button").click()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browser_helpers import ROOT, VoilaServer, assert_cjk_renders, screenshot, screenshot_of, wait_rendered
+from browser_helpers import VoilaServer, assert_cjk_renders, screenshot, screenshot_of, wait_rendered
 
 from leaderkit import dashboard as db
 from leaderkit.paths import SAMPLE_DATA
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server():
-    s = VoilaServer(ROOT / "dashboards")
+    s = VoilaServer("leadership")
     yield s
     s.stop()
 
@@ -42,6 +42,10 @@ def test_leadership_shows_the_library_numbers(server, page, expected):
     expect(overview).to_be_visible(timeout=30_000)
     for title in ("按年份", "按领域", "按地区", "领跑者与 seed 002 目标", "评估机构等级分布"):
         expect(overview).to_contain_text(title)
+    # plotly.js comes from the server's static file, not through the kernel (leaderkit.charts)
+    loaded = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)"
+                           ".filter(n => n.includes('/voila/files/static/plotly-'))")
+    assert len(loaded) == 1 and loaded[0].startswith(server.base)
     table = page.locator(".lk-upcoming-table")
     for row in expected["upcoming"].itertuples():
         expect(table).to_contain_text(row.subject)

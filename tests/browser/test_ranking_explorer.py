@@ -9,7 +9,6 @@ import openpyxl
 import pytest
 from browser_helpers import (
     ARTIFACTS,
-    ROOT,
     VoilaServer,
     assert_cjk_renders,
     screenshot,
@@ -25,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server():
-    s = VoilaServer(ROOT / "dashboards")
+    s = VoilaServer("ranking_explorer")
     yield s
     s.stop()
 

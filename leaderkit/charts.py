@@ -1,0 +1,122 @@
+"""Static plotly charts for the dashboards (静态图表) without shipping plotly.js through the kernel.
+
+A plotly `go.FigureWidget` carries all of plotly.js (about 5 MB) in its widget state: every chart on
+every page load sends it from the kernel to the browser. `Chart` is a small anywidget whose module only
+loads plotly.min.js from a same-origin URL once per page (the browser caches it) and draws the figure
+JSON with `Plotly.react`; setting `chart.figure` redraws it.
+
+`leaderkit.serve` copies plotly.min.js from the installed plotly package to `dashboards/static/` (not
+committed), lets Voilà serve it and passes its URL to the kernels as $LEADERKIT_PLOTLY_URL. Where that URL
+is not set (JupyterLab, nbval, another server) `chart_widget` falls back to `go.FigureWidget`, so a
+notebook works everywhere. Nothing is loaded from the internet.
+
+    widget = chart_widget(fig)     # Chart or FigureWidget
+    redraw(widget, fig)            # after changing fig (no-op for a FigureWidget built from it)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+from pathlib import Path
+
+URL_ENV = "LEADERKIT_PLOTLY_URL"
+STATIC_DIR = "static"
+
+_ESM = """
+function loadPlotly(src) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__leaderkitPlotly) {
+    window.__leaderkitPlotly = new Promise((resolve, reject) => {
+      const amd = window.define;
+      window.define = undefined;  // plotly's UMD wrapper would register with an AMD loader instead of window
+      const s = document.createElement("script");
+      s.src = src;
+      s.onload = () => { window.define = amd; resolve(window.Plotly); };
+      s.onerror = () => { window.define = amd; reject(new Error("plotly.js not found at " + src)); };
+      document.head.appendChild(s);
+    });
+  }
+  return window.__leaderkitPlotly;
+}
+
+export default {
+  async render({ model, el }) {
+    const Plotly = await loadPlotly(model.get("src"));
+    const div = document.createElement("div");
+    el.appendChild(div);
+    const draw = () => {
+      const fig = model.get("figure");
+      Plotly.react(div, fig.data || [], fig.layout || {}, { displaylogo: false, responsive: false });
+    };
+    draw();
+    model.on("change:figure", draw);
+    // no Plotly.purge here: a view removed while plotly still has a margin redraw queued (the page is
+    // re-rendered on a language switch or an upload) would throw from that queued redraw
+    return () => model.off("change:figure", draw);
+  },
+};
+"""
+
+
+def plotly_url() -> str | None:
+    """The same-origin URL of plotly.min.js given by the server ($LEADERKIT_PLOTLY_URL), None when unset."""
+    return os.environ.get(URL_ENV) or None
+
+
+def publish_plotly(folder: Path) -> Path:
+    """Copy the installed plotly package's plotly.min.js to `folder/static/plotly-<version>.min.js`
+    (skipped when already there with the same size); returns the file's path."""
+    import plotly
+
+    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    target = folder / STATIC_DIR / f"plotly-{plotly.__version__}.min.js"
+    if not (target.exists() and target.stat().st_size == source.stat().st_size):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+    return target
+
+
+def figure_json(fig) -> dict:
+    """A plotly figure (go.Figure or its dict) as plain JSON data (numpy arrays and dates converted)."""
+    if isinstance(fig, dict):
+        return fig
+    return json.loads(fig.to_json())
+
+
+@functools.cache
+def chart_class():
+    """The `Chart` widget class (built on first use: anywidget and ipywidgets stay lazy imports)."""
+    import anywidget
+    import traitlets
+
+    class Chart(anywidget.AnyWidget):
+        """A plotly figure drawn in the browser by the plotly.js that `src` points at."""
+
+        _esm = _ESM
+        figure = traitlets.Dict().tag(sync=True)
+        src = traitlets.Unicode().tag(sync=True)
+
+    return Chart
+
+
+def chart_widget(fig):
+    """A widget showing `fig` (a go.Figure or a figure dict): a `Chart` when the server gives a plotly.js
+    URL, else a `go.FigureWidget`."""
+    url = plotly_url()
+    if url:
+        return chart_class()(figure=figure_json(fig), src=url)
+    import plotly.graph_objects as go
+
+    return go.FigureWidget(fig)
+
+
+def redraw(widget, fig) -> None:
+    """Show the current state of `fig` in a widget made by `chart_widget` (nothing to do when the widget
+    is the FigureWidget itself)."""
+    if widget is not fig and isinstance(widget, chart_class()):
+        widget.figure = figure_json(fig)
