@@ -78,7 +78,10 @@ class DashboardData:
 
     @property
     def domains_with_schemes(self) -> list[str]:
-        return sorted({s.domain for s in self.schemes.values()})
+        """Domains that have both a scheme and declared standards in the data (a scheme of a domain with
+        no standards in the folder has nothing to rank, so it is left out rather than failing)."""
+        present = set(self.standards["domain"].dropna())
+        return sorted({s.domain for s in self.schemes.values()} & present)
 
     def schemes_for(self, domain: str) -> list:
         return [s for s in self.schemes.values() if s.domain == domain]
@@ -967,13 +970,22 @@ class ExpertPanelView:
 
         self.data = data or load_data()
         domains = self.data.domains_with_schemes
-        several = [dm for dm in domains if len(self.data.schemes_for(dm)) > 1]
-        self.domain = domain or (several[0] if several else domains[0])
-        self.a, self.b = self._defaults(self.domain)
         self.body = w.VBox(layout=w.Layout(width="100%"))
         self.widget = w.VBox([w.HTML(STYLE), self.body], layout=w.Layout(width="100%"))
         self.widget.add_class("lk-page")
         self.widget.add_class("lk-expert-panel")
+        if not domains:
+            self.domain = None
+            self.body.children = [message_widget(message_html(
+                "warning", f"{self.data.folder} 中没有同时具备评估方案（schemes/*.yaml）和企业标准的领域",
+                f"no domain in {self.data.folder} has both a scheme (schemes/*.yaml) and declared standards",
+                hint=Text("在 standards.csv 中加入方案所属领域的企业标准，或在 schemes/ 中加入该领域的方案",
+                          "add standards of a scheme's domain to standards.csv, or a scheme of the data's domain"),
+            ))]
+            return
+        several = [dm for dm in domains if len(self.data.schemes_for(dm)) > 1]
+        self.domain = domain or (several[0] if several else domains[0])
+        self.a, self.b = self._defaults(self.domain)
         self.render()
 
     def _defaults(self, domain: str) -> tuple[str, str]:

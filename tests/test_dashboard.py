@@ -442,3 +442,27 @@ def test_serve_allows_exactly_the_published_plotly_file(monkeypatch, tmp_path):
     assert re.fullmatch(serve.STATIC_ALLOWLIST, path)
     assert not re.fullmatch(serve.STATIC_ALLOWLIST, "leadership.ipynb")
     assert f"--VoilaConfiguration.file_allowlist={serve.STATIC_ALLOWLIST}" in serve.voila_command("127.0.0.1", 1)
+
+
+def _folder_with_domains(tmp_path, domains):
+    standards = pd.read_csv(SAMPLE_DATA / "standards.csv", dtype=str)
+    folder = tmp_path / "data"
+    folder.mkdir()
+    standards[standards["领域"].isin(domains)].to_csv(folder / "standards.csv", index=False)
+    return folder
+
+
+def test_partial_data_ranks_only_domains_it_has(tmp_path, cache):
+    folder = _folder_with_domains(tmp_path, ["物流服务"])
+    data = db.load_data(folder)
+    assert data.domains_with_schemes == ["物流服务"]  # the sample schemes of other domains are left out
+    view = db.LeadershipView(data)
+    assert view.numbers["standards"] == 80
+    assert view.numbers["leaders"] == len(db.scheme_ranking(data, db.chosen_schemes(data)["scheme_id"][0]).leaders)
+
+
+def test_expert_panel_says_so_when_no_domain_has_both_scheme_and_standards(tmp_path, cache):
+    data = db.load_data(_folder_with_domains(tmp_path, ["果品蔬菜"]))
+    view = db.ExpertPanelView(data)
+    assert view.domain is None
+    assert "没有同时具备评估方案" in view.body.children[0].value
