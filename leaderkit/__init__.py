@@ -56,6 +56,7 @@ _EXPORTS = {
     "critic_weights": "scoring",
     "normalise": "scoring",
     "aggregate": "scoring",
+    "impute": "scoring",
     "rank_scores": "scoring",
     "level_points": "scoring",
     "lexicographic": "scoring",

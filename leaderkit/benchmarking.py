@@ -257,8 +257,7 @@ def _source_relation(con, standards) -> tuple[str, str, str | None]:
             path.rglob("*.parquet") if path.is_dir() else [path])]
         digest = hashlib.sha256(repr(stat).encode()).hexdigest()[:16]
         return str(path), digest, bare_hint([h for h, c in mapping.items() if c == "requirement"])
-    df = standards if isinstance(standards, pd.DataFrame) and "standard_id" in standards.columns \
-        and "requirement" in standards.columns and "bare" in standards.attrs else load_standards(standards)
+    df = load_standards(standards)
     keep = [c for c in STANDARD_COLUMNS if c in df.columns]
     frame = df[keep].copy()
     for c in keep:
@@ -289,8 +288,7 @@ def benchmark(standards, baselines, *, memory_limit: str | None = "4GB", threads
     con.execute("SET preserve_insertion_order = false")
 
     source, digest, bare = _source_relation(con, standards)
-    base = baselines if isinstance(baselines, pd.DataFrame) and "level" in baselines.columns \
-        and "mandatory" in baselines.columns else load_baselines(baselines)
+    base = load_baselines(baselines)
 
     # The comparisons depend only on (domain, indicator, requirement text, unit): do them once per
     # distinct key (a few hundred thousand at national scale), then carry them to the rows (tens of

@@ -173,7 +173,8 @@ def _decode(raw: bytes, encoding: str | None, path: Path) -> tuple[str, str]:
 def load_standards(source, *, sheet=None, encoding=None, on_bad_rows: str = "raise") -> pd.DataFrame:
     """Declared enterprise standards (企业标准), long form, with canonical column names.
 
-    `source` is a path (CSV/Excel/Parquet) or a DataFrame. Required columns: standard_id, domain,
+    `source` is a path (CSV/Excel/Parquet) or a DataFrame; a frame this function returned before is
+    returned as it is (its header hints are kept). Required columns: standard_id, domain,
     indicator, requirement. `year` is derived from `published` where missing. The requirement column's
     header decides what a bare number means (`df.attrs["bare"]`: "max" under 限量值, "min" under 最小值).
     """
@@ -193,6 +194,8 @@ def load_baselines(source, *, sheet=None, encoding=None, on_bad_rows: str = "rai
 def _load(source, schema, required, what, sheet, encoding, on_bad_rows) -> pd.DataFrame:
     if on_bad_rows not in ("raise", "report"):
         raise ValueError("on_bad_rows must be 'raise' or 'report'")
+    if isinstance(source, pd.DataFrame) and source.attrs.get("loaded") == what:
+        return source  # already loaded (and checked) by this function
     if isinstance(source, pd.DataFrame):
         raw = source.copy()
         raw.columns = [str(c).strip() for c in raw.columns]
@@ -268,7 +271,8 @@ def _load(source, schema, required, what, sheet, encoding, on_bad_rows) -> pd.Da
         )
     keep = ~row_numbers.isin(bad_rows)
     out = df[keep].reset_index(drop=True)
-    out.attrs = {"source": name, "encoding": raw.attrs.get("encoding"), "bare": bare, "problems": problems}
+    out.attrs = {"source": name, "encoding": raw.attrs.get("encoding"), "bare": bare, "problems": problems,
+                 "loaded": what}
     if problems:
         warnings.warn(
             f"{name}：{len(bad_rows)} 行有问题已跳过，详见 df.attrs['problems'] / "

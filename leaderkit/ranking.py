@@ -95,8 +95,7 @@ def _load(standards) -> tuple[pd.DataFrame, pd.DataFrame]:
     raw = standards
     if not isinstance(standards, pd.DataFrame):
         raw = read_table(standards)
-    canonical = {"standard_id", "indicator", "requirement"} <= set(raw.columns) and "bare" in raw.attrs
-    frame = raw if canonical else load_standards(raw)
+    frame = load_standards(raw)
     conditions = pd.DataFrame(index=frame.index)
     if len(raw) == len(frame):
         for code, (aliases, _) in ENTERPRISE_CONDITIONS.items():
@@ -662,7 +661,7 @@ def _weights(scheme: Scheme, core, data: pd.DataFrame, directions, notes) -> dic
 def _score(scheme: Scheme, prep: Prepared, eligible: np.ndarray, notes: list[Text], *,
            method_override: dict | None = None) -> dict[str, Any]:
     """Scores, ranks and levels of the eligible standards by the scheme's method (method layer calls)."""
-    from .scoring import _prepare, composite, level_points, lexicographic, topsis
+    from .scoring import composite, impute, level_points, lexicographic, topsis
 
     core = scheme.core_indicators()
     rk = scheme.ranking
@@ -681,8 +680,8 @@ def _score(scheme: Scheme, prep: Prepared, eligible: np.ndarray, notes: list[Tex
         return out
     data = pd.DataFrame(values[eligible], index=index, columns=[ind.id for ind in core])
     if spec["imputation"] and np.isnan(data.to_numpy()).any():
-        _, _, filled, report = _prepare(data, directions, spec["imputation"])
-        data = pd.DataFrame(filled, index=index, columns=data.columns)
+        data, report = impute(data, directions, spec["imputation"])
+        filled = data.to_numpy()
         out["imputed"] = report
         sub_lower, sub_upper = prep.lower[eligible].copy(), prep.upper[eligible].copy()
         for j, ind in enumerate(core):

@@ -191,6 +191,16 @@ def _prepare(
     return indicators, signs, x, report
 
 
+def impute(data: pd.DataFrame, directions: Mapping[str, Any],
+           imputation: str | None) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Fill missing indicator values by a named imputation (插补): "mean", "median" or "worst" (the
+    worst observed value in the indicator's direction). Returns the filled frame and one report entry
+    per filled cell (row, indicator, imputation, value). With imputation None a missing value is
+    refused (MissingDataError), never taken as 0."""
+    indicators, _, filled, report = _prepare(data, directions, imputation)
+    return pd.DataFrame(filled, index=data.index, columns=indicators), report
+
+
 def weight_vector(weights: Mapping[str, float] | Sequence[float] | None, indicators: Sequence[str]) -> np.ndarray:
     """Weights in the order of `indicators`, renormalised to sum 1 (equal weights if None).
 

@@ -123,3 +123,13 @@ def test_dataframe_input_is_not_modified():
         warnings.simplefilter("error")
         load_standards(df)
     pd.testing.assert_frame_equal(df, copy)
+
+
+def test_a_loaded_frame_is_returned_as_is_keeping_its_header_hints(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("标准编号,领域,指标名称,限量值\nQ/A 1-2020,果品,铅,0.1\n", encoding="utf-8")
+    loaded = load_standards(path)
+    again = load_standards(loaded)
+    assert again is loaded and again.attrs["bare"] == "max"
+    with pytest.raises(InputError, match="层级"):  # loaded as standards is not loaded as baselines: checked again
+        load_baselines(loaded.rename(columns={"standard_id": "baseline_id"}))

@@ -358,3 +358,14 @@ def test_zscore_is_not_monotone_counterexample():
     assert composite(data, dirs, w, normalise="zscore")["rank"]["p"] == 1
     assert composite(improved, dirs, w, normalise="zscore")["rank"]["p"] == 2
     assert composite(improved, dirs, w)["rank"]["p"] == 1
+
+
+def test_impute_fills_by_direction_and_reports_each_cell():
+    from leaderkit.scoring import MissingDataError, impute
+
+    data = pd.DataFrame({"a": [1.0, np.nan, 3.0], "b": [10.0, 20.0, np.nan]}, index=["x", "y", "z"])
+    filled, report = impute(data, {"a": "higher", "b": "lower"}, "worst")
+    assert filled.loc["y", "a"] == 1.0 and filled.loc["z", "b"] == 20.0  # worst: min for higher, max for lower
+    assert [(r["row"], r["indicator"], r["value"]) for r in report] == [("y", "a", 1.0), ("z", "b", 20.0)]
+    with pytest.raises(MissingDataError):
+        impute(data, {"a": "higher", "b": "lower"}, None)

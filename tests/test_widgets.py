@@ -4,14 +4,11 @@ from datetime import date
 
 import pytest
 
-pytest.importorskip("ipywidgets")
-pytest.importorskip("plotly")
-
-from leaderkit import load_standards  # noqa: E402
-from leaderkit.paths import SAMPLE_DATA  # noqa: E402
-from leaderkit.ranking import compare_schemes, rank  # noqa: E402
-from leaderkit.scheme import Scheme  # noqa: E402
-from leaderkit.widgets import ComparisonView, Tuner, WidgetError  # noqa: E402
+from leaderkit import load_standards
+from leaderkit.paths import SAMPLE_DATA
+from leaderkit.ranking import compare_schemes, rank
+from leaderkit.scheme import Scheme
+from leaderkit.widgets import ComparisonView, Tuner, WidgetError
 
 ON = date(2023, 12, 31)
 
