@@ -235,18 +235,26 @@ def warm_cache(folder: str | Path | None = None) -> Path:
     return cache_dir()
 
 
+def _memoised(data: DashboardData, kind: str, key, compute):
+    """`compute()` once per data folder and key; library warnings are not shown to viewers here."""
+    memo = data._memo.setdefault(kind, {})
+    if key not in memo:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            memo[key] = compute()
+    return memo[key]
+
+
+def _ranking_date(scheme):
+    return scheme.timeline.ranking_date if scheme.timeline else None
+
+
 def validation_report(data: DashboardData, scheme_id: str):
     """`validate(scheme)` against the scheme's own programme, on its ranking date (cached)."""
     from .validation import validate
 
-    memo = data._memo.setdefault("validation", {})
-    if scheme_id not in memo:
-        scheme = data.schemes[scheme_id]
-        on = scheme.timeline.ranking_date if scheme.timeline and scheme.timeline.ranking_date else None
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            memo[scheme_id] = validate(scheme, None, on=on)
-    return memo[scheme_id]
+    scheme = data.schemes[scheme_id]
+    return _memoised(data, "validation", scheme_id, lambda: validate(scheme, None, on=_ranking_date(scheme)))
 
 
 def _panel_files(data: DashboardData) -> list[tuple[Path, Path]]:
@@ -261,18 +269,15 @@ def panel_review(data: DashboardData, domain: str):
     """The expert panel's review (`review_panel`) of the domain's competing schemes, or None without scores."""
     from .experts import read_scores, review_panel
 
-    memo = data._memo.setdefault("panel", {})
-    if domain in memo:
-        return memo[domain]
-    ids = {s.id for s in data.schemes_for(domain)}
-    result = None
-    for scores, experts in _panel_files(data):
-        if set(read_scores(scores)["scheme"]) <= ids:
-            schemes = [data.schemes[i] for i in sorted(ids)]
-            result = review_panel(scores, experts, program=schemes[0].programme or "national", schemes=schemes)
-            break
-    memo[domain] = result
-    return result
+    def review():
+        ids = {s.id for s in data.schemes_for(domain)}
+        for scores, experts in _panel_files(data):
+            if set(read_scores(scores)["scheme"]) <= ids:
+                schemes = [data.schemes[i] for i in sorted(ids)]
+                return review_panel(scores, experts, program=schemes[0].programme or "national", schemes=schemes)
+        return None
+
+    return _memoised(data, "panel", domain, review)
 
 
 def chosen_schemes(data: DashboardData) -> pd.DataFrame:
@@ -298,15 +303,9 @@ def scheme_ranking(data: DashboardData, scheme_id: str):
     """`rank` of a scheme on the folder's standards and baselines, on the scheme's ranking date (cached)."""
     from .ranking import rank
 
-    memo = data._memo.setdefault("ranking", {})
-    if scheme_id not in memo:
-        scheme = data.schemes[scheme_id]
-        on = scheme.timeline.ranking_date if scheme.timeline and scheme.timeline.ranking_date else None
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            memo[scheme_id] = rank(scheme, data.standards, on=on, baselines=data.baselines,
-                                   register=data.register)
-    return memo[scheme_id]
+    scheme = data.schemes[scheme_id]
+    return _memoised(data, "ranking", scheme_id, lambda: rank(
+        scheme, data.standards, on=_ranking_date(scheme), baselines=data.baselines, register=data.register))
 
 
 def domain_groups(data: DashboardData) -> pd.Series:
@@ -1042,7 +1041,7 @@ class ExpertPanelView:
         fa.add_class("lk-findings-a")
         fb.add_class("lk-findings-b")
         scheme_a, scheme_b = d.schemes[self.a], d.schemes[self.b]
-        on = scheme_a.timeline.ranking_date if scheme_a.timeline else None
+        on = _ranking_date(scheme_a)
         self.tuner = Tuner(scheme_a, d.standards, on=on, baselines=d.baselines, register=d.register)
         children = [
             _header(Text("专家评审：评估方案比选与调参", "Expert panel: competing schemes and tuning"),
@@ -1236,5 +1235,5 @@ def rank_standards(data: DashboardData, scheme, standards: pd.DataFrame):
 
     if standards is data.standards:
         return scheme_ranking(data, scheme.id)
-    on = scheme.timeline.ranking_date if scheme.timeline and scheme.timeline.ranking_date else None
+    on = _ranking_date(scheme)
     return rank(scheme, standards, on=on, baselines=data.baselines, register=data.register)
