@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_load.py [--viewers 5] [--page leadership.ipynb]
 
-Starts the server as `make run` does (python -m leaderkit.serve: plotly.js published, dashboard cache
+Starts the server as `make run` does (python -m leaderkit.app.serve: plotly.js published, dashboard cache
 warmed, then Voilà) on a free loopback port, then drives Debian's
 headless Chromium (Playwright): first one cold viewer alone, then N viewers opening the page at the same
 moment. A page counts as rendered when the kernel's key number, its last table and its last figure are on
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from leaderkit.serve import wait_until_up  # noqa: E402
+from leaderkit.app.serve import wait_until_up  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -98,7 +98,7 @@ def main() -> int:
     ap.add_argument("--page", default="leadership.ipynb", choices=sorted(MARKER))
     args = ap.parse_args()
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "leaderkit.serve", "--host", "127.0.0.1", "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "leaderkit.app.serve", "--host", "127.0.0.1", "--port", str(port)],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         if not wait_until_up(server, f"http://127.0.0.1:{port}/", timeout=120):

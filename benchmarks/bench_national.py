@@ -42,8 +42,8 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "groups": len(table),
 
 PARSED = r"""
 def parsed_tables(con, parquet, baselines_path):
-    from leaderkit.io import load_baselines
-    from leaderkit.requirements import parse_many
+    from leaderkit.standards.loading import load_baselines
+    from leaderkit.limits.requirements import parse_many
     keys = con.sql(f"SELECT DISTINCT requirement, coalesce(unit, '') AS unit FROM read_parquet('{parquet}')").df()
     p = parse_many(keys["requirement"].tolist(), unit=keys["unit"].replace("", None).tolist())
     p = p[["kind", "lower", "upper", "lower_inclusive", "upper_inclusive", "dimension", "factor"]]
@@ -182,7 +182,7 @@ def main() -> None:
     ap.add_argument("--skip-pandas", action="store_true", help="leave out the pandas contender")
     args = ap.parse_args()
 
-    from leaderkit.synth import make_national
+    from leaderkit.synth.generators import make_national
 
     DATA.mkdir(parents=True, exist_ok=True)
     parquet = DATA / f"national_{args.n}_{args.seed}.parquet"

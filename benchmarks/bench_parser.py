@@ -17,8 +17,8 @@ import time
 
 import numpy as np
 
-from leaderkit import requirements
-from leaderkit.requirements import RequirementError, parse_many, parse_requirement
+from leaderkit.limits import requirements
+from leaderkit.limits.requirements import RequirementError, parse_many, parse_requirement
 
 FORMS = ["≤{a}{u}", "不大于 {a}{u}", "＜{a}{u}", "≥{a}{u}", "应不低于{a}{u}", "{a}～{b}{u}", "{a}-{b}{u}",
          "{a}至{b}{u}", "±{a}{u}", "{a}{u} 以下", "≤{a}{u}（以Pb计）", "≤{a}{u}（GB 5009.12）", "{a}"]

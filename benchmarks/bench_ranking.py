@@ -35,8 +35,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from leaderkit.scoring import composite, topsis
-from leaderkit.uncertainty import robustness
+from leaderkit.methods.scoring import composite, topsis
+from leaderkit.methods.uncertainty import robustness
 
 HERE = Path(__file__).resolve().parent
 PEERS_PYTHON = HERE / ".venv-peers" / "bin" / "python"

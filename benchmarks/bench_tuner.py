@@ -27,10 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from leaderkit import load_standards  # noqa: E402
-from leaderkit.ranking import _scored_values, prepare  # noqa: E402
-from leaderkit.scheme import Scheme  # noqa: E402
-from leaderkit.scoring import composite  # noqa: E402
-from leaderkit.widgets import Tuner  # noqa: E402
+from leaderkit.app.widgets import Tuner  # noqa: E402
+from leaderkit.methods.scoring import composite  # noqa: E402
+from leaderkit.ranking.result import prepare  # noqa: E402
+from leaderkit.ranking.score import scored_values  # noqa: E402
+from leaderkit.schemes.model import Scheme  # noqa: E402
 
 SCHEME = ROOT / "sample_data" / "schemes" / "washing_machines_a.yaml"
 STANDARDS = ROOT / "sample_data" / "standards.csv"
@@ -96,7 +97,7 @@ def main() -> int:
         lambda i: setattr(tuner.threshold_sliders["energy_use", "leader"], "value", float(levels[i])), args.repeat)
 
     core = scheme.core_indicators()
-    values, directions = _scored_values(core, prepared.lower, prepared.upper)
+    values, directions = scored_values(core, prepared.lower, prepared.upper)
     matrix = pd.DataFrame(values[eligible], columns=[i.id for i in core])
     w = {i.id: i.weight for i in core}
     t_composite = median_time(lambda i: composite(matrix, directions, w), args.repeat)

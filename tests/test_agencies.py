@@ -11,14 +11,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from leaderkit.agencies import (
+from leaderkit._kit.i18n import set_language
+from leaderkit.agencies.grading import (
     InvalidPointsError,
     RecordsError,
     grade_agencies,
     load_rubric,
     score_facts,
 )
-from leaderkit.i18n import set_language
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "agencies"
 RUBRIC = load_rubric()

@@ -3,8 +3,8 @@
 import json
 
 from leaderkit import benchmark, load_baselines, load_standards
+from leaderkit.app.paths import SAMPLE_DATA
 from leaderkit.cli import main
-from leaderkit.paths import SAMPLE_DATA
 
 STD = str(SAMPLE_DATA / "standards.csv")
 GBK = str(SAMPLE_DATA / "standards_gbk.csv")

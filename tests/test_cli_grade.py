@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from leaderkit.agencies import default_rubric_path
+from leaderkit._kit.i18n import set_language
+from leaderkit.agencies.grading import default_rubric_path
 from leaderkit.cli import main
-from leaderkit.commands.grade import neutralise
-from leaderkit.i18n import set_language
+from leaderkit.cli.grade import neutralise
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "agencies"
 RECORDS = str(SAMPLE / "records.csv")

@@ -6,10 +6,10 @@ from datetime import date
 from openpyxl import load_workbook
 
 from leaderkit import load_standards
+from leaderkit.app.paths import SAMPLE_DATA
 from leaderkit.cli import main
-from leaderkit.paths import SAMPLE_DATA
-from leaderkit.ranking import rank
-from leaderkit.scheme import Scheme
+from leaderkit.ranking.result import rank
+from leaderkit.schemes.model import Scheme
 
 A = str(SAMPLE_DATA / "schemes" / "washing_machines_a.yaml")
 STD = str(SAMPLE_DATA / "standards.csv")

@@ -5,8 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from leaderkit._kit.i18n import set_language
 from leaderkit.cli import main
-from leaderkit.i18n import set_language
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_data" / "schemes"

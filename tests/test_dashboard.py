@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from leaderkit import dashboard as db
-from leaderkit.i18n import set_language
-from leaderkit.io import problems
-from leaderkit.paths import SAMPLE_DATA
+from leaderkit.app import views as db
+from leaderkit._kit.i18n import set_language
+from leaderkit.app.paths import SAMPLE_DATA
+from leaderkit.standards.loading import problems
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +134,7 @@ def test_grades_figure_has_one_trace_per_grade(data):
 
 
 def test_error_html_is_bilingual_and_escaped():
-    from leaderkit.io import InputError
+    from leaderkit.standards.loading import InputError
 
     exc = InputError("第 3 行 <空>", "row 3 <empty>", where="a.csv:3:指标", hint=db.Text("填写", "fill it in"))
     out = db.error_html(exc)
@@ -378,7 +378,7 @@ def test_leadership_view_reads_the_warm_cache_and_loads_data_only_when_needed(ca
 def test_chart_widget_falls_back_to_a_figure_widget_without_a_plotly_url(data, monkeypatch):
     import plotly.graph_objects as go
 
-    from leaderkit import charts
+    from leaderkit.app import charts
 
     monkeypatch.delenv(charts.URL_ENV, raising=False)
     fig = db.grades_figure(db.grade_distribution(data.grades))
@@ -387,7 +387,7 @@ def test_chart_widget_falls_back_to_a_figure_widget_without_a_plotly_url(data, m
 
 
 def test_chart_widget_sends_the_figure_json_and_the_plotly_url(data, monkeypatch):
-    from leaderkit import charts
+    from leaderkit.app import charts
 
     monkeypatch.setenv(charts.URL_ENV, "/voila/files/static/plotly-x.min.js")
     fig = db.grades_figure(db.grade_distribution(data.grades))
@@ -402,8 +402,8 @@ def test_chart_widget_sends_the_figure_json_and_the_plotly_url(data, monkeypatch
 
 
 def test_tuner_redraws_its_chart_after_a_slider_change(data, monkeypatch):
-    from leaderkit import charts
-    from leaderkit.widgets import Tuner
+    from leaderkit.app import charts
+    from leaderkit.app.widgets import Tuner
 
     monkeypatch.setenv(charts.URL_ENV, "/plotly.js")
     scheme = data.schemes["XDJX-2023-A"]
@@ -422,7 +422,7 @@ def test_tuner_redraws_its_chart_after_a_slider_change(data, monkeypatch):
 def test_publish_plotly_copies_the_installed_bundle_once(tmp_path):
     import plotly
 
-    from leaderkit import charts
+    from leaderkit.app import charts
 
     path = charts.publish_plotly(tmp_path)
     source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -433,7 +433,7 @@ def test_publish_plotly_copies_the_installed_bundle_once(tmp_path):
 
 
 def test_serve_allows_exactly_the_published_plotly_file(monkeypatch, tmp_path):
-    from leaderkit import charts, serve
+    from leaderkit.app import charts, serve
 
     monkeypatch.setattr(serve, "DASHBOARDS", tmp_path)
     url = serve.voila_env()[charts.URL_ENV]

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from leaderkit.experts import PanelError, expert_conflicts, kendall_w, review_panel
-from leaderkit.scheme import Scheme
+from leaderkit.schemes.model import Scheme
+from leaderkit.schemes.panel import PanelError, expert_conflicts, kendall_w, review_panel
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data" / "schemes"
 SCORES = SAMPLES / "panel_washing_machines.csv"

@@ -5,7 +5,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from leaderkit.io import (
+from leaderkit.standards.loading import (
     STANDARD_COLUMNS,
     BadRowsWarning,
     InputError,

@@ -41,17 +41,3 @@ def test_committed_notebooks_are_small(nb):
     assert path.stat().st_size < 1_000_000, f"{nb} is {path.stat().st_size} bytes: strip widget state"
     meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]
     assert "widgets" not in meta, f"{nb} stores widget state"
-
-
-def test_every_export_resolves_even_after_submodules_are_imported():
-    """A submodule named like an export would shadow it once imported (`lk.validate` → module)."""
-    import importlib
-    import pkgutil
-    import types
-
-    import leaderkit
-
-    for info in pkgutil.iter_modules(leaderkit.__path__):
-        importlib.import_module(f"leaderkit.{info.name}")
-    for name in leaderkit._EXPORTS:
-        assert not isinstance(getattr(leaderkit, name), types.ModuleType), name

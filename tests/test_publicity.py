@@ -7,10 +7,10 @@ import pytest
 from openpyxl import load_workbook
 
 from leaderkit import load_standards
-from leaderkit.paths import SAMPLE_DATA
-from leaderkit.publicity import SHEETS, neutralise
-from leaderkit.ranking import rank
-from leaderkit.scheme import Scheme
+from leaderkit.app.paths import SAMPLE_DATA
+from leaderkit.ranking.publicity import SHEETS, neutralise
+from leaderkit.ranking.result import rank
+from leaderkit.schemes.model import Scheme
 
 ON = date(2023, 12, 31)
 

@@ -10,18 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leaderkit import load_standards
-from leaderkit.paths import SAMPLE_DATA
-from leaderkit.ranking import (
-    RankingError,
-    compare_schemes,
-    eligibility,
-    indicator_matrix,
-    prepare,
-    rank,
-    scheme_robustness,
-)
-from leaderkit.scheme import Scheme
-from leaderkit.titles import TitleRegister
+from leaderkit.app.paths import SAMPLE_DATA
+from leaderkit.ranking.common import RankingError
+from leaderkit.ranking.compare import compare_schemes
+from leaderkit.ranking.result import eligibility, prepare, rank
+from leaderkit.ranking.robustness import scheme_robustness
+from leaderkit.ranking.values import indicator_matrix
+from leaderkit.registers.titles import TitleRegister
+from leaderkit.schemes.model import Scheme
 
 ON = date(2023, 12, 31)
 OLD = "2022-01-10"  # public long before ON (national programme: 90 days)

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leaderkit import set_language
-from leaderkit.i18n import get_language
-from leaderkit.requirements import (
+from leaderkit._kit.i18n import get_language
+from leaderkit.limits.requirements import (
     COLUMNS,
     Requirement,
     RequirementError,

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leaderkit.scoring import ScoringError, composite
-from leaderkit.uncertainty import RobustnessResult, compare_rankings, robustness, ws_coefficient
+from leaderkit.methods.scoring import ScoringError, composite
+from leaderkit.methods.uncertainty import RobustnessResult, compare_rankings, robustness, ws_coefficient
 
 DATA = pd.DataFrame(
     {

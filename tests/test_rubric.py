@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from leaderkit.agencies import RubricError, check_rubric, default_rubric_path, grade_agencies, load_rubric
+from leaderkit.agencies.grading import (
+    RubricError,
+    check_rubric,
+    default_rubric_path,
+    grade_agencies,
+    load_rubric,
+)
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_cb86f92e47abe5a8.txt"
 ITEM_IDS = (["1.1", "1.2", "1.3", "1.4", "1.5"] + [f"1.6{c}" for c in "abcde"] + ["2.1", "2.2", "2.3", "2.4"]

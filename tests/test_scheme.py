@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from leaderkit.programs import ProgramError, available_programs, load_program
-from leaderkit.scheme import SCHEMA_PATH, Scheme, SchemeError, SchemeFileError, json_schema
+from leaderkit.schemes.model import SCHEMA_PATH, Scheme, SchemeError, SchemeFileError, json_schema
+from leaderkit.schemes.programs import ProgramError, available_programs, load_program
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data" / "schemes"
 VALID = ["washing_machines_a", "washing_machines_b", "storage_batteries", "logistics"]
@@ -124,7 +124,7 @@ def test_json_schema_is_current():
     on_disk = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     assert on_disk == json_schema(), (
         "leaderkit/data/scheme.schema.json is out of date: run "
-        "python -c 'from leaderkit.scheme import write_json_schema; write_json_schema()'"
+        "python -c 'from leaderkit.schemes.model import write_json_schema; write_json_schema()'"
     )
 
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leaderkit.i18n import LeaderkitError
-from leaderkit.scoring import (
+from leaderkit._kit.i18n import LeaderkitError
+from leaderkit.methods.scoring import (
     MissingDataError,
     ScoringError,
     aggregate,
@@ -361,7 +361,7 @@ def test_zscore_is_not_monotone_counterexample():
 
 
 def test_impute_fills_by_direction_and_reports_each_cell():
-    from leaderkit.scoring import MissingDataError, impute
+    from leaderkit.methods.scoring import MissingDataError, impute
 
     data = pd.DataFrame({"a": [1.0, np.nan, 3.0], "b": [10.0, 20.0, np.nan]}, index=["x", "y", "z"])
     filled, report = impute(data, {"a": "higher", "b": "lower"}, "worst")

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leaderkit import synth
+from leaderkit.synth import generators as synth
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
@@ -233,8 +233,8 @@ def test_render_examples():
 
 
 def test_every_pool_text_parses_to_the_values_it_was_rendered_from(pools):
-    from leaderkit import units
-    from leaderkit.requirements import parse_requirement
+    from leaderkit.limits import units
+    from leaderkit.limits.requirements import parse_requirement
 
     for e in pools.entries:
         r = parse_requirement(e.text, unit=e.unit_column or None)

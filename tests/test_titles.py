@@ -11,7 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from leaderkit.titles import REVOCATION_REASONS, TitleError, TitleRegister, ban_end, default_register_path
+from leaderkit.registers.titles import (
+    REVOCATION_REASONS,
+    TitleError,
+    TitleRegister,
+    ban_end,
+    default_register_path,
+)
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "agencies"
 
@@ -236,7 +242,7 @@ def test_lowered_core_indicator_is_a_revocation_reason(reg):
 
 
 def test_importing_the_modules_does_not_load_duckdb():
-    code = ("import sys, leaderkit.titles, leaderkit.agencies; "
+    code = ("import sys, leaderkit.registers.titles, leaderkit.agencies.grading; "
             "print(sorted(m for m in ('duckdb', 'plotly', 'ipywidgets', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leaderkit.units import (
+from leaderkit.limits.units import (
     BASE_UNITS,
     UNITS,
     UnitError,

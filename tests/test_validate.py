@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from leaderkit.scheme import Scheme
-from leaderkit.validation import RULES, credit_code_ok, validate
+from leaderkit.schemes.model import Scheme
+from leaderkit.schemes.validation import RULES, credit_code_ok, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_data" / "schemes"
@@ -248,7 +248,7 @@ def test_every_rule_is_documented_with_its_source():
 
 
 def test_indicator_table_puts_levels_beside_baselines():
-    from leaderkit.validation import indicator_table
+    from leaderkit.schemes.validation import indicator_table
 
     table = indicator_table(Scheme.load(SAMPLES / "defect_threshold_looser_than_gb.yaml"))
     water = table[table["indicator"] == "water_use"].iloc[0]

@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 
 from leaderkit import load_standards
-from leaderkit.paths import SAMPLE_DATA
-from leaderkit.ranking import compare_schemes, rank
-from leaderkit.scheme import Scheme
-from leaderkit.widgets import ComparisonView, Tuner, WidgetError
+from leaderkit.app.paths import SAMPLE_DATA
+from leaderkit.app.widgets import ComparisonView, Tuner, WidgetError
+from leaderkit.ranking.compare import compare_schemes
+from leaderkit.ranking.result import rank
+from leaderkit.schemes.model import Scheme
 
 ON = date(2023, 12, 31)
 

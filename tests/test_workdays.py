@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leaderkit.workdays import (
+from leaderkit.schemes.workdays import (
     CalendarError,
     CalendarWarning,
     covered_years,

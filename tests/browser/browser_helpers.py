@@ -24,13 +24,13 @@ def free_port() -> int:
 
 
 class VoilaServer:
-    """The dashboards served as `make run` does (`python -m leaderkit.serve`: plotly.js published, dashboard
+    """The dashboards served as `make run` does (`python -m leaderkit.app.serve`: plotly.js published, dashboard
     cache warmed, Voilà with its settings); its output goes to tests/artifacts/voila-<name>.log."""
 
     def __init__(self, name: str, env: dict | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "leaderkit.serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        cmd = [sys.executable, "-m", "leaderkit.app.serve", "--host", "127.0.0.1", "--port", str(self.port)]
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.log = open(ARTIFACTS / f"voila-{name}.log", "w")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,

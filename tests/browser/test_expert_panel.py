@@ -16,9 +16,9 @@ from browser_helpers import (
     wait_rendered,
 )
 
-from leaderkit import dashboard as db
-from leaderkit.paths import SAMPLE_DATA
-from leaderkit.ranking import rank
+from leaderkit.app import views as db
+from leaderkit.app.paths import SAMPLE_DATA
+from leaderkit.ranking.result import rank
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +61,7 @@ def test_panel_shows_findings_scores_and_leaders(server, page, expected):
         expect(leaders).to_contain_text(sid)
     expect(page.locator(".lk-comparison-metrics")).to_contain_text("Kendall τ")
     # The score chart shows its bars before any slider moves (built from a complete figure).
-    from leaderkit.widgets import Tuner
+    from leaderkit.app.widgets import Tuner
 
     bars = min(int(expected["before"].table["eligible"].sum()), Tuner.__init__.__kwdefaults__["shown"])
     expect(page.locator(".lk-tuner .js-plotly-plot .bars .point")).to_have_count(bars, timeout=30_000)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from browser_helpers import VoilaServer, assert_cjk_renders, screenshot, screenshot_of, wait_rendered
 
-from leaderkit import dashboard as db
-from leaderkit.paths import SAMPLE_DATA
+from leaderkit.app import views as db
+from leaderkit.app.paths import SAMPLE_DATA
 
 pytestmark = pytest.mark.browser
 

@@ -16,8 +16,8 @@ from browser_helpers import (
     wait_rendered,
 )
 
-from leaderkit import dashboard as db
-from leaderkit.paths import SAMPLE_DATA
+from leaderkit.app import views as db
+from leaderkit.app.paths import SAMPLE_DATA
 
 pytestmark = pytest.mark.browser
 

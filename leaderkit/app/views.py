@@ -1,0 +1,1239 @@
+"""The glue behind the Voilà dashboards (仪表板): data loading, figures, upload and download, views.
+
+The notebooks in `dashboards/` only build a view from here and display it; every number on a page comes
+from a library call made here (benchmark, grade_agencies, TitleRegister, validate, review_panel, rank …).
+
+- `load_data(folder)` reads a data folder once per kernel (standards, baselines, schemes, agency
+  records, titles and events) and benchmarks it; `make run DATA=folder` points it elsewhere.
+- Figures are complete `go.Figure` objects (layout, titles, template); views show them with
+  `leaderkit.charts.chart_widget` (plotly.js loaded once per browser from the server; a `go.FigureWidget`
+  where the server gives no plotly.js URL). Voilà loses layout set on a FigureWidget before display.
+- The leadership page's results (numbers, tables, the figure in both languages) are kept in an on-disk
+  cache shared by kernels (`cached_leadership`), keyed by the data folder's files, the sample data, the
+  leaderkit version and sources, $LEADERKIT_ASOF and the date; `make run` warms it before Voilà starts.
+- Uploads are checked for size and type before the library reads them; every failure becomes a
+  bilingual message widget (`message_widget`), never a traceback.
+- Downloads are data-URI links (`download_link`): they work offline and without a round trip.
+
+Numbers shown next to the seed 002 targets are labelled: the sample data are illustrative; the public
+national figures quoted come from DOMAIN.md (CNIS and SAMR press reports).
+
+plotly and ipywidgets are imported inside the functions that need them (`import leaderkit` stays light).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+import tempfile
+import time
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from leaderkit._kit.i18n import LeaderkitError, Text, get_language, set_language, tr
+from leaderkit.app.paths import data_dir
+
+# seed 002 三: leaders to be formed by domain group (形成 1000 / 500 / 200 个以上企业标准“领跑者”).
+LEADER_TARGETS: tuple[tuple[str, Text, tuple[str, ...], int], ...] = (
+    ("consumer", Text("消费品", "Consumer goods"), ("消费品",), 1000),
+    ("equipment", Text("装备制造与新兴产业", "Equipment & emerging industries"), ("装备制造", "新兴产业"), 500),
+    ("services", Text("服务", "Services"), ("服务",), 200),
+)
+# DOMAIN.md "Public figures" (CNIS and SAMR press reports): cumulative leader standards by 2022.
+PUBLIC_LEADERS_2022 = {"standards": 2856, "enterprises": 1679}
+UPLOAD_LIMIT_BYTES = 20 * 1024 * 1024
+GRADE_NAMES = {1: Text("一级", "Grade 1"), 2: Text("二级", "Grade 2"), 3: Text("三级", "Grade 3"),
+               4: Text("四级", "Grade 4")}
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+GOOD, BAD, NEUTRAL = "#2a9d8f", "#e76f51", "#8d99ae"
+FULL, HALF = 1160, 575  # figure widths in pixels: the page is at most 1180 px wide
+
+
+class UploadError(LeaderkitError, ValueError):
+    """An uploaded file that cannot be used (上传文件不可用): too large, wrong type, unreadable."""
+
+
+# ---- data --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DashboardData:
+    """Everything the dashboards show for one data folder, read and benchmarked once."""
+
+    folder: Path
+    standards: pd.DataFrame
+    baselines: pd.DataFrame
+    bm: object
+    schemes: dict = field(default_factory=dict)
+    scheme_problems: list = field(default_factory=list)
+    grades: pd.DataFrame | None = None
+    register: object | None = None
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def domains_with_schemes(self) -> list[str]:
+        """Domains that have both a scheme and declared standards in the data (a scheme of a domain with
+        no standards in the folder has nothing to rank, so it is left out rather than failing)."""
+        present = set(self.standards["domain"].dropna())
+        return sorted({s.domain for s in self.schemes.values()} & present)
+
+    def schemes_for(self, domain: str) -> list:
+        return [s for s in self.schemes.values() if s.domain == domain]
+
+
+_CACHE: dict[tuple, DashboardData] = {}
+
+
+def _signature(folder: Path) -> tuple:
+    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+    return (str(folder), tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+
+
+def _first(folder: Path, *names: str) -> Path | None:
+    from leaderkit.app.paths import SAMPLE_DATA
+
+    for base in (folder, SAMPLE_DATA):
+        for name in names:
+            if (base / name).exists():
+                return base / name
+    return None
+
+
+def load_data(folder: str | Path | None = None) -> DashboardData:
+    """Read and benchmark a data folder (default: `LEADERKIT_DATA` or sample_data/), cached per kernel.
+
+    Files missing from the folder are taken from the bundled sample (as `paths.data_file` does).
+    Schemes are `schemes/*.yaml`; one that does not load is listed in `scheme_problems`, not raised.
+    """
+    from leaderkit.agencies.grading import grade_agencies
+    from leaderkit.registers.titles import TitleRegister
+    from leaderkit.schemes.model import Scheme
+    from leaderkit.standards.benchmarking import benchmark
+    from leaderkit.standards.loading import load_baselines, load_standards
+
+    folder = Path(folder).expanduser().resolve() if folder else data_dir()
+    key = _signature(folder)
+    if key in _CACHE:
+        return _CACHE[key]
+    standards = load_standards(_first(folder, "standards.csv", "standards.xlsx"))
+    baselines = load_baselines(_first(folder, "baselines.csv", "baselines.xlsx"))
+    schemes, problems = {}, []
+    scheme_dir = folder / "schemes" if (folder / "schemes").is_dir() else _first(folder, "schemes")
+    for path in sorted(scheme_dir.glob("*.yaml")) if scheme_dir else []:
+        try:
+            scheme = Scheme.load(path)
+        except LeaderkitError as exc:
+            problems.append(exc)
+            continue
+        schemes[scheme.id] = scheme
+    records = _first(folder, "agencies/records.csv")
+    grades = grade_agencies(records) if records else None
+    register = TitleRegister(":memory:")
+    titles, events = _first(folder, "agencies/titles.csv"), _first(folder, "agencies/events.csv")
+    if titles:
+        register.add_titles(titles)
+    if events:
+        register.record_events(events)
+    data = DashboardData(folder, standards, baselines, benchmark(standards, baselines), schemes, problems,
+                         grades, register)
+    _CACHE[key] = data
+    return data
+
+
+CACHE_ENV = "LEADERKIT_CACHE"
+DEFAULT_WEEKS = 8
+
+
+def cache_dir() -> Path:
+    """Where dashboard results are cached: $LEADERKIT_CACHE, else $XDG_CACHE_HOME/leaderkit (~/.cache)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "leaderkit"
+
+
+def _files_signature(folder: Path) -> tuple:
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return tuple((str(p.relative_to(folder)), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+def cache_key(folder: Path, today: date | None = None) -> str:
+    """The cache key of a data folder: its files and the bundled sample's (missing files come from there),
+    leaderkit's version and source files, $LEADERKIT_ASOF and the date (the as-of date follows today)."""
+    import hashlib
+
+    from leaderkit import __version__
+    from leaderkit.app.paths import SAMPLE_DATA
+
+    parts = (__version__, str(folder), _signature(folder), _files_signature(SAMPLE_DATA),
+             _files_signature(Path(__file__).parents[1]), os.environ.get("LEADERKIT_ASOF", ""), str(today or date.today()))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def leadership_results(data: DashboardData) -> dict:
+    """Everything the leadership page shows at first, computed from the library: the as-of date, the key
+    numbers, leaders per seed 002 group, the chosen schemes with their leader counts, the latest agency
+    grades, and per language ("zh", "en") the overview figure (JSON) and the upcoming table for
+    `DEFAULT_WEEKS` weeks."""
+    on = reference_date(data)
+    numbers = headline(data)
+    leaders = leaders_by_group(data)
+    numbers["leaders"] = int(leaders["leaders"].sum())
+    chosen = chosen_schemes(data)
+    chosen["leaders"] = [len(scheme_ranking(data, sid).leaders) for sid in chosen["scheme_id"]]
+    latest = None if data.grades is None else data.grades[data.grades["year"] == numbers["grade_year"]].copy()
+    out = {"folder": data.folder, "on": on, "numbers": numbers, "leaders": leaders, "chosen": chosen,
+           "grades": latest, "figure": {}, "upcoming": {}}
+    before = get_language()
+    try:
+        for lang in ("zh", "en"):
+            set_language(lang)
+            out["figure"][lang] = overview_figure(data, leaders).to_json()
+            out["upcoming"][lang] = upcoming(data, on, DEFAULT_WEEKS)
+    finally:
+        set_language(before)
+    return out
+
+
+def cached_leadership(folder: str | Path | None = None, *, refresh: bool = False) -> dict:
+    """`leadership_results` of a data folder from the cache when its key matches, else computed (then
+    written atomically for the next kernel). A cache that cannot be read or written is ignored."""
+    import pickle
+
+    folder = Path(folder).expanduser().resolve() if folder else data_dir()
+    path = cache_dir() / f"leadership-{cache_key(folder)}.pickle"
+    if not refresh and path.exists():
+        try:
+            return pickle.loads(path.read_bytes())
+        except Exception:  # a truncated or foreign file: compute afresh
+            pass
+    results = leadership_results(load_data(folder))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as tmp:
+            tmp.write(pickle.dumps(results))
+        os.replace(tmp.name, path)
+    except OSError:
+        pass
+    return results
+
+
+def warm_cache(folder: str | Path | None = None) -> Path:
+    """Compute the dashboard cache of a data folder now (`make run` does this before Voilà starts) and
+    remove older entries of the cache; returns the cache folder."""
+    folder = Path(folder).expanduser().resolve() if folder else data_dir()
+    cached_leadership(folder, refresh=True)
+    keep = f"leadership-{cache_key(folder)}.pickle"
+    for old in cache_dir().glob("leadership-*.pickle"):
+        if old.name != keep and old.stat().st_mtime < time.time() - 86400:
+            old.unlink(missing_ok=True)
+    return cache_dir()
+
+
+def _memoised(data: DashboardData, kind: str, key, compute):
+    """`compute()` once per data folder and key; library warnings are not shown to viewers here."""
+    memo = data._memo.setdefault(kind, {})
+    if key not in memo:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            memo[key] = compute()
+    return memo[key]
+
+
+def _ranking_date(scheme):
+    return scheme.timeline.ranking_date if scheme.timeline else None
+
+
+def validation_report(data: DashboardData, scheme_id: str):
+    """`validate(scheme)` against the scheme's own programme, on its ranking date (cached)."""
+    from leaderkit.schemes.validation import validate
+
+    scheme = data.schemes[scheme_id]
+    return _memoised(data, "validation", scheme_id, lambda: validate(scheme, None, on=_ranking_date(scheme)))
+
+
+def _panel_files(data: DashboardData) -> list[tuple[Path, Path]]:
+    scheme_dir = data.folder / "schemes" if (data.folder / "schemes").is_dir() else _first(data.folder, "schemes")
+    if scheme_dir is None:
+        return []
+    return [(p, p.with_name(f"{p.stem}_experts.csv")) for p in sorted(scheme_dir.glob("panel_*.csv"))
+            if not p.stem.endswith("_experts") and p.with_name(f"{p.stem}_experts.csv").exists()]
+
+
+def panel_review(data: DashboardData, domain: str):
+    """The expert panel's review (`review_panel`) of the domain's competing schemes, or None without scores."""
+    from leaderkit.schemes.panel import read_scores, review_panel
+
+    def review():
+        ids = {s.id for s in data.schemes_for(domain)}
+        for scores, experts in _panel_files(data):
+            if set(read_scores(scores)["scheme"]) <= ids:
+                schemes = [data.schemes[i] for i in sorted(ids)]
+                return review_panel(scores, experts, program=schemes[0].programme or "national", schemes=schemes)
+        return None
+
+    return _memoised(data, "panel", domain, review)
+
+
+def chosen_schemes(data: DashboardData) -> pd.DataFrame:
+    """The scheme used per domain (选定方案): among the schemes that pass validation, the expert panel's
+    best when the panel reviewed them, else the first by id. Columns: domain, scheme_id, why, why_en."""
+    rows = []
+    for domain in data.domains_with_schemes:
+        valid = sorted(s.id for s in data.schemes_for(domain) if validation_report(data, s.id).ok)
+        if not valid:
+            continue
+        panel = panel_review(data, domain) if len(valid) > 1 else None
+        if panel is not None and panel.best in valid:
+            rows.append((domain, panel.best, "专家评审最优方案", "best scheme of the expert review"))
+        elif len(valid) == 1:
+            rows.append((domain, valid[0], "唯一通过校验的方案", "the only scheme that passes validation"))
+        else:
+            rows.append((domain, valid[0], "多个方案通过校验且无评审结果：取编号最小者",
+                         "several valid schemes and no review: the first by id"))
+    return pd.DataFrame(rows, columns=["domain", "scheme_id", "why", "why_en"])
+
+
+def scheme_ranking(data: DashboardData, scheme_id: str):
+    """`rank` of a scheme on the folder's standards and baselines, on the scheme's ranking date (cached)."""
+    from leaderkit.ranking.result import rank
+
+    scheme = data.schemes[scheme_id]
+    return _memoised(data, "ranking", scheme_id, lambda: rank(
+        scheme, data.standards, on=_ranking_date(scheme), baselines=data.baselines, register=data.register))
+
+
+def domain_groups(data: DashboardData) -> pd.Series:
+    """domain → seed 002 target group key (consumer / equipment / services), from the standards' category."""
+    if "category" not in data.standards.columns:
+        return pd.Series(dtype=object)
+    cats = data.standards.dropna(subset=["category"]).groupby("domain")["category"].first()
+    to_group = {c: key for key, _, cats_, _ in LEADER_TARGETS for c in cats_}
+    return cats.map(to_group).dropna()
+
+
+def leaders_by_group(data: DashboardData) -> pd.DataFrame:
+    """Leaders found in the data per seed 002 group, next to the group's target.
+
+    Columns: group, label, target, leaders (leader standards of the chosen scheme of each domain in the
+    group), domains (the domains ranked), share (leaders / target). The sample data are illustrative: these
+    counts show the mechanism, not national progress (see PUBLIC_LEADERS_2022 for the public figure).
+    """
+    groups = domain_groups(data)
+    chosen = chosen_schemes(data)
+    counts: dict[str, int] = {}
+    ranked: dict[str, list[str]] = {}
+    for row in chosen.itertuples():
+        group = groups.get(row.domain)
+        if group is None:
+            continue
+        counts[group] = counts.get(group, 0) + len(scheme_ranking(data, row.scheme_id).leaders)
+        ranked.setdefault(group, []).append(row.domain)
+    rows = [{"group": key, "label": str(label), "target": target, "leaders": counts.get(key, 0),
+             "domains": "、".join(ranked.get(key, [])), "share": counts.get(key, 0) / target}
+            for key, label, _, target in LEADER_TARGETS]
+    return pd.DataFrame(rows)
+
+
+def reference_date(data: DashboardData, today: date | None = None) -> date:
+    """The date the leadership page looks ahead from (数据基准日).
+
+    $LEADERKIT_ASOF when set; otherwise the opening of the latest publicity window of a chosen scheme that
+    is not after today (the data's current round), else the latest title publication, else today. The
+    sample data end in 2024: looking ahead from the real today would show an empty calendar.
+    """
+    if os.environ.get("LEADERKIT_ASOF"):
+        return pd.Timestamp(os.environ["LEADERKIT_ASOF"]).date()
+    today = today or date.today()
+    starts = []
+    for sid in chosen_schemes(data)["scheme_id"]:
+        t = data.schemes[sid].timeline
+        if t is not None:
+            starts += [w.start for w in (t.scheme_publicity, t.list_publicity) if w is not None and w.start <= today]
+    if starts:
+        return max(starts)
+    published = [d for d in data.register.titles(on=today)["published"] if d <= today] if data.register else []
+    return max(published) if published else today
+
+
+def upcoming(data: DashboardData, on: date, weeks: int = 8) -> pd.DataFrame:
+    """Titles expiring or due for review, and publicity windows of the chosen schemes ending, within
+    `weeks` of `on` (即将到期与公示截止). Columns: due_date, days_left, kind, kind_en, subject, detail."""
+    from leaderkit.schemes.programs import load_program
+    from leaderkit.schemes.workdays import publicity_end
+
+    end = on + timedelta(weeks=weeks)
+    rows = []
+    if data.register is not None:
+        for r in data.register.expiring(weeks * 7, on=on).itertuples():
+            kind = (("称号到期", "title expires") if r.due == "expires" else ("称号年度复核", "title yearly review"))
+            rows.append((r.due_date, *kind, f"{r.enterprise}（{r.title_id}）", f"{r.domain} · {r.agency}"))
+    chosen = chosen_schemes(data)
+    for sid in chosen["scheme_id"]:
+        scheme = data.schemes[sid]
+        t = scheme.timeline
+        if t is None:
+            continue
+        days = load_program(scheme.programme or "national").publicity_working_days
+        for window, kind in ((t.scheme_publicity, ("方案公示截止", "scheme publicity ends")),
+                             (t.list_publicity, ("榜单公示截止", "list publicity ends"))):
+            if window is None or not (on <= window.end <= end):
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                legal = publicity_end(window.start, days)
+            rows.append((window.end, *kind, f"{scheme.domain}（{scheme.id}）",
+                         tr(f"{window.start}～{window.end}；{days} 个工作日截至 {legal}",
+                            f"{window.start} – {window.end}; {days} working days end on {legal}")))
+    out = pd.DataFrame(rows, columns=["due_date", "kind", "kind_en", "subject", "detail"])
+    out.insert(1, "days_left", [(d - on).days for d in out["due_date"]])
+    return out.sort_values(["due_date", "subject"], kind="stable").reset_index(drop=True)
+
+
+def public_note() -> str:
+    """The public national leader figure (DOMAIN.md, CNIS and SAMR press reports), in the current language."""
+    n, e = PUBLIC_LEADERS_2022["standards"], PUBLIC_LEADERS_2022["enterprises"]
+    return tr(f"全国公开数字：截至 2022 年累计 {n:,} 项企业标准、{e:,} 家企业成为领跑者（中国标准化研究院、市场监管总局报道），"
+              "未按分组公布。上图为本数据中的示意数字。",
+              f"Public national figure: {n:,} leader standards from {e:,} enterprises by 2022 (CNIS and SAMR press "
+              "reports), not published per group. The chart shows the illustrative numbers of these data.")
+
+
+def grade_distribution(grades: pd.DataFrame) -> pd.DataFrame:
+    """Agencies per grade and year (评估机构等级分布): year, grade, label, agencies."""
+    counts = grades.groupby(["year", "grade"]).size().rename("agencies").reset_index()
+    full = pd.MultiIndex.from_product([sorted(grades["year"].unique()), sorted(GRADE_NAMES)],
+                                      names=["year", "grade"])
+    counts = counts.set_index(["year", "grade"]).reindex(full, fill_value=0).reset_index()
+    counts["label"] = counts["grade"].map(lambda g: str(GRADE_NAMES[g]))
+    return counts
+
+
+def headline(data: DashboardData) -> dict:
+    """The leadership page's key numbers, all from library calls."""
+    s = data.bm.summary()
+    latest = int(data.grades["year"].max()) if data.grades is not None and len(data.grades) else None
+    g = data.grades[data.grades["year"] == latest] if latest else pd.DataFrame(columns=["grade"])
+    return {**s, "grade_year": latest, "agencies": len(g),
+            "grade_counts": {k: int((g["grade"] == k).sum()) for k in GRADE_NAMES}}
+
+
+# ---- figures -----------------------------------------------------------------------------------------
+
+
+def _layout(fig, title: str, height: int, width: int | None = None) -> None:
+    fig.update_layout(title=dict(text=title, x=0.01, font=dict(size=14)), template="plotly_white", height=height,
+                      width=width,
+                      margin=dict(l=10, r=20, t=56, b=36), font=dict(family=FONT, size=12),
+                      legend=dict(orientation="h", y=-0.12))
+
+
+def adoption_figure(table: pd.DataFrame, by: str, target: float = 0.20, *, width: int | None = None):
+    """Share of standards stricter than national/industry ones per group, Wilson 95 % interval, target line.
+
+    Years are a line with the interval as a band; domains horizontal bars; regions (many) vertical bars.
+    A bar is green when the interval's lower bound reaches the target, red when its upper bound stays below.
+    """
+    import plotly.graph_objects as go
+
+    title = {"year": tr("按年份", "By year"), "domain": tr("按领域", "By domain"), "region": tr("按地区", "By region"),
+             "category": tr("按类别", "By category")}.get(by, by)
+    target_text = tr(f"目标 {target:.0%}", f"target {target:.0%}")
+    if by == "year":
+        t = table.sort_values(by)
+        x = t[by].astype(int).astype(str)
+        fig = go.Figure([
+            go.Scatter(x=x, y=t["ci_high"], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"),
+            go.Scatter(x=x, y=t["ci_low"], mode="lines", fill="tonexty", line=dict(width=0),
+                       fillcolor="rgba(42,157,143,0.18)", name=tr("95% 区间", "95% interval"), hoverinfo="skip"),
+            go.Scatter(x=x, y=t["rate"], mode="lines+markers+text", name=tr("比例", "share"), line_color=GOOD,
+                       text=[f"{v:.0%}" for v in t["rate"]], textposition="top center",
+                       customdata=t[["stricter", "n"]],
+                       hovertemplate="%{x}: %{y:.1%} (%{customdata[0]}/%{customdata[1]})<extra></extra>"),
+        ])
+        fig.add_hline(y=target, line_dash="dash", line_color=BAD, annotation_text=target_text,
+                      annotation_position="bottom right")
+        _layout(fig, title + tr("（阴影：95% Wilson 区间）", " (band: 95% Wilson interval)"), 340, width)
+        fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+        return fig
+    vertical = by == "region"
+    t = table.sort_values("rate", ascending=not vertical)
+    colours = [GOOD if m else (BAD if h < target else NEUTRAL)
+               for m, h in zip(t["meets_target"], t["ci_high"], strict=True)]
+    labels, rates = t[by].astype(str), t["rate"]
+    error = dict(type="data", symmetric=False, array=t["ci_high"] - rates, arrayminus=rates - t["ci_low"],
+                 color="#555", thickness=1)
+    common = dict(marker_color=colours, customdata=t[["stricter", "n", "ci_low", "ci_high"]],
+                  text=[f"{v:.0%}" for v in rates], textposition="inside", insidetextanchor="start")
+    hover = "%{customdata[0]}/%{customdata[1]}, 95%: %{customdata[2]:.1%}–%{customdata[3]:.1%}<extra></extra>"
+    if vertical:
+        fig = go.Figure(go.Bar(x=labels, y=rates, error_y=error, hovertemplate="%{x}: %{y:.1%} (" + hover, **common))
+        fig.add_hline(y=target, line_dash="dash", line_color=BAD, annotation_text=target_text,
+                      annotation_position="top right")
+        fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+        fig.update_xaxes(tickangle=-45)
+        height = 380
+    else:
+        fig = go.Figure(go.Bar(x=rates, y=labels, orientation="h", error_x=error,
+                               hovertemplate="%{y}: %{x:.1%} (" + hover, **common))
+        fig.add_vline(x=target, line_dash="dash", line_color=BAD, annotation_text=target_text,
+                      annotation_position="bottom right")
+        fig.update_xaxes(tickformat=".0%", range=[0, max(0.5, float(t["ci_high"].max()) + 0.05)])
+        height = 120 + 30 * len(t)
+    _layout(fig, title + tr("（误差线：95% Wilson 区间；绿色＝区间下限已达目标，红色＝上限仍低于目标）",
+                            " (bars: 95% Wilson interval; green = lower bound meets the target, red = upper bound "
+                            "below it)"), max(height, 300), width)
+    return fig
+
+
+def leaders_figure(table: pd.DataFrame, *, width: int | None = None):
+    """Leaders per seed 002 group in the data against the group's target (log axis: tens vs thousands)."""
+    import plotly.graph_objects as go
+
+    labels = [str(label) for _, label, _, _ in LEADER_TARGETS]
+    fig = go.Figure([
+        go.Bar(y=labels, x=table["target"], orientation="h", name=tr("seed 002 目标", "seed 002 target"),
+               marker_color="#d9d9d9", text=table["target"], textposition="outside"),
+        go.Bar(y=labels, x=table["leaders"].clip(lower=0.9), orientation="h",
+               name=tr("本数据中的领跑者（示意）", "leaders in these data (illustrative)"), marker_color=GOOD,
+               text=table["leaders"], textposition="outside", customdata=table["domains"],
+               hovertemplate="%{y}: %{text} (%{customdata})<extra></extra>"),
+    ])
+    _layout(fig, tr("按领域分组的领跑者数与 seed 002 目标", "Leaders by domain group vs seed 002 targets"), 280, width)
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="log", range=[-0.1, 3.6], title=tr("数量（对数刻度）", "count (log scale)"))
+    return fig
+
+
+def grades_figure(dist: pd.DataFrame, *, width: int | None = None):
+    """Agencies per grade, one bar group per year."""
+    import plotly.graph_objects as go
+
+    colours = {1: GOOD, 2: "#8ab17d", 3: "#e9c46a", 4: BAD}
+    fig = go.Figure([go.Bar(x=d["year"].astype(str), y=d["agencies"], name=str(GRADE_NAMES[g]),
+                            marker_color=colours[g], text=d["agencies"], textposition="outside")
+                     for g, d in dist.groupby("grade")])
+    _layout(fig, tr("评估机构等级分布（seed 003 评分表）", "Agency grades (seed 003 rubric)"), 340, width)
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title=tr("机构数", "agencies"), dtick=2)
+    return fig
+
+
+def overview_figure(data: DashboardData, leaders: pd.DataFrame, target: float = 0.20):
+    """The leadership page's charts as one figure (一张总览图): adoption by year and by domain, by region,
+    leaders vs seed 002 targets, agency grades.
+
+    One figure, because each plotly FigureWidget ships plotly.js (about 5 MB) to the browser: on these
+    2 cores the first costs about 7 s and each further one about 1 s. The panels are the figures of
+    `adoption_figure`, `leaders_figure` and `grades_figure`, copied into a subplot grid.
+    """
+    from plotly.subplots import make_subplots
+
+    bm = data.bm
+    panels = [(adoption_figure(bm.adoption(by=["year"]), "year", target), 1, 1, True),
+              (adoption_figure(bm.adoption(by=["domain"]), "domain", target), 1, 2, True),
+              (adoption_figure(bm.adoption(by=["region"]), "region", target), 2, 1, True),
+              (leaders_figure(leaders), 3, 1, False)]
+    if data.grades is not None:
+        panels.append((grades_figure(grade_distribution(data.grades)), 3, 2, False))
+    titles = {(1, 1): tr("按年份", "By year"), (1, 2): tr("按领域", "By domain"), (2, 1): tr("按地区", "By region"),
+              (3, 1): tr("领跑者与 seed 002 目标（本数据为示意，对数刻度）",
+                         "Leaders vs seed 002 targets (illustrative data, log scale)"),
+              (3, 2): tr("评估机构等级分布（seed 003）", "Agency grades (seed 003)")}
+    fig = make_subplots(rows=3, cols=2, specs=[[{}, {}], [{"colspan": 2}, None], [{}, {}]],
+                        row_heights=[0.33, 0.34, 0.33], vertical_spacing=0.11, horizontal_spacing=0.12,
+                        subplot_titles=[titles.get(k, "") for k in ((1, 1), (1, 2), (2, 1), (3, 1), (3, 2))])
+    for panel, row, col, adoption in panels:
+        for trace in panel.data:
+            fig.add_trace(trace.update(showlegend=not adoption and trace.showlegend is not False), row=row, col=col)
+        axes = {"x": panel.layout.xaxis, "y": panel.layout.yaxis}
+        keep = ("tickformat", "range", "type", "autorange", "tickangle", "rangemode", "dtick")
+        fig.update_xaxes(row=row, col=col, **{k: axes["x"][k] for k in keep if axes["x"][k] is not None})
+        fig.update_yaxes(row=row, col=col, **{k: axes["y"][k] for k in keep if axes["y"][k] is not None})
+        if adoption:
+            line = dict(line_dash="dash", line_color=BAD, row=row, col=col)
+            if panel.data[-1].orientation == "h":
+                fig.add_vline(x=target, **line)
+            else:
+                fig.add_hline(y=target, **line)
+    fig.update_annotations(font_size=14)
+    fig.update_layout(template="plotly_white", height=1250, width=FULL, font=dict(family=FONT, size=12),
+                      margin=dict(l=10, r=20, t=40, b=20), barmode="group",
+                      legend=dict(orientation="h", y=-0.03, x=0))
+    return fig
+
+
+# ---- widgets: messages, tables, downloads, uploads ---------------------------------------------------
+
+STYLE = """<style>
+.lk-page{font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei',sans-serif;max-width:1180px}
+.lk-title h2{margin:4px 0 2px 0;font-size:22px}.lk-title p{margin:0;color:#555}
+.lk-kpis{display:flex;gap:10px;flex-wrap:wrap;margin:8px 0}
+.lk-kpi{border:1px solid #e3e3e3;border-radius:6px;padding:8px 12px;min-width:120px;background:#fafafa}
+.lk-kpi b{display:block;font-size:22px;color:#264653}.lk-kpi span{font-size:12px;color:#666}
+.lk-note{font-size:12px;color:#666;margin:2px 0 8px 0}
+table.lk-table{border-collapse:collapse;font-size:12px;width:100%}
+table.lk-table th,table.lk-table td{white-space:nowrap}table.lk-table td:last-child{white-space:normal}
+table.lk-table th{background:#f1f3f5;text-align:left;padding:4px 6px;border-bottom:1px solid #ccc}
+table.lk-table td{padding:3px 6px;border-bottom:1px solid #eee;vertical-align:top}
+.lk-msg{border-radius:6px;padding:8px 12px;margin:6px 0;font-size:13px}
+.lk-msg.lk-error{background:#fdecea;border:1px solid #e76f51}
+.lk-msg.lk-warning{background:#fff8e1;border:1px solid #e9c46a}
+.lk-msg.lk-ok{background:#e8f5f2;border:1px solid #2a9d8f}
+.lk-msg small{color:#555}
+a.lk-download{display:inline-block;padding:6px 14px;border-radius:4px;background:#264653;color:#fff !important;
+text-decoration:none;margin:4px 0}
+</style>"""
+
+
+def html_table(df: pd.DataFrame, columns: dict[str, Text] | None = None, max_rows: int = 60) -> str:
+    """A DataFrame as an escaped HTML table with translated headers (表格)."""
+    view = df if columns is None else df[list(columns)].rename(columns={k: str(v) for k, v in columns.items()})
+    more = len(view) - max_rows
+    out = view.head(max_rows).to_html(index=False, classes="lk-table", border=0, na_rep="", escape=True)
+    if more > 0:
+        out += f"<div class='lk-note'>{tr(f'另有 {more} 行未显示', f'{more} more rows not shown')}</div>"
+    return out
+
+
+def message_html(kind: str, zh: str, en: str, *, where: str | None = None, hint: Text | None = None) -> str:
+    """A bilingual message box: the current language first, the other below it."""
+    first, second = (zh, en) if get_language() == "zh" else (en, zh)
+    parts = [f"<div class='lk-msg lk-{kind}'><b>{html.escape(first)}</b><br><small>{html.escape(second)}</small>"]
+    if where:
+        parts.append(f"<br><small>{tr('位置', 'where')}：{html.escape(where)}</small>")
+    if hint:
+        parts.append(f"<br><small>{tr('建议', 'what to do')}：{html.escape(str(hint))}</small>")
+    return "".join(parts) + "</div>"
+
+
+def error_html(exc: BaseException) -> str:
+    """A message box for any error; a leaderkit error keeps its where and hint, others get a generic text."""
+    if isinstance(exc, LeaderkitError):
+        return message_html("error", exc.text.zh, exc.text.en, where=exc.where, hint=exc.hint)
+    return message_html("error", f"处理失败：{type(exc).__name__}: {exc}", f"failed: {type(exc).__name__}: {exc}",
+                        hint=Text("检查输入文件后重试", "check the input file and try again"))
+
+
+def message_widget(html_text: str):
+    import ipywidgets as w
+
+    box = w.HTML(html_text)
+    box.add_class("lk-message")
+    return box
+
+
+def download_link(payload: bytes, filename: str, label: str,
+                  mime: str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") -> str:
+    """An <a download> link carrying the file as a data URI: offline, no server round trip."""
+    data = base64.b64encode(payload).decode("ascii")
+    return (f"<a class='lk-download' download='{html.escape(filename)}' href='data:{mime};base64,{data}'>"
+            f"{html.escape(label)}</a>")
+
+
+def excel_bytes(ranking) -> bytes:
+    """The publicity Excel of a Ranking (`Ranking.to_excel`) as bytes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "publicity.xlsx"
+        ranking.to_excel(path)
+        return path.read_bytes()
+
+
+def sniff_kind(name: str, content: bytes) -> str:
+    """"xlsx", "xls" or "csv" from the file's first bytes, checked against its extension.
+
+    An .xlsx is a zip (PK\\x03\\x04), an .xls an OLE file; a CSV is text. A mismatch or another type raises
+    UploadError saying what was found.
+    """
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".txt", ".xlsx", ".xlsm", ".xls"):
+        raise UploadError(f"不支持的文件类型“{suffix or '无扩展名'}”：{name}", f"unsupported file type '{suffix}': {name}",
+                          where=name, hint=Text("请上传 CSV 或 Excel（.xlsx）文件", "upload a CSV or Excel (.xlsx) file"))
+    if content.startswith(b"PK\x03\x04"):
+        found = "xlsx"
+    elif content.startswith(b"\xd0\xcf\x11\xe0"):
+        found = "xls"
+    elif b"\x00" in content[:4096]:
+        found = "binary"
+    else:
+        found = "csv"
+    expected = "csv" if suffix in (".csv", ".txt") else ("xls" if suffix == ".xls" else "xlsx")
+    if found != expected:
+        raise UploadError(
+            f"文件 {name} 的内容不是 {expected.upper()}（扩展名与内容不符，或文件已损坏）",
+            f"{name} does not contain {expected.upper()} data (extension and content differ, or the file is corrupt)",
+            where=name, hint=Text("用 Excel 或 WPS 重新另存为 .xlsx 或 CSV 后再上传",
+                                  "save it again as .xlsx or CSV and upload that"))
+    return found
+
+
+def read_upload(name: str, content: bytes, limit: int = UPLOAD_LIMIT_BYTES) -> pd.DataFrame:
+    """Declared standards from an uploaded file (上传的企业标准文件).
+
+    Checks the size limit and the type (`sniff_kind`), then `load_standards(on_bad_rows="report")`: bad rows
+    are left out and listed in `problems(df)`; a file that cannot be read raises InputError/UploadError.
+    """
+    from leaderkit.standards.loading import BadRowsWarning, load_standards
+
+    if len(content) == 0:
+        raise UploadError(f"文件 {name} 是空的", f"{name} is empty", where=name,
+                          hint=Text("选择含表头和数据的文件", "choose a file with a header row and data"))
+    if len(content) > limit:
+        raise UploadError(f"文件 {name} 有 {len(content) / 2**20:.1f} MB，超过上限 {limit / 2**20:.0f} MB",
+                          f"{name} is {len(content) / 2**20:.1f} MB, over the {limit / 2**20:.0f} MB limit", where=name,
+                          hint=Text("拆分文件，或用命令行 leaderkit benchmark 处理大文件",
+                                    "split the file, or use the leaderkit command line for large files"))
+    sniff_kind(name, content)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(name).name
+        path.write_bytes(content)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", BadRowsWarning)
+                df = load_standards(path, on_bad_rows="report")
+        except LeaderkitError as exc:  # name the upload, not the temporary copy
+            raise type(exc)(exc.text.zh.replace(str(path), name), exc.text.en.replace(str(path), name),
+                            where=(exc.where or "").replace(str(path), name) or name, hint=exc.hint) from None
+    df.attrs["source"] = name
+    for p in df.attrs.get("problems", []):
+        p["file"] = name
+    if df.empty:
+        raise UploadError(f"文件 {name} 中没有可用的行", f"{name} has no usable rows", where=name,
+                          hint=Text("检查表头（标准编号、领域、指标名称、指标要求）和数据",
+                                    "check the headers (standard_id, domain, indicator, requirement) and the rows"))
+    return df
+
+
+def upload_content(value) -> tuple[str, bytes] | None:
+    """(name, bytes) of the first file in an ipywidgets 8 FileUpload value, None when empty."""
+    if not value:
+        return None
+    item = value[0]
+    return item["name"], bytes(item["content"])
+
+
+def language_toggle(on_change):
+    """中文 / English switch; calls `on_change(lang)` after `set_language(lang)`."""
+    import ipywidgets as w
+
+    toggle = w.ToggleButtons(options=[("中文", "zh"), ("English", "en")], value=get_language(),
+                             style={"button_width": "80px"})
+    toggle.add_class("lk-lang")
+
+    def changed(change):
+        set_language(change["new"])
+        on_change(change["new"])
+
+    toggle.observe(changed, names="value")
+    return toggle
+
+
+# ---- views -------------------------------------------------------------------------------------------
+
+
+def _figure_widget(fig, css: str):
+    import ipywidgets as w
+
+    from leaderkit.app.charts import chart_widget
+
+    box = w.Box([chart_widget(fig)])
+    box.add_class(css)
+    return box
+
+
+def _section(title: str, css: str, *children):
+    import ipywidgets as w
+
+    head = w.HTML(f"<h3 style='margin:14px 0 4px 0'>{html.escape(title)}</h3>")
+    box = w.VBox([head, *children], layout=w.Layout(width="100%"))
+    box.add_class(css)
+    return box
+
+
+def _kpis(items: list[tuple[str, str, str]]) -> str:
+    cards = "".join(f"<div class='lk-kpi {css}'><b>{html.escape(value)}</b><span>{html.escape(label)}</span></div>"
+                    for css, value, label in items)
+    return f"<div class='lk-kpis'>{cards}</div>"
+
+
+class LeadershipView:
+    """The leadership dashboard (领导驾驶舱): adoption vs the 20 % target, leaders vs seed 002 targets,
+    agency grades, and what expires or ends in the coming weeks. `.widget` is what the notebook displays."""
+
+    def __init__(self, data: DashboardData | None = None):
+        import ipywidgets as w
+
+        self._data = data
+        self.results = leadership_results(data) if data is not None else cached_leadership()
+        self.folder = self.results["folder"]
+        self.on = self.results["on"]
+        self.weeks = DEFAULT_WEEKS
+        self.numbers = dict(self.results["numbers"])
+        self.leaders = self.results["leaders"]
+        self.body = w.VBox(layout=w.Layout(width="100%"))
+        self.widget = w.VBox([w.HTML(STYLE), self.body], layout=w.Layout(width="100%"))
+        self.widget.add_class("lk-page")
+        self.widget.add_class("lk-leadership")
+        self.render()
+
+    @property
+    def data(self) -> DashboardData:
+        """The data folder's DashboardData, loaded on first use (the first render reads the cache)."""
+        if self._data is None:
+            self._data = load_data(self.folder)
+        return self._data
+
+    def set_language(self, lang: str) -> None:
+        set_language(lang)
+        self.render()
+
+    def set_horizon(self, on: date | None = None, weeks: int | None = None) -> None:
+        self.on = on or self.on
+        self.weeks = weeks or self.weeks
+        self.upcoming_box.children = [self._upcoming_table()]
+
+    def _upcoming_table(self):
+        import ipywidgets as w
+
+        lang = get_language()
+        if (self.on, self.weeks) == (self.results["on"], DEFAULT_WEEKS) and lang in self.results["upcoming"]:
+            table = self.results["upcoming"][lang].copy()
+        else:
+            table = upcoming(self.data, self.on, self.weeks)
+        self.numbers["upcoming"] = len(table)
+        if table.empty:
+            body = message_html("ok", f"{self.on} 起 {self.weeks} 周内没有到期或截止事项",
+                                f"nothing expires or ends within {self.weeks} weeks of {self.on}")
+        else:
+            table["kind_shown"] = table["kind"] if lang == "zh" else table["kind_en"]
+            body = html_table(table, {"due_date": Text("日期", "date"), "days_left": Text("剩余天数", "days left"),
+                                      "kind_shown": Text("事项", "item"), "subject": Text("对象", "subject"),
+                                      "detail": Text("说明", "detail")})
+        out = w.HTML(body)
+        out.add_class("lk-upcoming-table")
+        return out
+
+    def _figure(self):
+        lang = get_language()
+        if lang in self.results["figure"]:
+            return json.loads(self.results["figure"][lang])
+        return overview_figure(self.data, self.leaders)
+
+    def render(self) -> None:
+        import ipywidgets as w
+
+        n = self.numbers
+        toggle = language_toggle(lambda lang: self.render())
+        title = w.HTML(f"<div class='lk-title'><h2>{tr('企业标准“领跑者”制度 · 总体情况', 'Enterprise standard leaders · overview')}</h2>"
+                       f"<p>{tr('数据', 'data')}：{html.escape(str(self.folder))} · "
+                       f"{tr('示意数据，数字仅用于演示', 'illustrative data: numbers for demonstration only') if self.folder.name == 'sample_data' else ''}</p></div>")
+        g = n["grade_counts"]
+        kpis = w.HTML(_kpis([
+            ("lk-kpi-standards", f"{n['standards']}", tr("声明的企业标准", "standards declared")),
+            ("lk-kpi-rate", f"{n['rate']:.1%}",
+             tr(f"严于国家/行业标准 {n['stricter']}/{n['standards']}（95%：{n['ci_low']:.1%}–{n['ci_high']:.1%}）",
+                f"stricter than national/industry {n['stricter']}/{n['standards']} (95%: {n['ci_low']:.1%}–{n['ci_high']:.1%})")),
+            ("lk-kpi-target", "20%", tr("seed 002 目标比例", "seed 002 target share")),
+            ("lk-kpi-violations", f"{n['mandatory_violations']}", tr("宽于强制性国家标准", "looser than a mandatory GB")),
+            ("lk-kpi-leaders", f"{n['leaders']}", tr("领跑者（选定方案）", "leaders (chosen schemes)")),
+            ("lk-kpi-agencies", f"{n['agencies']}",
+             tr(f"{n['grade_year']} 年评价的机构（一级 {g[1]}，四级 {g[4]}）",
+                f"agencies graded in {n['grade_year']} (grade 1: {g[1]}, grade 4: {g[4]})")),
+        ]))
+        kpis.add_class("lk-kpi-row")
+        adoption = _section(
+            tr("一、严于国家/行业标准的比例（目标 ≥ 20%，seed 002 三）、领跑者与目标、评估机构等级",
+               "1. Share stricter than national/industry (target ≥ 20 %, seed 002 三), leaders vs targets, agency grades"),
+            "lk-adoption",
+            w.HTML(f"<div class='lk-note'>{tr('误差线与阴影：95% Wilson 区间；绿色＝区间下限已达 20% 目标，红色＝上限仍低于目标；领跑者为对数刻度。', 'Bars and band: 95% Wilson interval; green = lower bound meets the 20 % target, red = upper bound below it; leaders on a log scale.')}</div>"),
+            _figure_widget(self._figure(), "lk-fig-overview"))
+        chosen = self.results["chosen"].copy()
+        chosen["why_shown"] = chosen["why"] if get_language() == "zh" else chosen["why_en"]
+        leaders_table = w.HTML(html_table(chosen, {"domain": Text("领域", "domain"), "scheme_id": Text("方案", "scheme"),
+                                                   "leaders": Text("领跑者", "leaders"),
+                                                   "why_shown": Text("选定依据", "why this scheme")}))
+        leaders_table.add_class("lk-leaders-table")
+        leaders = _section(
+            tr("二、各领域选定方案的领跑者（seed 002 目标：消费品 1000 / 装备制造与新兴产业 500 / 服务 200）",
+               "2. Leaders of each domain's chosen scheme (seed 002 targets: consumer 1000 / equipment & emerging 500 / "
+               "services 200)"),
+            "lk-leaders-section", leaders_table,
+            w.HTML(f"<div class='lk-note'>{public_note()}</div>"))
+        agencies_children = []
+        if self.results["grades"] is not None:
+            latest = self.results["grades"].copy()
+            latest["grade_label"] = latest["grade"].map(lambda k: str(GRADE_NAMES[k]))
+            table = w.HTML(html_table(latest.sort_values(["grade", "total"], ascending=[True, False]),
+                                      {"agency": Text("机构", "agency"), "total": Text("总分", "total"),
+                                       "grade_label": Text("等级", "grade"), "decided_by": Text("判定依据", "decided by")}))
+            table.add_class("lk-grades-table")
+            agencies_children = [table]
+        agencies = _section(tr("三、评估机构评价等级（seed 003）", "3. Agency grades (seed 003)"), "lk-agencies",
+                            *agencies_children)
+        picker = w.DatePicker(value=self.on, description=tr("基准日", "as of"))
+        picker.add_class("lk-asof")
+        weeks = w.IntSlider(value=self.weeks, min=1, max=26, description=tr("周数", "weeks"))
+        weeks.add_class("lk-weeks")
+        self.upcoming_box = w.VBox([self._upcoming_table()])
+        picker.observe(lambda c: c["new"] and self.set_horizon(on=c["new"]), names="value")
+        weeks.observe(lambda c: self.set_horizon(weeks=c["new"]), names="value")
+        upcoming_section = _section(
+            tr("四、即将到期的称号与公示截止", "4. Titles expiring or under review, publicity windows ending"),
+            "lk-upcoming", w.HBox([picker, weeks]),
+            w.HTML(f"<div class='lk-note'>{tr('基准日默认取选定方案最近一次公示的开始日（不晚于今天），即数据所处的评估轮次；可改为任意日期。', 'The as-of date defaults to the opening of the latest publicity window of a chosen scheme (not after today), the round the data are in; pick any date.')}</div>"),
+            self.upcoming_box)
+        self.body.children = [w.HBox([title, toggle], layout=w.Layout(justify_content="space-between")), kpis,
+                              adoption, leaders, agencies, upcoming_section]
+
+
+def _header(title: Text, subtitle: str, on_language):
+    import ipywidgets as w
+
+    head = w.HTML(f"<div class='lk-title'><h2>{html.escape(str(title))}</h2><p>{html.escape(subtitle)}</p></div>")
+    return w.HBox([head, language_toggle(on_language)], layout=w.Layout(justify_content="space-between"))
+
+
+def findings_html(report) -> str:
+    """Validation findings of one scheme (校验结果) as a message line and a table, in the current language."""
+    f = report.findings[report.findings["status"] == "fail"].copy()
+    f["message_shown"] = f["message"] if get_language() == "zh" else f["message_en"]
+    head = f"<div class='lk-msg lk-{'ok' if report.ok else 'error'}'><b>{html.escape(report.summary())}</b></div>"
+    if f.empty:
+        return head
+    return head + html_table(f, {"code": Text("代码", "code"), "severity": Text("级别", "severity"),
+                                 "message_shown": Text("问题", "finding"), "where": Text("位置", "where"),
+                                 "rule": Text("依据", "rule")})
+
+
+def panel_html(result) -> str:
+    """The expert panel's table (专家评审): experts, mean and trimmed mean per scheme, and its summary."""
+    if result is None:
+        return message_html("warning", "该领域没有专家评审评分表", "no expert review scores for this domain")
+    table = result.table.reset_index().rename(columns={"index": "scheme"})
+    cols = {c: Text(zh, en) for c, zh, en in (("scheme", "方案", "scheme"), ("experts", "专家数", "experts"),
+                                              ("mean", "平均分", "mean"), ("trimmed_mean", "截尾均值", "trimmed mean"),
+                                              ("rank", "名次", "rank")) if c in table.columns}
+    summary = html.escape(result.summary()).replace("\n", "<br>")
+    return f"<div class='lk-note' style='font-size:13px;color:#333'>{summary}</div>" + html_table(table.round(2), cols)
+
+
+def ranking_html(ranking, max_rows: int = 40) -> str:
+    """The ranking list with eligibility reasons (排行榜及入围资格), leaders marked, in the current language."""
+    t = ranking.table.copy()
+    zh = get_language() == "zh"
+    t["eligible_shown"] = t["eligible"].map({True: tr("是", "yes"), False: tr("否", "no")})
+    t["leader_shown"] = t["leader"].map({True: "★", False: ""})
+    t["why_shown"] = t["why_zh"] if zh else t["why_en"]
+    t["score"] = t["score"].round(2)
+    t["rank"] = t["rank"].astype(object).where(t["rank"].notna(), "–")
+    return html_table(t, {"rank": Text("名次", "rank"), "leader_shown": Text("领跑者", "leader"),
+                          "standard_id": Text("标准编号", "standard"), "enterprise": Text("企业", "enterprise"),
+                          "region": Text("地区", "region"), "eligible_shown": Text("符合资格", "eligible"),
+                          "score": Text("得分", "score"), "why_shown": Text("说明（名次或不符合原因）", "why (rank or reasons)")},
+                      max_rows=max_rows)
+
+
+def robustness_figure(result, *, width: int | None = None):
+    """Nominal rank and its 5–95 % interval over the Monte Carlo draws, with P(leader) (稳健性区间)."""
+    import plotly.graph_objects as go
+
+    t = result.table.sort_values(["nominal_rank", "median_rank"]).reset_index()
+    sid = t.columns[0]
+    colour = [GOOD if p >= 0.5 else (NEUTRAL if p == 0 else "#e9c46a") for p in t.get("p_leader", pd.Series(0, index=t.index))]
+    fig = go.Figure(go.Scatter(
+        x=t[sid], y=t["nominal_rank"], mode="markers", marker=dict(size=10, color=colour),
+        error_y=dict(type="data", symmetric=False, array=t["rank_p95"] - t["nominal_rank"],
+                     arrayminus=t["nominal_rank"] - t["rank_p05"], color="#555"),
+        customdata=t[["rank_p05", "rank_p95", "p_leader"]] if "p_leader" in t else None,
+        hovertemplate="%{x}: " + tr("名次", "rank") + " %{y} (90%: %{customdata[0]}–%{customdata[1]}), "
+                      "P(" + tr("领跑者", "leader") + ") = %{customdata[2]:.0%}<extra></extra>"))
+    _layout(fig, tr(f"稳健性：名次及 5%–95% 区间（{result.n} 次随机权重抽样；绿色＝多数抽样中为领跑者）",
+                    f"Robustness: rank and its 5–95 % interval ({result.n} random weight draws; green = leader in "
+                    "most draws)"), 360, width)
+    fig.update_yaxes(autorange="reversed", title=tr("名次", "rank"))
+    fig.update_xaxes(tickangle=-45)
+    return fig
+
+
+class ExpertPanelView:
+    """The expert panel dashboard (专家评审): a domain's competing schemes, their validation findings, the
+    panel's scores, a tuner for weights and thresholds, the two schemes side by side, and an export."""
+
+    def __init__(self, data: DashboardData | None = None, domain: str | None = None):
+        import ipywidgets as w
+
+        self.data = data or load_data()
+        domains = self.data.domains_with_schemes
+        self.body = w.VBox(layout=w.Layout(width="100%"))
+        self.widget = w.VBox([w.HTML(STYLE), self.body], layout=w.Layout(width="100%"))
+        self.widget.add_class("lk-page")
+        self.widget.add_class("lk-expert-panel")
+        if not domains:
+            self.domain = None
+            self.body.children = [message_widget(message_html(
+                "warning", f"{self.data.folder} 中没有同时具备评估方案（schemes/*.yaml）和企业标准的领域",
+                f"no domain in {self.data.folder} has both a scheme (schemes/*.yaml) and declared standards",
+                hint=Text("在 standards.csv 中加入方案所属领域的企业标准，或在 schemes/ 中加入该领域的方案",
+                          "add standards of a scheme's domain to standards.csv, or a scheme of the data's domain"),
+            ))]
+            return
+        several = [dm for dm in domains if len(self.data.schemes_for(dm)) > 1]
+        self.domain = domain or (several[0] if several else domains[0])
+        self.a, self.b = self._defaults(self.domain)
+        self.render()
+
+    def _defaults(self, domain: str) -> tuple[str, str]:
+        ids = sorted(s.id for s in self.data.schemes_for(domain))
+        chosen = chosen_schemes(self.data).set_index("domain")["scheme_id"]
+        a = chosen.get(domain, ids[0])
+        valid = [i for i in ids if i != a and validation_report(self.data, i).ok]
+        others = [i for i in ids if i != a]
+        return a, (valid or others or [a])[0]
+
+    def select(self, domain: str | None = None, a: str | None = None, b: str | None = None) -> None:
+        """Pick a domain and/or schemes A and B, then rebuild the page."""
+        if domain and domain != self.domain:
+            self.domain = domain
+            self.a, self.b = self._defaults(domain)
+        self.a, self.b = a or self.a, b or self.b
+        self.render()
+
+    @property
+    def tuned(self):
+        """The Ranking currently shown by the tuner (scheme A with the slider settings)."""
+        return self.tuner.ranking
+
+    def export(self) -> bytes:
+        """The publicity workbook of the tuned result; also shown as a download link on the page."""
+        payload = excel_bytes(self.tuner.ranking)
+        name = f"{self.tuner.scheme.id}-{tr('公示名单', 'publicity')}.xlsx"
+        self.export_box.value = download_link(payload, name, tr(f"下载 {name}", f"Download {name}"))
+        return payload
+
+    def render(self) -> None:
+        import ipywidgets as w
+
+        from leaderkit.app.widgets import ComparisonView, Tuner
+
+        d = self.data
+        label = {s.id: f"{s.id} · {tr('通过校验', 'valid') if validation_report(d, s.id).ok else tr('未通过校验', 'fails validation')}"
+                 for s in d.schemes_for(self.domain)}
+        options = [(label[i], i) for i in sorted(label)]
+        domain = w.Dropdown(options=d.domains_with_schemes, value=self.domain, description=tr("领域", "domain"))
+        domain.add_class("lk-domain")
+        pick_a = w.Dropdown(options=options, value=self.a, description=tr("方案 A", "scheme A"),
+                            layout=w.Layout(width="420px"))
+        pick_a.add_class("lk-scheme-a")
+        pick_b = w.Dropdown(options=options, value=self.b, description=tr("方案 B", "scheme B"),
+                            layout=w.Layout(width="420px"))
+        pick_b.add_class("lk-scheme-b")
+        domain.observe(lambda c: self.select(domain=c["new"]), names="value")
+        pick_a.observe(lambda c: self.select(a=c["new"]), names="value")
+        pick_b.observe(lambda c: self.select(b=c["new"]), names="value")
+        panel = w.HTML(panel_html(panel_review(d, self.domain)))
+        panel.add_class("lk-panel-review")
+        fa, fb = (w.HTML(findings_html(validation_report(d, s)), layout=w.Layout(width="50%")) for s in (self.a, self.b))
+        fa.add_class("lk-findings-a")
+        fb.add_class("lk-findings-b")
+        scheme_a, scheme_b = d.schemes[self.a], d.schemes[self.b]
+        on = _ranking_date(scheme_a)
+        self.tuner = Tuner(scheme_a, d.standards, on=on, baselines=d.baselines, register=d.register)
+        children = [
+            _header(Text("专家评审：评估方案比选与调参", "Expert panel: competing schemes and tuning"),
+                    tr(f"领域 {self.domain} · 榜单日期 {self.tuner.ranking.on}",
+                       f"domain {self.domain} · list date {self.tuner.ranking.on}"), lambda lang: self.render()),
+            w.HBox([domain, pick_a, pick_b]),
+            _section(tr("一、专家评审打分（截尾均值：去掉一个最高分和一个最低分）",
+                        "1. Expert scores (trimmed mean drops the highest and the lowest)"), "lk-panel", panel),
+            _section(tr("二、方案校验结果", "2. Validation findings"), "lk-findings", w.HBox([fa, fb])),
+            _section(tr(f"三、调整方案 A（{self.a}）的权重与分级门槛：排行榜与领跑者即时更新",
+                        f"3. Tune scheme A ({self.a}): weights and level thresholds; ranking and leaders update at once"),
+                     "lk-tuning", self.tuner.widget),
+        ]
+        if self.b != self.a:
+            self.comparison = ComparisonView(scheme_a, scheme_b, d.standards, on=on, baselines=d.baselines,
+                                             register=d.register)
+            children.append(_section(tr(f"四、方案 A 与方案 B 并排比较（{self.a} / {self.b}）",
+                                        f"4. Scheme A vs scheme B ({self.a} / {self.b})"), "lk-compare",
+                                     self.comparison.widget))
+        button = w.Button(description=tr("生成公示名单 Excel", "Build the publicity Excel"), icon="",
+                          button_style="primary", layout=w.Layout(width="220px"))
+        button.add_class("lk-export-button")
+        self.export_box = w.HTML()
+        self.export_box.add_class("lk-export")
+        button.on_click(lambda _: self.export())
+        children.append(_section(tr("五、导出当前结果（含调整后的权重与门槛）", "5. Export the current result (with the tuned settings)"),
+                                 "lk-export-section", w.HBox([button, self.export_box])))
+        self.body.children = children
+
+
+class ExplorerView:
+    """The ranking explorer (排行榜浏览): pick or upload a standards file, pick a scheme, see the ranking with
+    eligibility reasons and robustness intervals, download the publicity Excel."""
+
+    ROBUSTNESS_DRAWS = 500
+
+    def __init__(self, data: DashboardData | None = None, scheme_id: str | None = None):
+        import ipywidgets as w
+
+        self.data = data or load_data()
+        self.sources = self._files()
+        self.source = next(iter(self.sources))
+        self.uploaded: pd.DataFrame | None = None
+        self.upload_name = ""
+        self.scheme_id = scheme_id or self._scheme_for(self.data.standards)
+        self.ranking = None
+        self.robust = None
+        self.message = ""
+        self.body = w.VBox(layout=w.Layout(width="100%"))
+        self.widget = w.VBox([w.HTML(STYLE), self.body], layout=w.Layout(width="100%"))
+        self.widget.add_class("lk-page")
+        self.widget.add_class("lk-explorer")
+        self.compute()
+        self.render()
+
+    def _files(self) -> dict[str, Path]:
+        from leaderkit.app.paths import SAMPLE_DATA
+
+        found = {}
+        for base in (self.data.folder, SAMPLE_DATA):
+            for p in sorted(base.glob("standards*")):
+                if p.suffix.lower() in (".csv", ".xlsx", ".xls") and p.name not in found:
+                    found[p.name] = p
+        return found
+
+    def _scheme_for(self, standards: pd.DataFrame) -> str:
+        """The chosen scheme of the domain with the most standards in `standards` (any scheme if none fits)."""
+        chosen = chosen_schemes(self.data).set_index("domain")["scheme_id"]
+        counts = standards.groupby("domain")["standard_id"].nunique().sort_values(ascending=False, kind="stable")
+        fitting = [chosen[dm] for dm in counts.index if dm in chosen.index]
+        return fitting[0] if fitting else sorted(self.data.schemes)[0]
+
+    def standards(self) -> pd.DataFrame:
+        """The standards in use: the upload, or the chosen file (the folder's standards.csv is already read)."""
+        if self.source == UPLOADED:
+            return self.uploaded
+        path = self.sources[self.source]
+        if path == _first(self.data.folder, "standards.csv", "standards.xlsx"):
+            return self.data.standards
+        from leaderkit.standards.loading import BadRowsWarning, load_standards
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", BadRowsWarning)
+            return load_standards(path, on_bad_rows="report")
+
+    def compute(self) -> None:
+        """Rank the standards in use with the chosen scheme, and its robustness; errors become the message."""
+        from leaderkit.ranking.robustness import scheme_robustness
+        from leaderkit.standards.loading import problems
+
+        self.ranking = self.robust = None
+        scheme = self.data.schemes[self.scheme_id]
+        try:
+            standards = self.standards()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.ranking = rank_standards(self.data, scheme, standards)
+            bad = problems(standards)
+            self.message = "" if bad.empty else message_html(
+                "warning", f"{len(bad)} 行有问题，已跳过：" + "；".join(f"第 {r.row} 行 {r.column}：{r.problem}" for r in bad.head(5).itertuples()),
+                f"{len(bad)} bad row(s) left out: " + "; ".join(f"row {r.row} {r.column}: {r.problem_en}" for r in bad.head(5).itertuples()),
+                where=str(bad["file"].iloc[0]))
+            self.robust = scheme_robustness(scheme, standards, on=self.ranking.on, baselines=self.data.baselines,
+                                            register=self.data.register, n=self.ROBUSTNESS_DRAWS, seed=0)
+        except LeaderkitError as exc:
+            self.message += error_html(exc)
+
+    def upload(self, name: str, content: bytes) -> bool:
+        """Use an uploaded file; on failure keep the current data and show the error. Returns success."""
+        try:
+            self.uploaded = read_upload(name, content)
+        except Exception as exc:  # every failure is shown to the viewer, never a traceback
+            self.message = error_html(exc)
+            self.render()
+            return False
+        self.upload_name = name
+        self.source = UPLOADED
+        if self.data.schemes[self.scheme_id].domain not in set(self.uploaded["domain"]):
+            self.scheme_id = self._scheme_for(self.uploaded)
+        self.compute()
+        n = self.uploaded["standard_id"].nunique()
+        self.message = message_html("ok", f"已读取 {name}：{n} 项标准（编码 {self.uploaded.attrs.get('encoding')}）",
+                                    f"read {name}: {n} standards (encoding {self.uploaded.attrs.get('encoding')})") + self.message
+        self.render()
+        return True
+
+    def select(self, source: str | None = None, scheme_id: str | None = None) -> None:
+        self.source = source or self.source
+        self.scheme_id = scheme_id or self.scheme_id
+        self.message = ""
+        self.compute()
+        self.render()
+
+    def render(self) -> None:
+        import ipywidgets as w
+
+        d = self.data
+        options = list(self.sources) + ([UPLOADED] if self.uploaded is not None else [])
+        labels = [(tr(f"上传的文件：{self.upload_name}", f"uploaded: {self.upload_name}") if o == UPLOADED else o, o)
+                  for o in options]
+        source = w.Dropdown(options=labels, value=self.source, description=tr("数据", "data"),
+                            layout=w.Layout(width="360px"))
+        source.add_class("lk-source")
+        upload = w.FileUpload(accept=".csv,.xlsx,.xls,.txt", multiple=False,
+                              description=tr("上传 CSV/Excel", "Upload CSV/Excel"), layout=w.Layout(width="200px"))
+        upload.add_class("lk-upload")
+        schemes = w.Dropdown(options=[(f"{s.id} · {s.domain}", s.id) for s in sorted(d.schemes.values(), key=lambda s: s.id)],
+                             value=self.scheme_id, description=tr("方案", "scheme"), layout=w.Layout(width="480px"))
+        schemes.add_class("lk-scheme")
+        source.observe(lambda c: self.select(source=c["new"]), names="value")
+        schemes.observe(lambda c: self.select(scheme_id=c["new"]), names="value")
+        upload.observe(lambda c: (got := upload_content(c["new"])) and self.upload(*got), names="value")
+        status = w.HTML(self.message)
+        status.add_class("lk-explorer-status")
+        limit = f"{UPLOAD_LIMIT_BYTES // 2**20} MB"
+        children = [
+            _header(Text("排行榜浏览与公示名单下载", "Ranking explorer and publicity download"),
+                    tr(f"选择或上传企业标准文件（CSV/Excel，不超过 {limit}），选择评估方案",
+                       f"pick or upload a standards file (CSV/Excel, at most {limit}), pick a scheme"),
+                    lambda lang: self.render()),
+            w.HBox([source, upload, schemes]), status]
+        if self.ranking is not None:
+            r = self.ranking
+            n, k = len(r.table), int(r.table["eligible"].sum())
+            kpis = w.HTML(_kpis([("lk-kpi-ranked", str(n), tr("该领域的标准", "standards in the domain")),
+                                 ("lk-kpi-eligible", str(k), tr("符合入围资格", "eligible")),
+                                 ("lk-kpi-leaders", str(len(r.leaders)), tr("领跑者", "leaders")),
+                                 ("lk-kpi-date", str(r.on), tr("榜单日期", "list date"))]))
+            notes = w.HTML("<div class='lk-note'>" + "<br>".join(html.escape(str(x)) for x in r.notes) + "</div>")
+            table = w.HTML(ranking_html(r))
+            table.add_class("lk-explorer-ranking")
+            name = f"{r.scheme.id}-{tr('公示名单', 'publicity')}.xlsx"
+            download = w.HTML(download_link(excel_bytes(r), name, tr(f"下载公示名单 {name}", f"Download {name}")))
+            download.add_class("lk-download-box")
+            children += [kpis, download,
+                         _section(tr("排行榜（★ 领跑者；不符合资格者列出原因）", "Ranking (★ leader; reasons for the excluded)"),
+                                  "lk-ranking-section", notes, table)]
+        if self.robust is not None:
+            children.append(_section(tr("稳健性区间", "Robustness intervals"), "lk-robustness",
+                                     _figure_widget(robustness_figure(self.robust, width=FULL), "lk-fig-robustness")))
+        self.body.children = children
+
+
+UPLOADED = "<uploaded>"
+
+
+def rank_standards(data: DashboardData, scheme, standards: pd.DataFrame):
+    """`rank` of any standards table with a scheme, on the folder's baselines and title register; the folder's
+    own standards reuse the cached ranking."""
+    from leaderkit.ranking.result import rank
+
+    if standards is data.standards:
+        return scheme_ranking(data, scheme.id)
+    on = _ranking_date(scheme)
+    return rank(scheme, standards, on=on, baselines=data.baselines, register=data.register)

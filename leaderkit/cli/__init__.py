@@ -1,0 +1,57 @@
+"""The `leaderkit` command (命令行入口).
+
+Each sub-command lives in `leaderkit/commands/<name>.py` and exposes
+`HELP` (a Text), `add_arguments(parser)` and `run(args) -> int`.
+Exit codes: 0 success / no errors, 1 findings of severity error, 2 unreadable input or bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from leaderkit._kit.i18n import LeaderkitError, default_language, set_language
+
+COMMANDS = ["benchmark", "validate", "grade", "rank", "synth"]
+
+DESCRIPTION = (
+    "leaderkit — 企业标准“领跑者”工具包：评估方案校验、指标对标、排行榜与领跑者、评估机构评价。\n"
+    "leaderkit — toolkit for China's enterprise standard leader system: scheme validation, indicator\n"
+    "benchmarking, ranking lists and leaders, evaluation-agency grading."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="leaderkit", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--lang", choices=["zh", "en"], default=None, help="输出语言 / output language")
+    sub = parser.add_subparsers(dest="command", metavar="命令/command")
+    for name in COMMANDS:
+        module = importlib.import_module(f"leaderkit.cli.{name}")
+        p = sub.add_parser(name, help=module.HELP.both(), description=module.HELP.both())
+        p.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="输出语言 / output language")
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    set_language(getattr(args, "lang", None) or default_language())
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except LeaderkitError as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

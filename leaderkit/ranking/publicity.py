@@ -1,0 +1,147 @@
+"""The publicity workbook (排行榜与领跑者名单公示文件).
+
+One Excel file per published list, so that an objection (异议) can be checked against exactly what was
+published: every sheet carries the scheme id, title, agency, list date and the digest of scheme + data +
+leaderkit version (`Ranking.digest`). Sheets: 排行榜 (the ranking list, eligible standards by rank),
+领跑者名单 (the leaders and why) and 未入榜及原因 (the excluded standards and the reasons).
+
+Text cells that a spreadsheet would read as a formula (starting with = + - @, a tab or a carriage return)
+get a leading apostrophe (formula injection, CWE-1236). The file is written to a temporary file in the
+same folder and then renamed over the target, so a reader never sees half a workbook.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from leaderkit.schemes.model import LEVEL_NAMES
+
+if TYPE_CHECKING:
+    from leaderkit.ranking.result import Ranking
+
+SHEETS = ("排行榜", "领跑者名单", "未入榜及原因")
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_LEVEL_ZH = {**{k: v.zh for k, v in LEVEL_NAMES.items()}, "none": "未达到"}
+
+
+def neutralise(value):
+    """A cell value safe from formula injection: text starting with = + - @ tab or CR gets a leading '."""
+    if isinstance(value, str) and value.startswith(_DANGEROUS):
+        return "'" + value
+    return value
+
+
+def _header_rows(ranking: Ranking, sheet_title: str) -> list[list]:
+    s = ranking.scheme
+    return [
+        [sheet_title],
+        ["方案编号", s.id],
+        ["方案名称", s.title],
+        ["评估机构", s.agency.name],
+        ["重点领域", s.domain],
+        ["榜单日期", ranking.on.isoformat()],
+        ["校验码（方案+数据+leaderkit 版本，SHA-256）", ranking.digest],
+        [],
+    ]
+
+
+def _ranking_sheet(ranking: Ranking) -> pd.DataFrame:
+    core = ranking.scheme.core_indicators()
+    t = ranking.table[ranking.table["eligible"]]
+    out = pd.DataFrame({
+        "排名": t["rank"].astype("Int64"),
+        "标准编号": t["standard_id"],
+        "企业名称": t["enterprise"],
+        "地区": t["region"],
+        "综合得分": t["score"].round(4),
+    })
+    for ind in core:
+        unit = f"（{ind.unit}）" if ind.unit and ind.unit != "1" else ""
+        out[f"{ind.name}{unit}"] = t[f"value_{ind.id}"]
+    for ind in core:
+        out[f"{ind.name}水平"] = t[f"level_{ind.id}"].map(_LEVEL_ZH)
+    out["领跑者"] = t["leader"].map({True: "是", False: "否"})
+    out["并列于分界"] = t["tie_at_cut"].map({True: "是", False: ""})
+    return out
+
+
+def _leader_sheet(ranking: Ranking) -> pd.DataFrame:
+    t = ranking.leaders
+    return pd.DataFrame({
+        "排名": t["rank"].astype("Int64"),
+        "标准编号": t["standard_id"],
+        "企业名称": t["enterprise"],
+        "地区": t["region"],
+        "综合得分": t["score"].round(4),
+        "入选理由": t["why_zh"],
+    })
+
+
+def _excluded_sheet(ranking: Ranking) -> pd.DataFrame:
+    t = ranking.excluded
+    return pd.DataFrame({
+        "标准编号": t["standard_id"],
+        "企业名称": t["enterprise"],
+        "地区": t["region"],
+        "未入榜原因": t["reasons_zh"],
+        "reasons": t["reasons_en"],
+    })
+
+
+def _cell(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    return neutralise(value)
+
+
+def write_workbook(ranking: Ranking, path) -> Path:
+    """Write the publicity workbook of `ranking` to `path` (.xlsx), atomically. Returns the path."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
+    wb.remove(wb.active)
+    frames = {"排行榜": _ranking_sheet(ranking), "领跑者名单": _leader_sheet(ranking),
+              "未入榜及原因": _excluded_sheet(ranking)}
+    titles = {"排行榜": "企业标准排行榜", "领跑者名单": "企业标准“领跑者”名单", "未入榜及原因": "未进入排行榜的标准及原因"}
+    for name in SHEETS:
+        ws = wb.create_sheet(name)
+        for row in _header_rows(ranking, titles[name]):
+            ws.append([_cell(v) for v in row])
+        ws["A1"].font = Font(bold=True, size=13)
+        frame = frames[name]
+        ws.append([_cell(c) for c in frame.columns])
+        header_row = ws.max_row
+        for cell in ws[header_row]:
+            cell.font = Font(bold=True)
+        for row in frame.itertuples(index=False):
+            ws.append([_cell(v) for v in row])
+        if name == "领跑者名单" and frame.empty:
+            ws.append(["本次未确定领跑者"])
+        notes = [n.zh for n in ranking.notes] if name == "领跑者名单" else []
+        if notes:
+            ws.append([])
+            ws.append(["说明"])
+            for note in notes:
+                ws.append([_cell(note)])
+        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        for col, width in zip("ABCDEF", (14, 20, 30, 10, 12, 40), strict=True):
+            ws.column_dimensions[col].width = width
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

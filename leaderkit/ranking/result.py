@@ -1,0 +1,345 @@
+"""Ranking lists and leaders from a scheme (企业标准排行榜与“领跑者”名单).
+
+The ranking step of the pipeline: declared standards of the scheme's domain → eligibility (入围资格) →
+score by the scheme's method → rank → leaders by the scheme's leader rule → publicity list. The scheme
+file says every choice; the numerics are the method layer's (`leaderkit.scoring`, `leaderkit.uncertainty`).
+
+    scheme = Scheme.load("sample_data/schemes/washing_machines_a.yaml")
+    result = rank(scheme, load_standards("sample_data/standards.csv"), on=date(2023, 11, 30))
+    result.leaders            # who leads, and why (rank, score, levels reached)
+    result.excluded           # who may not enter the list, and why (中文 / English)
+    result.to_excel("公示.xlsx")
+
+Reading the declared values (`indicator_matrix`): a lower-is-better indicator is represented by the
+upper bound the standard declares, a higher-is-better one by its lower bound, converted to the scheme
+indicator's unit. A range indicator (direction `range`, e.g. 3.05～3.15 V) is shown by the midpoint of the
+declared interval; for scoring it is represented by the interval's width (narrower = stricter, lower is
+better), and it reaches a level when its interval lies inside the level's interval. docs/RANKING.md
+gives every rule with its source.
+
+`prepare` parses and checks once per scheme data; `rank(scheme, prepared)` then only re-scores, which is
+what the tuner widget does on every slider move.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from leaderkit._kit.i18n import Text, tr
+from leaderkit.ranking.common import LEVEL_CODE_NAMES, LEVEL_CODES, RankingError
+from leaderkit.ranking.entry import (
+    check_eligibility,
+)
+from leaderkit.ranking.leaders import choose_leaders
+from leaderkit.ranking.score import (
+    score_standards,
+)
+from leaderkit.ranking.values import (
+    core_values,
+    display_values,
+    load_with_conditions,
+)
+from leaderkit.schemes.model import LEVEL_NAMES, LEVEL_ORDER, Scheme
+
+
+@dataclass
+class Prepared:
+    """Parsed values, levels' inputs and eligibility of a scheme's data, computed once (`prepare`).
+
+    `rank(scheme, prepared)` re-scores from it; a scheme whose indicators, baselines or imputation differ
+    from the one it was prepared for is prepared again automatically.
+    """
+
+    key: str
+    on: date
+    standards: pd.DataFrame = field(repr=False)
+    conditions: pd.DataFrame = field(repr=False)
+    baselines: Any = field(repr=False)
+    program: Any
+    register: Any = field(repr=False)
+    info: pd.DataFrame = field(repr=False)
+    ids: list[str]
+    lower: np.ndarray = field(repr=False)
+    upper: np.ndarray = field(repr=False)
+    problem: np.ndarray = field(repr=False)
+    matrix: pd.DataFrame = field(repr=False)
+    notes_frame: pd.DataFrame = field(repr=False)
+    eligibility: pd.DataFrame = field(repr=False)
+    data_hash: str
+    notes: list[Text]
+    arrays: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        e = self.eligibility
+        self.arrays = {c: e[c].to_numpy(dtype=object) for c in ("standard_id", "enterprise", "region", "reasons",
+                                                                 "reasons_zh", "reasons_en")}
+        self.arrays["values"] = self.matrix.to_numpy(dtype=float)
+
+
+def _data_key(scheme: Scheme) -> str:
+    """Digest of what `prepare` depends on: domain, indicators without weights and core levels, imputation."""
+    inds = []
+    for ind in scheme.indicators:
+        d = ind.model_dump(mode="json", by_alias=True)
+        d.pop("weight", None)
+        d.pop("goalposts", None)
+        if ind.indicator_class == "core":
+            d.pop("levels", None)
+        inds.append(d)
+    imputation = scheme.ranking.imputation if scheme.ranking else "none"
+    payload = repr((scheme.domain, inds, imputation))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _ranking_date(scheme: Scheme, on) -> date:
+    if on is None:
+        if scheme.timeline and scheme.timeline.ranking_date:
+            return scheme.timeline.ranking_date
+        raise RankingError(
+            "未给出榜单日期，方案中也没有 timeline.ranking_date。",
+            "No list date given and the scheme has no timeline.ranking_date.",
+            where=scheme.id, hint=Text("传入 on=date(2023, 12, 31)，命令行 --on 2023-12-31。",
+                                       "Pass on=date(2023, 12, 31); on the command line --on 2023-12-31."))
+    if isinstance(on, str):
+        try:
+            return date.fromisoformat(on)
+        except ValueError:
+            raise RankingError(f"日期 {on!r} 无法识别。", f"Date {on!r} is not understood.",
+                               hint=Text("写成 YYYY-MM-DD。", "Write it as YYYY-MM-DD.")) from None
+    return on if type(on) is date else pd.Timestamp(on).date()
+
+
+def prepare(scheme: Scheme, standards, *, on=None, baselines=None, program=None, register=None) -> Prepared:
+    """Parse the declared values and decide eligibility for `scheme` (入围资格审查), once.
+
+    `standards`: a frame from `load_standards`, a file, or a Prepared (returned as is when still valid).
+    """
+    if isinstance(standards, Prepared):
+        if standards.key == _data_key(scheme) and (on is None or _ranking_date(scheme, on) == standards.on):
+            return standards
+        return prepare(scheme, standards.standards, on=on or standards.on,
+                       baselines=baselines if baselines is not None else standards.baselines,
+                       program=program or standards.program, register=register or standards.register)
+    from leaderkit.schemes.programs import load_program
+
+    day = _ranking_date(scheme, on)
+    prog = load_program(program if program is not None else (scheme.programme or "national"))
+    frame, conditions = load_with_conditions(standards)
+    mask = (frame["domain"] == scheme.domain).fillna(False).to_numpy(bool)
+    dom = frame[mask].reset_index(drop=True)
+    dom.attrs = dict(frame.attrs)
+    conditions = conditions[mask].reset_index(drop=True)
+    if dom.empty:
+        domains = ", ".join(sorted(frame["domain"].dropna().astype(str).unique())[:8])
+        raise RankingError(
+            f"数据中没有领域“{scheme.domain}”的标准。",
+            f"The data has no standards of the domain '{scheme.domain}'.",
+            where=str(frame.attrs.get("source", "<DataFrame>")),
+            hint=Text(f"数据中的领域：{domains}。检查方案的 domain。",
+                      f"Domains in the data: {domains}. Check the scheme's domain."))
+    core = scheme.core_indicators()
+    if not core:
+        raise RankingError("方案没有核心指标，无法形成排行榜。", "The scheme has no core indicator: no ranking list.",
+                           where=f"{scheme.id}: indicators")
+    first = ~dom["standard_id"].duplicated()
+    info_cols = [c for c in ("standard_id", "standard_name", "enterprise", "credit_code", "region", "published",
+                             "mass_produced") if c in dom.columns]
+    info = dom.loc[first.to_numpy(), info_cols].set_index("standard_id")
+    info = info.sort_index()
+    ids = [ind.id for ind in core]
+    lower, upper, problem = core_values(core, dom, info.index)
+    matrix, notes_frame = display_values(core, info.index, lower, upper, problem)
+    notes: list[Text] = []
+    elig = check_eligibility(scheme, dom, conditions, info, core, problem, day, baselines, prog, register, notes)
+    data_hash = _hash_data(dom, baselines, day, prog, elig)
+    return Prepared(_data_key(scheme), day, frame, conditions if len(conditions.columns) else conditions,
+                    baselines, prog, register, info, ids, lower, upper, problem, matrix, notes_frame, elig,
+                    data_hash, notes)
+
+
+def eligibility(scheme: Scheme, standards, *, on, baselines=None, program=None, register=None) -> pd.DataFrame:
+    """Which standards may enter the ranking list, and why not (入围资格审查). One row per standard.
+
+    Columns: standard_id, enterprise, region, eligible, reasons (codes, see REASONS), reasons_zh,
+    reasons_en, vs_national, vs_industry. Checks (docs/RANKING.md gives the sources): stricter than the
+    national and the industry baseline where they exist (the scheme's inline baselines, or `baselines`);
+    no looser value against a mandatory limit; every numeric baseline indicator met; public at least
+    `program.min_public_days` before `on`; mass-produced; the enterprise conditions of document 003 2.5 where
+    the data has columns for them; not barred on `on` (`register`, a TitleRegister or its path); every
+    core value present unless the scheme names an imputation.
+    """
+    return prepare(scheme, standards, on=on, baselines=baselines, program=program,
+                   register=register).eligibility.copy()
+
+
+def _frame_hash(frame: pd.DataFrame) -> bytes:
+    """Order-independent hash of a frame's rows (values as text)."""
+    text = frame.astype(object).where(frame.notna(), "").astype(str)
+    text = text.sort_values(list(text.columns), ignore_index=True)
+    return hashlib.sha256(pd.util.hash_pandas_object(text, index=False).to_numpy().tobytes()).digest()
+
+
+def _hash_data(dom: pd.DataFrame, baselines, day: date, prog, elig: pd.DataFrame) -> str:
+    cols = [c for c in ("standard_id", "indicator", "requirement", "unit", "published", "mass_produced",
+                        "enterprise", "region") if c in dom.columns]
+    h = hashlib.sha256(_frame_hash(dom[cols]))
+    if isinstance(baselines, pd.DataFrame):
+        h.update(_frame_hash(baselines))
+    h.update(f"|{day.isoformat()}|{prog.name}|{prog.min_public_days}|".encode())
+    barred = elig.loc[elig["reasons"].map(lambda r: "barred" in r), "standard_id"]
+    h.update("\x1f".join(sorted(barred)).encode("utf-8"))
+    return h.hexdigest()
+
+
+@dataclass
+class Ranking:
+    """A ranking list and its leaders (排行榜与领跑者名单), with the scheme and a digest of its inputs.
+
+    table: every standard of the domain — standard_id, enterprise, region, eligible, reasons_zh, reasons_en,
+        score, rank (eligible only; 1 = best, ties share the lowest number), leader, tie_at_cut,
+        level_<indicator> (leader / advanced / baseline / none), value_<indicator> (declared value in the
+        scheme's unit), why_zh, why_en. Eligible rows first, by rank then standard_id.
+    leaders: the leader rows with why (rank, score, levels reached). excluded: ineligible rows with reasons.
+    notes: imputations, ties at the cut and the tie rule, minimum participants, maximum leaders, checks
+        that the data could not support. digest: sha256 of scheme digest + data hash + leaderkit version.
+    """
+
+    scheme: Scheme
+    on: date
+    table: pd.DataFrame
+    leaders: pd.DataFrame
+    excluded: pd.DataFrame
+    notes: list[Text]
+    digest: str
+    method: dict = field(default_factory=dict)
+    prepared: Prepared | None = field(default=None, repr=False)
+
+    def to_excel(self, path) -> Path:
+        """Write the publicity workbook (公示名单): see `leaderkit.publicity.write_workbook`."""
+        from leaderkit.ranking.publicity import write_workbook
+
+        return write_workbook(self, path)
+
+    def summary(self) -> str:
+        """A few lines in the current language: scheme, date, counts, leaders, notes."""
+        n = len(self.table)
+        eligible = int(self.table["eligible"].sum())
+        leaders = self.leaders
+        lines = [
+            tr(f"方案 {self.scheme.id}（{self.scheme.domain}），榜单日期 {self.on}",
+               f"Scheme {self.scheme.id} ({self.scheme.domain}), list date {self.on}"),
+            tr(f"标准 {n} 项，符合资格 {eligible} 项，不符合 {n - eligible} 项，领跑者 {len(leaders)} 项",
+               f"{n} standards, {eligible} eligible, {n - eligible} excluded, {len(leaders)} leader(s)"),
+        ]
+        for row in leaders.itertuples(index=False):
+            score = "" if pd.isna(row.score) else f" {row.score:.2f}"
+            lines.append(f"  {row.rank:>3}  {row.standard_id}  {row.enterprise or ''}{score}")
+        lines += [f"- {note}" for note in self.notes]
+        lines.append(tr(f"校验码 {self.digest[:16]}", f"digest {self.digest[:16]}"))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"Ranking(scheme={self.scheme.id!r}, on={self.on}, standards={len(self.table)}, "
+                f"eligible={int(self.table['eligible'].sum())}, leaders={len(self.leaders)})")
+
+
+def _level_phrases(core, combos: np.ndarray) -> tuple[list[str], list[str]]:
+    """'；领跑水平：a、b；先进水平：c' for each distinct row of level codes."""
+    zh_out, en_out = [], []
+    for combo in combos:
+        zh, en = "", ""
+        for level in LEVEL_ORDER:
+            hit = [ind for ind, code in zip(core, combo, strict=True) if code == LEVEL_CODES[level]]
+            if hit:
+                zh += f"；{LEVEL_NAMES[level].zh}：" + "、".join(ind.name for ind in hit)
+                en += f"; {LEVEL_NAMES[level].en}: " + ", ".join(ind.id for ind in hit)
+        zh_out.append(zh)
+        en_out.append(en)
+    return zh_out, en_out
+
+
+def _why(core, levels: np.ndarray, ranks, scores, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """'第 3 名，得分 71.25；领跑水平：a、b；先进水平：c' for the given rows: the level phrase is built once
+    per distinct combination of levels, then spread to the rows."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=object), np.zeros(0, dtype=object)
+    combos, inverse = np.unique(levels[rows], axis=0, return_inverse=True)
+    zh_phrase, en_phrase = (np.array(p, dtype=object)[inverse.ravel()] for p in _level_phrases(core, combos))
+    r = ranks[rows].astype(str).astype(object)
+    sc = scores[rows]
+    shown = np.char.mod("%.2f", np.nan_to_num(sc)).astype(object)
+    has = ~np.isnan(sc)
+    zh = "第 " + r + " 名" + np.where(has, "，得分 " + shown, "") + zh_phrase
+    en = "rank " + r + np.where(has, ", score " + shown, "") + en_phrase
+    return zh, en
+
+
+def rank(scheme: Scheme, standards, *, on=None, baselines=None, program=None, register=None) -> Ranking:
+    """The ranking list and leaders of `scheme` on `standards` (形成排行榜并确定领跑者).
+
+    `standards`: a frame from `load_standards`, a file path, or a `Prepared` (from `prepare`, re-scored
+    without re-reading). `on`: the list date (default the scheme's timeline.ranking_date). `baselines`:
+    national/industry baselines (default the scheme's inline baselines). `program`: programme profile
+    (default the scheme's `programme`). `register`: a TitleRegister (or its path) for the 3-year bans.
+    The method, weights, imputation and leader rule come from the scheme; see docs/RANKING.md.
+    """
+    from leaderkit import __version__
+
+    prep = prepare(scheme, standards, on=on, baselines=baselines, program=program, register=register)
+    notes = list(prep.notes)
+    elig = prep.eligibility
+    eligible = elig["eligible"].to_numpy(dtype=bool)
+    core = scheme.core_indicators()
+    scored = score_standards(scheme, prep, eligible, notes)
+    levels, ranks, scores = scored["levels"], scored["rank"], scored["score"]
+    if not eligible.any():
+        notes.append(Text("没有符合资格的标准：不形成排行榜。", "No eligible standard: no ranking list."))
+    leader, tied = choose_leaders(scheme, ranks, eligible, levels, notes)
+    arrays = prep.arrays
+    # eligibility rows are sorted by standard_id, so a stable sort keeps that order within a rank
+    order = np.argsort(np.where(eligible, ranks, np.iinfo(np.int64).max), kind="stable")
+    rows = np.nonzero(eligible)[0]
+    why_zh = arrays["reasons_zh"].copy()
+    why_en = arrays["reasons_en"].copy()
+    why_zh[rows], why_en[rows] = _why(core, levels, ranks, scores, rows)
+    columns: dict[str, Any] = {
+        "standard_id": arrays["standard_id"][order],
+        "enterprise": arrays["enterprise"][order],
+        "region": arrays["region"][order],
+        "eligible": eligible[order],
+        "reasons_zh": arrays["reasons_zh"][order],
+        "reasons_en": arrays["reasons_en"][order],
+        "score": scores[order],
+        "rank": pd.array(np.where(eligible, ranks, 0)[order], dtype="Int64"),
+        "leader": leader[order],
+        "tie_at_cut": tied[order],
+    }
+    columns["rank"][~columns["eligible"]] = pd.NA
+    for j, ind in enumerate(core):
+        columns[f"level_{ind.id}"] = LEVEL_CODE_NAMES[levels[order, j]]
+    for j, ind in enumerate(core):
+        columns[f"value_{ind.id}"] = arrays["values"][order, j]
+    columns["why_zh"] = why_zh[order]
+    columns["why_en"] = why_en[order]
+    table = pd.DataFrame(columns)
+    is_leader = columns["leader"]
+    leaders = table.loc[is_leader, ["standard_id", "enterprise", "region", "rank", "score",
+                                    *[f"level_{i.id}" for i in core], "why_zh", "why_en"]].reset_index(drop=True)
+    out = ~columns["eligible"]
+    excluded = pd.DataFrame({
+        "standard_id": columns["standard_id"][out], "enterprise": columns["enterprise"][out],
+        "region": columns["region"][out], "reasons": arrays["reasons"][order][out],
+        "reasons_zh": columns["reasons_zh"][out], "reasons_en": columns["reasons_en"][out],
+    })
+    digest = hashlib.sha256(f"{scheme.digest()}|{prep.data_hash}|{__version__}".encode()).hexdigest()
+    method = dict(scored["method"])
+    method["weights"] = scored.get("weights")
+    method["imputed"] = scored["imputed"]
+    return Ranking(scheme, prep.on, table, leaders, excluded, notes, digest, method, prep)

@@ -1,0 +1,200 @@
+"""Scoring the eligible standards by the scheme's method (评分): thresholds as numbers, levels reached,
+weights (declared, entropy, CRITIC), goalposts, and the call into the method layer.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from leaderkit._kit.i18n import LeaderkitError, Text
+from leaderkit.ranking.common import _REL_TOL, LEVEL_CODES, RankingError, target_unit
+from leaderkit.schemes.model import LEVEL_NAMES, LEVEL_ORDER, Indicator, Scheme
+
+if TYPE_CHECKING:
+    from leaderkit.ranking.result import Prepared
+
+
+def threshold_values(scheme: Scheme, core: list[Indicator]) -> dict[str, dict[str, tuple[float, float]]]:
+    """Level thresholds per core indicator as (lower, upper) in the scheme unit."""
+    from leaderkit.limits.requirements import parse_requirement
+
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    for ind in core:
+        target = target_unit(ind)
+        levels = {}
+        for level, text in ind.levels.items():
+            try:
+                req = parse_requirement(text, unit=ind.unit if ind.unit not in (None, "1") else None)
+                if target is not None and req.dimension is not None and req.dimension == target.dimension:
+                    req = req.to(target.symbol)
+            except LeaderkitError as exc:
+                raise RankingError(
+                    f"指标“{ind.name}”的{LEVEL_NAMES[level].zh}“{text}”无法读取：{exc.text.zh}",
+                    f"The {LEVEL_NAMES[level].en} “{text}” of '{ind.name}' cannot be read: {exc.text.en}",
+                    where=f"{scheme.id}: indicators.{ind.id}.levels.{level}") from None
+            if req.kind != "numeric":
+                raise RankingError(
+                    f"核心指标“{ind.name}”的{LEVEL_NAMES[level].zh}“{text}”不是数值要求。",
+                    f"The {LEVEL_NAMES[level].en} “{text}” of core indicator '{ind.name}' is not numeric.",
+                    where=f"{scheme.id}: indicators.{ind.id}.levels.{level}")
+            levels[level] = (math.nan if req.lower is None else req.lower,
+                             math.nan if req.upper is None else req.upper)
+        out[ind.id] = levels
+    return out
+
+
+def scored_values(core, lower, upper) -> tuple[np.ndarray, dict[str, int]]:
+    values = np.empty_like(lower)
+    directions = {}
+    for j, ind in enumerate(core):
+        if ind.direction == "lower":
+            values[:, j], directions[ind.id] = upper[:, j], -1
+        elif ind.direction == "higher":
+            values[:, j], directions[ind.id] = lower[:, j], 1
+        else:
+            values[:, j], directions[ind.id] = upper[:, j] - lower[:, j], -1
+    return values, directions
+
+
+def levels_reached(core, lower, upper, thresholds) -> np.ndarray:
+    """Level code per cell (3 leader, 2 advanced, 1 baseline, 0 none); NaN values reach nothing."""
+    codes = np.zeros(lower.shape, dtype=np.int8)
+    for j, ind in enumerate(core):
+        for level in reversed(LEVEL_ORDER):
+            if level not in thresholds[ind.id]:
+                continue
+            t_lo, t_hi = thresholds[ind.id][level]
+            if ind.direction == "lower":
+                hit = upper[:, j] <= t_hi + _REL_TOL * abs(t_hi)
+            elif ind.direction == "higher":
+                hit = lower[:, j] >= t_lo - _REL_TOL * abs(t_lo)
+            else:
+                hit = (lower[:, j] >= t_lo - _REL_TOL * abs(t_lo)) & (upper[:, j] <= t_hi + _REL_TOL * abs(t_hi))
+            codes[:, j] = np.where(hit, LEVEL_CODES[level], codes[:, j])
+    return codes
+
+
+def goalposts_of(scheme: Scheme, core, thresholds) -> dict[str, tuple[float, float]]:
+    """Goalposts per core indicator: declared, else (the national baseline limit, the leader level)."""
+    from leaderkit.limits.requirements import parse_requirement
+
+    out = {}
+    for ind in core:
+        if ind.goalposts is not None:
+            out[ind.id] = tuple(ind.goalposts)
+            continue
+        national = next((b for b in ind.baselines if b.level == "national"), None) or next(iter(ind.baselines), None)
+        leader = thresholds[ind.id].get("leader")
+        if national is None or leader is None:
+            raise RankingError(
+                f"goalpost 归一化需要指标“{ind.name}”的 goalposts，或国家标准限值和领跑水平。",
+                f"Goalpost normalisation needs goalposts for '{ind.name}', or a national limit and a leader level.",
+                where=f"{scheme.id}: indicators.{ind.id}.goalposts")
+        target = target_unit(ind)
+        req = parse_requirement(national.requirement, unit=ind.unit if ind.unit not in (None, "1") else None)
+        if target is not None and req.dimension == target.dimension:
+            req = req.to(target.symbol)
+        pair = []
+        for lo, hi in ((req.lower, req.upper), leader):
+            lo = math.nan if lo is None else lo
+            hi = math.nan if hi is None else hi
+            pair.append(hi if ind.direction == "lower" else lo if ind.direction == "higher" else hi - lo)
+        out[ind.id] = (pair[0], pair[1])
+    return out
+
+
+def scheme_weights(scheme: Scheme, core, data: pd.DataFrame, directions, notes) -> dict[str, float] | None:
+    from leaderkit.methods.scoring import critic_weights, entropy_weights
+
+    how = scheme.ranking.weights if scheme.ranking else "declared"
+    if how == "entropy":
+        w = entropy_weights(data, directions)
+        notes.append(Text("权重由熵权法计算：" + "，".join(f"{k} {v:.3f}" for k, v in w.items()),
+                          "Weights from the entropy method: " + ", ".join(f"{k} {v:.3f}" for k, v in w.items())))
+        return w.to_dict()
+    if how == "critic":
+        w = critic_weights(data, directions)
+        notes.append(Text("权重由 CRITIC 法计算：" + "，".join(f"{k} {v:.3f}" for k, v in w.items()),
+                          "Weights from CRITIC: " + ", ".join(f"{k} {v:.3f}" for k, v in w.items())))
+        return w.to_dict()
+    declared = {ind.id: ind.weight for ind in core}
+    if all(v is None for v in declared.values()):
+        notes.append(Text("方案未声明权重：各核心指标等权。", "The scheme declares no weights: equal weights."))
+        return None
+    absent = [k for k, v in declared.items() if v is None]
+    if absent:
+        raise RankingError(f"核心指标缺少权重：{', '.join(absent)}。", f"Core indicator(s) without a weight: "
+                           f"{', '.join(absent)}.", where=f"{scheme.id}: indicators.{absent[0]}.weight",
+                           hint=Text("为每个核心指标声明 weight，或在 ranking.weights 中选 entropy / critic。",
+                                     "Declare a weight for every core indicator, or choose ranking.weights "
+                                     "entropy / critic."))
+    return {k: float(v) for k, v in declared.items()}
+
+
+def score_standards(scheme: Scheme, prep: Prepared, eligible: np.ndarray, notes: list[Text], *,
+           method_override: dict | None = None) -> dict[str, Any]:
+    """Scores, ranks and levels of the eligible standards by the scheme's method (method layer calls)."""
+    from leaderkit.methods.scoring import composite, impute, level_points, lexicographic, topsis
+
+    core = scheme.core_indicators()
+    rk = scheme.ranking
+    spec = {"method": rk.method if rk else "weighted", "normalise": rk.normalise if rk else "minmax",
+            "aggregate": rk.aggregate if rk else "amean",
+            "imputation": None if not rk or rk.imputation == "none" else rk.imputation}
+    spec.update(method_override or {})
+    thresholds = threshold_values(scheme, core)
+    values, directions = scored_values(core, prep.lower, prep.upper)
+    levels = levels_reached(core, prep.lower, prep.upper, thresholds)
+    index = prep.info.index[eligible]
+    n = int(eligible.sum())
+    out = {"levels": levels, "score": np.full(len(eligible), np.nan), "rank": np.zeros(len(eligible), np.int64),
+           "method": spec, "imputed": []}
+    if n == 0:
+        return out
+    data = pd.DataFrame(values[eligible], index=index, columns=[ind.id for ind in core])
+    if spec["imputation"] and np.isnan(data.to_numpy()).any():
+        data, report = impute(data, directions, spec["imputation"])
+        filled = data.to_numpy()
+        out["imputed"] = report
+        sub_lower, sub_upper = prep.lower[eligible].copy(), prep.upper[eligible].copy()
+        for j, ind in enumerate(core):
+            hole = np.isnan(values[eligible][:, j])
+            if ind.direction == "lower":
+                sub_upper[hole, j] = filled[hole, j]
+            elif ind.direction == "higher":
+                sub_lower[hole, j] = filled[hole, j]
+        levels[eligible] = levels_reached(core, sub_lower, sub_upper, thresholds)
+        notes.append(Text(f"按方案插补（{spec['imputation']}）了 {len(report)} 个缺失的核心指标值；插补值不达到区间指标的任何水平。",
+                          f"{len(report)} missing core value(s) imputed as the scheme names ({spec['imputation']}); "
+                          "an imputed value of a range indicator reaches no level."))
+    if spec["method"] == "weighted":
+        w = scheme_weights(scheme, core, data, directions, notes)
+        gp = goalposts_of(scheme, core, thresholds) if spec["normalise"] == "goalpost" else None
+        res = composite(data, directions, w, spec["normalise"], spec["aggregate"], spec.get("scale"), goalposts=gp)
+        out["weights"] = res.attrs["method"]["weights"]
+    elif spec["method"] == "topsis":
+        w = scheme_weights(scheme, core, data, directions, notes)
+        res = topsis(data, directions, w)
+        out["weights"] = res.attrs["method"]["weights"]
+    elif spec["method"] == "levels":
+        points = (rk.level_points if rk and rk.level_points else {"leader": 3, "advanced": 2, "baseline": 1})
+        w = scheme_weights(scheme, core, data, directions, notes)
+        codes = pd.DataFrame(levels[eligible].astype(float), index=index, columns=data.columns)
+        spec_levels = {ind.id: {"direction": "higher",
+                                "thresholds": {lv: LEVEL_CODES[lv] for lv in thresholds[ind.id] if lv in points}}
+                       for ind in core}
+        res = level_points(codes, spec_levels, points, w)
+        out["weights"] = res.attrs["method"]["weights"]
+    else:
+        priority = list(rk.priority) if rk and rk.priority else [ind.id for ind in core]
+        by_name = {ind.name: ind.id for ind in core}
+        priority = [by_name.get(p, p) for p in priority]
+        res = lexicographic(data, directions, priority)
+        res["score"] = np.nan
+    out["score"][eligible] = res["score"].to_numpy(dtype=float)
+    out["rank"][eligible] = res["rank"].to_numpy()
+    return out

@@ -1,0 +1,307 @@
+"""Expert review of competing schemes (专家评审): panel checks, aggregation, agreement, the chosen scheme.
+
+Seed 001 三(一)2: each scheme is reviewed by at least five experts (一般不少于五人), none of them from the
+scheme's compiling unit (不得为方案编制单位人员); the working organisation picks the best scheme
+(002 四(三) “确定最优方案和评估机构”).
+
+    result = review_panel("panel_washing_machines.csv", "panel_washing_machines_experts.csv",
+                          program="mofcom-2023", schemes=[scheme_a, scheme_b])
+    result.table        # per scheme: scores, mean, trimmed mean, rank
+    result.kendall_w    # agreement between experts (Kendall's W, ties corrected) and result.p_value
+    result.best, result.margin
+
+Scores are a long table: expert, scheme, criterion, score (optional max_score). An expert's total for a
+scheme is the sum over criteria; a total with a missing criterion is left out and reported. The trimmed
+mean drops one highest and one lowest total (去掉一个最高分和一个最低分) when a scheme has at least three.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from leaderkit._kit.i18n import LeaderkitError, Text, tr
+from leaderkit.schemes.model import Expert, Scheme
+from leaderkit.schemes.programs import Program, load_program
+
+
+class PanelError(LeaderkitError):
+    """The panel cannot review (专家组不符合要求): too few experts, a conflicted expert, bad scores."""
+
+
+# ---- reading -----------------------------------------------------------------------------------------
+
+
+def _read_table(source, what: str) -> pd.DataFrame:
+    if isinstance(source, pd.DataFrame):
+        return source.copy()
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        try:
+            if path.suffix.lower() == ".csv":
+                return pd.read_csv(path, encoding="utf-8-sig")
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, pd.errors.ParserError) as exc:
+            raise PanelError(f"无法读取{what}：{exc}", f"cannot read the {what} file: {exc}", where=str(path)) from exc
+        if isinstance(data, dict) and what in data:
+            data = data[what]
+        return pd.DataFrame(data)
+    rows = [r.model_dump() if isinstance(r, Expert) else dict(r) for r in source]
+    return pd.DataFrame(rows)
+
+
+def _conflict_list(value) -> list[str]:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    if isinstance(value, str):
+        return [p.strip() for p in value.replace("；", ";").split(";") if p.strip()]
+    return [str(v) for v in value]
+
+
+def read_experts(experts) -> pd.DataFrame:
+    """Experts as a DataFrame (name, affiliation, conflicts as a list). CSV conflicts: "a; b"."""
+    df = _read_table(experts, "experts")
+    if "name" not in df.columns:
+        raise PanelError("专家表缺少 name 列", "the experts table has no `name` column",
+                         hint=Text("列：name, affiliation, conflicts", "columns: name, affiliation, conflicts"))
+    if "affiliation" not in df.columns:
+        df["affiliation"] = None
+    df["conflicts"] = [_conflict_list(v) for v in df.get("conflicts", pd.Series([None] * len(df)))]
+    return df.reset_index(drop=True)
+
+
+def read_scores(scores) -> pd.DataFrame:
+    """Scores as a long DataFrame: expert, scheme, criterion, score (float), optional max_score."""
+    df = _read_table(scores, "scores")
+    missing = {"expert", "scheme", "criterion", "score"} - set(df.columns)
+    if missing:
+        raise PanelError(
+            f"评分表缺少列：{', '.join(sorted(missing))}", f"the scores table lacks columns: {', '.join(sorted(missing))}",
+            hint=Text("长表格式：expert, scheme, criterion, score", "long format: expert, scheme, criterion, score"),
+        )
+    df["score"] = pd.to_numeric(df["score"], errors="coerce")
+    for col in ("expert", "scheme", "criterion"):
+        df[col] = df[col].astype(str)
+    dup = df.duplicated(["expert", "scheme", "criterion"], keep=False)
+    if dup.any():
+        first = df[dup].iloc[0]
+        raise PanelError(
+            f"同一专家对同一方案同一项重复评分：{first.expert} / {first.scheme} / {first.criterion}",
+            f"duplicate score: {first.expert} / {first.scheme} / {first.criterion}",
+            where=f"rows {', '.join(str(i + 2) for i in df.index[dup][:5])}",
+        )
+    if "max_score" in df.columns:
+        bad = (df["score"] < 0) | (df["score"] > pd.to_numeric(df["max_score"], errors="coerce"))
+        if bad.any():
+            row = df[bad].iloc[0]
+            raise PanelError(
+                f"评分超出范围：{row.expert} 对 {row.scheme} 的 {row.criterion} 给了 {row.score}（满分 {row.max_score}）",
+                f"score out of range: {row.expert} gave {row.score} for {row.criterion} of {row.scheme} (max {row.max_score})",
+                where=f"row {df.index[bad][0] + 2}",
+            )
+    return df
+
+
+# ---- conflicts ---------------------------------------------------------------------------------------
+
+
+def same_unit(a: str | None, b: str | None) -> bool:
+    """Same organisation, or one is part of the other (“中国XX研究院标准所” ⊃ “中国XX研究院”)."""
+    if not isinstance(a, str) or not isinstance(b, str):
+        return False
+    a, b = "".join(a.split()), "".join(b.split())
+    return bool(a and b) and (a == b or a in b or b in a)
+
+
+def expert_conflicts(experts, schemes: Iterable[Scheme]) -> pd.DataFrame:
+    """Pairs (expert, scheme) where the expert may not review the scheme, with the reason (zh, en):
+    affiliation is one of the scheme's compiling units (001 三(一)2) or a declared conflict."""
+    ex = read_experts(experts)
+    rows = []
+    for scheme in schemes:
+        units = scheme.compiling_units()
+        for e in ex.itertuples():
+            unit = next((u for u in units if same_unit(e.affiliation, u)), None)
+            if unit:
+                rows.append((e.name, scheme.id, f"任职于方案编制单位 {unit}", f"works at the compiling unit {unit}"))
+                continue
+            declared = [c for c in e.conflicts if c == scheme.id or any(same_unit(c, u) for u in units)]
+            if declared:
+                rows.append((e.name, scheme.id, f"申报了利益冲突：{declared[0]}", f"declared a conflict: {declared[0]}"))
+    return pd.DataFrame(rows, columns=["expert", "scheme", "reason", "reason_en"])
+
+
+# ---- agreement ---------------------------------------------------------------------------------------
+
+
+def kendall_w(totals: pd.DataFrame) -> tuple[float, float, int]:
+    """Kendall's coefficient of concordance with the correction for ties.
+    `totals`: raters × objects (higher is better), complete rows only. Returns (W, chi-square, df).
+    W = 12 S / (m²(n³ − n) − m Σ T),  T = Σ (t³ − t) over each rater's tie groups;  χ² = m (n − 1) W."""
+    m, n = totals.shape
+    ranks = totals.rank(axis=1, ascending=False, method="average").to_numpy()
+    rank_sums = ranks.sum(axis=0)
+    s = float(((rank_sums - rank_sums.mean()) ** 2).sum())
+    long = totals.reset_index(drop=True).melt(ignore_index=False)
+    tie_sizes = long.groupby([long.index, "value"]).size().to_numpy()
+    t = float((tie_sizes**3 - tie_sizes).sum())
+    denominator = m**2 * (n**3 - n) - m * t
+    w = 12 * s / denominator if denominator > 0 else float("nan")
+    return w, m * (n - 1) * w, n - 1
+
+
+# ---- the review --------------------------------------------------------------------------------------
+
+
+@dataclass
+class PanelResult:
+    """Outcome of a panel review (专家评审结果)."""
+
+    table: pd.DataFrame
+    per_criterion: pd.DataFrame
+    totals: pd.DataFrame
+    missing: pd.DataFrame
+    kendall_w: float | None
+    chi2: float | None
+    p_value: float | None
+    raters: int
+    best: str | None
+    margin: float | None
+    tied: list[str]
+    program: str
+    notes: list[Text] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = []
+        if self.best:
+            lines.append(tr(f"最优方案：{self.best}，领先 {self.margin:.2f} 分（截尾均值）",
+                            f"best scheme: {self.best}, ahead by {self.margin:.2f} points (trimmed mean)"))
+        else:
+            lines.append(tr(f"并列第一：{'、'.join(self.tied)}，需专家组决定",
+                            f"tied for first: {', '.join(self.tied)}; the panel must decide"))
+        if self.kendall_w is not None:
+            lines.append(tr(f"专家一致性 Kendall W = {self.kendall_w:.3f}（{self.raters} 位专家，p = {self.p_value:.4f}）",
+                            f"agreement Kendall's W = {self.kendall_w:.3f} ({self.raters} experts, p = {self.p_value:.4f})"))
+        if len(self.missing):
+            lines.append(tr(f"缺失评分 {len(self.missing)} 项", f"{len(self.missing)} missing score(s)"))
+        lines.extend(str(n) for n in self.notes)
+        return "\n".join(lines)
+
+
+def review_panel(
+    scores,
+    experts,
+    program: str | Program = "national",
+    schemes: Iterable[Scheme] | Mapping[str, Scheme] | None = None,
+    *,
+    trim: int = 1,
+) -> PanelResult:
+    """Review competing schemes (专家评审). Refuses (PanelError) a panel smaller than the programme's
+    minimum or in which an expert scored a scheme they are conflicted with."""
+    prog = load_program(program)
+    sc = read_scores(scores)
+    ex = read_experts(experts)
+    scheme_list = list(schemes.values()) if isinstance(schemes, Mapping) else list(schemes or [])
+    notes: list[Text] = []
+
+    unknown = sorted(set(sc["expert"]) - set(ex["name"].astype(str)))
+    if unknown:
+        raise PanelError(
+            f"评分表中的专家不在专家名单中：{'、'.join(unknown)}",
+            f"experts in the scores are not in the experts list: {', '.join(unknown)}",
+            hint=Text("补全专家名单（单位与利益冲突）后再评审", "add them to the experts list (affiliation, conflicts)"),
+        )
+    panel = sc["expert"].nunique()
+    if panel < prog.min_experts:
+        raise PanelError(
+            f"评审专家 {panel} 人，少于活动规则要求的 {prog.min_experts} 人",
+            f"the panel has {panel} experts, fewer than the {prog.min_experts} the programme requires",
+            where=f"{prog.name}: min_experts ({prog.source('min_experts')})",
+            hint=Text("增补专家后重新评审", "add experts and review again"),
+        )
+    scored = sc[["expert", "scheme"]].drop_duplicates()
+    declared = scored.merge(ex[["name", "conflicts"]], left_on="expert", right_on="name")
+    declared = declared[[s in c for s, c in zip(declared["scheme"], declared["conflicts"], strict=True)]]
+    declared = declared.assign(reason=[f"申报了利益冲突：{s}" for s in declared["scheme"]],
+                               reason_en=[f"declared a conflict: {s}" for s in declared["scheme"]])
+    by_unit = expert_conflicts(ex, scheme_list).merge(scored, on=["expert", "scheme"])
+    columns = ["expert", "scheme", "reason", "reason_en"]
+    clash = pd.concat([by_unit, declared[columns]]).drop_duplicates(["expert", "scheme"])
+    if len(clash):
+        detail_zh = "；".join(f"{r.expert} 评了 {r.scheme}（{r.reason}）" for r in clash.itertuples())
+        detail_en = "; ".join(f"{r.expert} scored {r.scheme} ({r.reason_en})" for r in clash.itertuples())
+        raise PanelError(
+            f"有利益冲突的专家参与了评分：{detail_zh}",
+            f"conflicted experts scored schemes: {detail_en}",
+            where="001 三(一)2",
+            hint=Text("撤下这些评分并由无冲突的专家重评", "remove these scores and have unconflicted experts score"),
+        )
+    without_file = sorted(set(sc["scheme"]) - {s.id for s in scheme_list})
+    if without_file:
+        notes.append(Text(f"以下方案未提供方案文件，只检查了申报的利益冲突，未按编制单位检查回避：{'、'.join(without_file)}",
+                          f"no scheme file for {', '.join(without_file)}: only declared conflicts were checked, "
+                          "not the compiling units"))
+
+    experts_ = sorted(sc["expert"].unique())
+    schemes_ = sorted(sc["scheme"].unique())
+    criteria = sorted(sc["criterion"].unique())
+    grid = pd.MultiIndex.from_product([experts_, schemes_, criteria], names=["expert", "scheme", "criterion"])
+    cube = sc.set_index(["expert", "scheme", "criterion"])["score"].reindex(grid)
+    missing = cube[cube.isna()].reset_index()[["expert", "scheme", "criterion"]]
+    totals = cube.unstack("criterion").sum(axis=1, min_count=len(criteria))
+    incomplete = cube.isna().groupby(level=["expert", "scheme"]).any()
+    totals = totals.where(~incomplete).unstack("scheme")
+
+    table = _aggregate(totals, trim)
+    short = table.index[table["experts"] < 2 * trim + 1].tolist()
+    if short:
+        notes.append(Text(f"完整评分少于 {2 * trim + 1} 份，截尾均值取算术平均：{'、'.join(short)}",
+                          f"fewer than {2 * trim + 1} complete totals, trimmed mean is the plain mean: {', '.join(short)}"))
+    per_criterion = cube.groupby(level=["scheme", "criterion"]).mean().unstack("criterion")
+
+    complete = totals.dropna(axis=0, how="any")
+    w = chi2 = p = None
+    if len(schemes_) >= 2 and len(complete) >= 2:
+        from scipy import stats
+
+        w, chi2, df = kendall_w(complete)
+        p = float(stats.chi2.sf(chi2, df))
+    else:
+        notes.append(Text("方案少于 2 个或完整评分的专家少于 2 位，无法计算 Kendall W",
+                          "fewer than 2 schemes or 2 complete raters: Kendall's W not computed"))
+    if len(complete) < len(totals):
+        notes.append(Text(f"{len(totals) - len(complete)} 位专家评分不完整，未计入 Kendall W",
+                          f"{len(totals) - len(complete)} expert(s) with incomplete scores left out of Kendall's W"))
+
+    ordered = table["trimmed_mean"].dropna().sort_values(ascending=False)
+    tied = ordered.index[np.isclose(ordered, ordered.iloc[0])].tolist() if len(ordered) else []
+    best = tied[0] if len(tied) == 1 else None
+    margin = float(ordered.iloc[0] - ordered.iloc[1]) if best and len(ordered) > 1 else (0.0 if tied else None)
+    return PanelResult(
+        table=table, per_criterion=per_criterion, totals=totals, missing=missing, kendall_w=w, chi2=chi2,
+        p_value=p, raters=len(complete), best=best, margin=margin, tied=tied if len(tied) > 1 else [],
+        program=prog.name, notes=notes,
+    )
+
+
+def _aggregate(totals: pd.DataFrame, trim: int) -> pd.DataFrame:
+    """Per scheme: number of complete totals, mean, trimmed mean (drop `trim` highest and `trim` lowest;
+    the plain mean when fewer than 2·trim + 1 totals), min, max and rank by trimmed mean."""
+    values = np.sort(totals.to_numpy(dtype=float), axis=0)  # NaN sorts last in each column
+    n = totals.notna().sum(axis=0).to_numpy()
+    position = np.arange(values.shape[0])[:, None]
+    keep = (position >= trim) & (position < n - trim)
+    trimmed = np.where(keep, values, 0.0).sum(axis=0) / np.maximum(keep.sum(axis=0), 1)
+    table = pd.DataFrame(
+        {"experts": n, "mean": totals.mean(), "min": totals.min(), "max": totals.max()},
+        index=pd.Index(totals.columns, name="scheme"),
+    )
+    table.insert(2, "trimmed_mean", np.where(n >= 2 * trim + 1, trimmed, table["mean"]))
+    table["rank"] = table["trimmed_mean"].rank(ascending=False, method="min").astype("Int64")
+    return table.sort_values(["rank", "mean"], ascending=[True, False])

@@ -1,0 +1,169 @@
+"""Programme profiles (活动规则配置): the rules of a programme as data.
+
+A profile is a YAML file under leaderkit/data/programs/ (national, mofcom-2023, jincheng-2021) or a file
+of the user's own. Every parameter cites the source document and clause it comes from (`sources`), and a
+profile may `extends:` another one and override some parameters:
+
+    extends: national
+    name: my-city-2025
+    key_domains: [{domain: 电饭锅, category: 家用电器}]
+    sources: {key_domains: "市局 2025 年通知 第二条"}
+
+`load_program("national")`, `load_program("path/to/profile.yaml")`.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from leaderkit._kit.i18n import LeaderkitError, Text
+
+PROGRAMS_DIR = Path(__file__).parents[1] / "data" / "programs"
+
+
+class ProgramError(LeaderkitError):
+    """A programme profile cannot be found or read (活动规则配置错误)."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organisation(_Model):
+    """The working organisation (工作机构) and the names it and its subsidiaries go by."""
+
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    subsidiaries: list[str] = Field(default_factory=list, description="下属单位 / subsidiaries")
+
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases, *self.subsidiaries]
+
+
+class KeyDomain(_Model):
+    domain: str
+    category: str | None = None
+
+
+class NegativeEntry(_Model):
+    """An agency on the negative list (负面清单) or disqualified (取消资格)."""
+
+    name: str
+    credit_code: str | None = None
+    listed_on: date
+    reason: str | None = None
+
+
+class Program(_Model):
+    """A programme profile. Parameters left empty (None) are ones its source documents do not state."""
+
+    name: str
+    title: str
+    documents: list[str] = Field(description="依据文件 / the source documents (docs/SOURCES.md)")
+    extends: str | None = None
+    working_organisation: Organisation | None = None
+    platforms: list[str] = Field(default_factory=list, description="企业标准声明公开平台 / platforms")
+    publicity_working_days: int = Field(description="公示期（工作日）/ publicity in working days")
+    min_experts: int = Field(description="每个方案的评审专家最少人数 / minimum experts")
+    min_public_days: int = Field(description="标准公开至入围的最短天数 / minimum public time of a standard")
+    usual_cycle_months: int = Field(12, description="评估周期原则 / usual cycle")
+    max_cycle_months: int = Field(description="评估周期上限 / maximum cycle")
+    ban_years: int = Field(3, description="取消资格后不得参与的年数 / years barred")
+    fees_allowed: bool = False
+    requires_enterprise_consent: bool = False
+    key_domains: list[KeyDomain] | None = Field(None, description="重点领域；None 表示依据文件未列出")
+    declaration_deadline: date | None = None
+    report_deadline: date | None = None
+    negative_list: list[NegativeEntry] | None = Field(
+        None, description="负面清单；None 表示本配置不含清单，无法检查 / None: not available"
+    )
+    sources: dict[str, str] = Field(description="参数 → 依据条款 / parameter → source document and clause")
+    notes: list[str] = Field(default_factory=list, description="依据文件的歧义及处理 / ambiguities and decisions")
+
+    def source(self, parameter: str) -> str:
+        """The source document and clause a parameter comes from ("" if the profile does not say)."""
+        return self.sources.get(parameter, "")
+
+    def domain_names(self) -> list[str]:
+        return [d.domain for d in self.key_domains or []]
+
+
+def available_programs() -> list[str]:
+    """Names of the profiles shipped with leaderkit."""
+    return sorted(p.stem for p in PROGRAMS_DIR.glob("*.yaml"))
+
+
+def load_program(name_or_path: str | os.PathLike | Program = "national") -> Program:
+    """A programme profile by name (national, mofcom-2023, jincheng-2021) or from a YAML file."""
+    if isinstance(name_or_path, Program):
+        return name_or_path
+    return _load(name_or_path, seen=())
+
+
+def _load(name_or_path: str | os.PathLike, seen: tuple[str, ...]) -> Program:
+    path = _find(name_or_path)
+    if str(path) in seen:
+        raise ProgramError(
+            "活动规则配置的 extends 形成循环", "the profiles' `extends` form a cycle", where=" → ".join(seen)
+        )
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ProgramError(
+            f"无法读取活动规则配置：{exc}", f"cannot read the programme profile: {exc}", where=str(path)
+        ) from exc
+    if not isinstance(data, dict):
+        raise ProgramError("活动规则配置应为 YAML 映射", "a programme profile must be a YAML mapping", where=str(path))
+    parent = data.get("extends")
+    if parent:
+        base = _load(parent, (*seen, str(path))).model_dump()
+        base_sources = base.pop("sources")
+        base.pop("notes")
+        data = {**base, **data, "sources": {**base_sources, **data.get("sources", {})}}
+    try:
+        return Program.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ProgramError(
+            f"活动规则配置格式错误：{problems}", f"the programme profile does not fit the format: {problems}",
+            where=str(path),
+            hint=Text("参照 leaderkit/data/programs/national.yaml", "see leaderkit/data/programs/national.yaml"),
+        ) from None
+
+
+def _find(name_or_path: str | os.PathLike) -> Path:
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") and path.exists():
+        return path
+    shipped = PROGRAMS_DIR / f"{name_or_path}.yaml"
+    if shipped.exists():
+        return shipped
+    raise ProgramError(
+        f"找不到活动规则配置 {str(name_or_path)!r}",
+        f"no programme profile {str(name_or_path)!r}",
+        hint=Text(
+            f"可用：{', '.join(available_programs())}，或给出 YAML 文件路径",
+            f"available: {', '.join(available_programs())}, or give the path of a YAML file",
+        ),
+    )
+
+
+def program_table(program: Program) -> list[dict[str, Any]]:
+    """Parameters with their values and sources, for display."""
+    rows = []
+    for field in Program.model_fields:
+        if field in ("sources", "notes", "name", "title", "documents", "extends"):
+            continue
+        value = getattr(program, field)
+        if isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            value = "、".join(getattr(v, "domain", getattr(v, "name", "")) for v in value)
+        elif isinstance(value, BaseModel):
+            value = value.name
+        rows.append({"parameter": field, "value": value, "source": program.source(field)})
+    return rows

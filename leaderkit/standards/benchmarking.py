@@ -1,0 +1,379 @@
+"""Benchmarking enterprise standards against national and industry standards (指标对标) and the
+adoption rate of standards stricter than them (高于国家/行业标准的比例).
+
+One implementation for every size: the data go into DuckDB (a pandas DataFrame is registered, a
+Parquet file or folder is scanned out of core), the requirement texts are parsed once per unique text
+in Python (`parse_many`), and every comparison and aggregation is SQL over the joined rows.
+
+Verdict of one indicator against one baseline (the rule of `leaderkit.compare`, as SQL):
+a requirement is a set of allowed values [lower, upper]; the enterprise set E is compared with the
+baseline set B. With the baseline's direction "lower" (lower is better) only the upper bounds count,
+with "higher" only the lower bounds; otherwise (ranges, or no direction) set containment decides:
+E ⊊ B stricter, E = B equal, B ⊊ E looser, else not comparable. Qualitative or declared texts, texts
+that do not parse and units that are not commensurable are not comparable.
+
+Verdict of a standard against a level (national or industry), SOURCES.md "Stricter-than":
+any looser indicator → looser; else at least one stricter → stricter; else at least one equal → equal;
+else not comparable. Indicators that are not comparable are counted, never taken as stricter.
+A standard is `stricter` when it is stricter than every level that has a baseline for it (national
+AND industry where both exist) and at least one does. A looser value against a mandatory (GB, not GB/T)
+limit is a compliance problem: `mandatory_violation`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from leaderkit._kit.i18n import Text
+from leaderkit.standards.loading import (
+    STANDARD_COLUMNS,
+    InputError,
+    canonical_columns,
+    load_baselines,
+    load_standards,
+)
+
+TARGET_SHARE = 0.20  # document 002 三: share of declared standards stricter than national/industry ≥ 20 %
+
+_STANDARD_ATTRS = ("enterprise", "domain", "category", "region", "year", "published")
+REL_TOL = 1e-9
+
+
+def wilson_interval(successes, n, confidence: float = 0.95):
+    """Wilson score interval for a binomial proportion, vectorised. Returns (low, high); NaN where n = 0.
+
+    Scalars in give floats out; arrays in give arrays out.
+    """
+    from scipy.stats import norm
+
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(n, dtype=float)
+    z = norm.ppf(0.5 + confidence / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+        low, high = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    low = np.where(n > 0, low, np.nan)
+    high = np.where(n > 0, high, np.nan)
+    if low.ndim == 0:
+        return float(low), float(high)
+    return low, high
+
+
+def _bound_sql(e: str, ei: str, b: str, bi: str, side: str) -> str:
+    """+1 when E's bound on `side` is tighter than B's, 0 when equal, -1 when looser (NULL = unbounded)."""
+    tighter = f"{e} > {b}" if side == "lo" else f"{e} < {b}"
+    return f"""(CASE
+        WHEN {e} IS NULL AND {b} IS NULL THEN 0
+        WHEN {e} IS NULL THEN -1
+        WHEN {b} IS NULL THEN 1
+        WHEN abs({e} - {b}) <= {REL_TOL} * greatest(abs({e}), abs({b})) THEN
+            (CASE WHEN {ei} = {bi} THEN 0 WHEN {bi} THEN 1 ELSE -1 END)
+        WHEN {tighter} THEN 1 ELSE -1 END)"""
+
+
+# Verdicts as ordered codes, so that the verdict of a standard against a level is max(code):
+# any looser → looser, else any stricter → stricter, else any equal → equal, else not comparable.
+NOT_COMPARABLE, EQUAL, STRICTER, LOOSER = 0, 1, 2, 3
+VERDICT_NAMES = {NOT_COMPARABLE: "not_comparable", EQUAL: "equal", STRICTER: "stricter", LOOSER: "looser"}
+
+VERDICT_SQL = f"""
+CASE
+  WHEN NOT comparable THEN {NOT_COMPARABLE}
+  WHEN direction = 'lower' AND NOT (e_hi IS NULL AND b_hi IS NULL) THEN
+       CASE hi_cmp WHEN 1 THEN {STRICTER} WHEN 0 THEN {EQUAL} ELSE {LOOSER} END
+  WHEN direction = 'higher' AND NOT (e_lo IS NULL AND b_lo IS NULL) THEN
+       CASE lo_cmp WHEN 1 THEN {STRICTER} WHEN 0 THEN {EQUAL} ELSE {LOOSER} END
+  WHEN lo_cmp = 0 AND hi_cmp = 0 THEN {EQUAL}
+  WHEN lo_cmp >= 0 AND hi_cmp >= 0 THEN {STRICTER}
+  WHEN lo_cmp <= 0 AND hi_cmp <= 0 THEN {LOOSER}
+  ELSE {NOT_COMPARABLE}
+END"""
+
+
+def _verdict_name_sql(code: str) -> str:
+    cases = " ".join(f"WHEN {k} THEN '{v}'" for k, v in VERDICT_NAMES.items())
+    return f"(CASE {code} {cases} END)"
+
+
+# Relative margin: how far beyond the baseline, as a share of the baseline limit (positive = stricter).
+MARGIN_SQL = """
+CASE
+  WHEN NOT comparable THEN NULL
+  WHEN coalesce(direction, CASE WHEN b_lo IS NULL AND b_hi IS NOT NULL THEN 'lower'
+                                WHEN b_hi IS NULL AND b_lo IS NOT NULL THEN 'higher' END) = 'lower'
+       THEN CASE WHEN e_hi IS NOT NULL AND b_hi IS NOT NULL AND b_hi <> 0 THEN (b_hi - e_hi) / abs(b_hi) END
+  WHEN coalesce(direction, CASE WHEN b_hi IS NULL AND b_lo IS NOT NULL THEN 'higher' END) = 'higher'
+       THEN CASE WHEN e_lo IS NOT NULL AND b_lo IS NOT NULL AND b_lo <> 0 THEN (e_lo - b_lo) / abs(b_lo) END
+  WHEN e_lo IS NOT NULL AND e_hi IS NOT NULL AND b_lo IS NOT NULL AND b_hi IS NOT NULL AND b_hi > b_lo
+       THEN 1 - (e_hi - e_lo) / (b_hi - b_lo)
+END"""
+
+
+def _parsed_table(texts: pd.Series, units: pd.Series, bare: str | None) -> pd.DataFrame:
+    """Parse each unique (text, unit) pair once; the key columns join back to the data."""
+    from leaderkit.limits.requirements import parse_many
+
+    parsed = parse_many(texts.astype(object).where(texts.notna(), None).tolist(), bare=bare,
+                        unit=units.astype(object).where(units.notna(), None).tolist())
+    parsed = parsed.reset_index(drop=True)
+    parsed.insert(0, "key_unit", units.fillna("").astype(str).to_numpy())
+    parsed.insert(0, "key_text", texts.fillna("").astype(str).to_numpy())
+    parsed["numeric"] = parsed["kind"].eq("numeric")
+    return parsed[["key_text", "key_unit", "kind", "lower", "upper", "lower_inclusive", "upper_inclusive",
+                   "unit", "dimension", "factor", "numeric", "error"]]
+
+
+def _baseline_table(base: pd.DataFrame) -> pd.DataFrame:
+    """Baselines with their parsed limits, one row each, as the comparison step reads them."""
+    units = base["unit"] if "unit" in base.columns else pd.Series(None, index=base.index, dtype=object)
+    parsed = _parsed_table(base["requirement"].reset_index(drop=True), units.reset_index(drop=True),
+                           base.attrs.get("bare"))
+    direction = (base["direction"].astype(object).where(base["direction"].notna(), None).to_numpy()
+                 if "direction" in base.columns else None)
+    table = pd.DataFrame({
+        "domain": base["domain"].astype(str).to_numpy(), "indicator": base["indicator"].astype(str).to_numpy(),
+        "level": base["level"].astype(str).to_numpy(), "baseline_id": base["baseline_id"].astype(str).to_numpy(),
+        "mandatory": base["mandatory"].astype(bool).to_numpy(),
+        "baseline_requirement": base["requirement"].astype(str).to_numpy(), "direction": direction,
+    })
+    for c in ("kind", "lower", "upper", "lower_inclusive", "upper_inclusive", "dimension", "factor", "numeric"):
+        table[f"b_{c}"] = parsed[c].to_numpy()
+    table["direction"] = table["direction"].where(table["direction"].isin(["lower", "higher"]), None)
+    return table
+
+
+@dataclass
+class Benchmark:
+    """The result of `benchmark`: lives in a DuckDB connection, read out as DataFrames on demand.
+
+    `.standards` one row per standard (n_indicators counts its indicator rows); `.indicators` one row per
+    standard × indicator × baseline;
+    `.adoption(by=[...])` the share of stricter standards per group with a Wilson interval;
+    `.violations()` looser values against mandatory limits; `.summary()` the headline figures.
+    """
+
+    con: object
+    source: str
+    digest: str
+    bare: str | None = None
+    unparsed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def standards(self) -> pd.DataFrame:
+        if "standards" not in self._cache:
+            self._cache["standards"] = self.con.sql("SELECT * FROM bm_standards ORDER BY standard_id").df()
+        return self._cache["standards"]
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        if "indicators" not in self._cache:
+            self._cache["indicators"] = self.con.sql(
+                "SELECT * FROM bm_indicators ORDER BY standard_id, indicator, level").df()
+        return self._cache["indicators"]
+
+    def adoption(self, by=("domain",), *, target: float = TARGET_SHARE, confidence: float = 0.95) -> pd.DataFrame:
+        """Adoption rate (采用率) of standards stricter than national/industry ones, per group.
+
+        n: declared standards in the group; stricter: how many are stricter than both baselines where
+        they exist; rate = stricter / n with its Wilson interval; gap = rate − target (document 002: 20 %);
+        comparable: standards with at least one comparable baseline; violations: standards looser than a
+        mandatory limit. `by` may be empty for the overall figure.
+        """
+        by = [by] if isinstance(by, str) else list(by)
+        known = set(self.con.sql("SELECT * FROM bm_standards LIMIT 0").columns)
+        unknown = [c for c in by if c not in known]
+        if unknown:
+            raise InputError(f"无法按 {unknown} 分组：数据中没有这些列", f"cannot group by {unknown}: no such column",
+                             hint=Text(f"可用的列：{sorted(known)}", f"available columns: {sorted(known)}"))
+        cols = ", ".join(f'"{c}"' for c in by)
+        group = f"GROUP BY {cols} ORDER BY {cols}" if by else ""
+        select = f"{cols}, " if by else ""
+        out = self.con.sql(f"""
+            SELECT {select} count(*) AS n, count(*) FILTER (stricter) AS stricter,
+                   count(*) FILTER (comparable) AS comparable,
+                   count(*) FILTER (mandatory_violation) AS violations
+            FROM bm_standards {group}""").df()
+        low, high = wilson_interval(out["stricter"], out["n"], confidence)
+        out["rate"] = out["stricter"] / out["n"]
+        out["ci_low"], out["ci_high"] = low, high
+        out["gap"] = out["rate"] - target
+        out["meets_target"] = out["ci_low"] >= target
+        out.attrs["target"] = target
+        out.attrs["confidence"] = confidence
+        return out[[*by, "n", "stricter", "rate", "ci_low", "ci_high", "gap", "meets_target", "comparable",
+                    "violations"]]
+
+    def violations(self) -> pd.DataFrame:
+        """Indicators looser than a mandatory national/industry limit (强制性标准不符合), one row each."""
+        present = set(self.con.sql("SELECT * FROM bm_standards LIMIT 0").columns)
+        extra = "".join(f"s.{c}, " for c in ("enterprise", "region", "year") if c in present)
+        return self.con.sql(f"""
+            SELECT i.standard_id, {extra}i.domain, i.indicator, i.requirement,
+                   i.baseline_id, i.baseline_requirement, i.margin
+            FROM bm_indicators i JOIN bm_standards s USING (standard_id)
+            WHERE i.verdict = 'looser' AND i.mandatory
+            ORDER BY i.standard_id, i.indicator""").df()
+
+    def summary(self) -> dict:
+        row = self.con.execute("""
+            SELECT count(*) AS standards, count(*) FILTER (stricter) AS stricter,
+                   count(*) FILTER (comparable) AS comparable,
+                   count(*) FILTER (mandatory_violation) AS violations,
+                   sum(n_indicators) AS indicators
+            FROM bm_standards""").fetchall()[0]
+        n, k = row[0], row[1]
+        low, high = wilson_interval([k], [n])
+        return {"standards": n, "indicators": int(row[4] or 0), "stricter": k, "comparable": row[2],
+                "mandatory_violations": row[3], "rate": k / n if n else float("nan"),
+                "ci_low": float(low[0]), "ci_high": float(high[0]), "unparsed_texts": len(self.unparsed),
+                "digest": self.digest}
+
+
+def _source_relation(con, standards) -> tuple[str, str, str | None]:
+    """Register the standards as view `bm_src` with canonical column names. Returns (name, digest, bare)."""
+    if isinstance(standards, (str, Path)) and Path(standards).suffix.lower() == ".parquet" or (
+        isinstance(standards, (str, Path)) and Path(standards).is_dir()
+    ):
+        path = Path(standards)
+        if not path.exists():
+            raise InputError(f"找不到文件 {path}", f"file not found: {path}")
+        glob = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
+        quoted = glob.replace("'", "''")
+        headers = con.sql(f"SELECT * FROM read_parquet('{quoted}') LIMIT 0").columns
+        mapping = canonical_columns(headers, STANDARD_COLUMNS)
+        from leaderkit.standards.loading import REQUIRED_STANDARD, bare_hint
+
+        missing = [c for c in REQUIRED_STANDARD if c not in mapping.values()]
+        if missing:
+            raise InputError(f"{path} 缺少必需的列：{missing}", f"{path} lacks required columns: {missing}")
+        select = ", ".join(f'"{h}" AS {c}' for h, c in mapping.items())
+        con.execute(f"CREATE OR REPLACE VIEW bm_src AS SELECT {select} FROM read_parquet('{quoted}')")
+        stat = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(
+            path.rglob("*.parquet") if path.is_dir() else [path])]
+        digest = hashlib.sha256(repr(stat).encode()).hexdigest()[:16]
+        return str(path), digest, bare_hint([h for h, c in mapping.items() if c == "requirement"])
+    df = load_standards(standards)
+    keep = [c for c in STANDARD_COLUMNS if c in df.columns]
+    frame = df[keep].copy()
+    for c in keep:
+        if c not in ("year", "published", "mass_produced"):
+            frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
+    con.register("bm_src_df", frame)
+    con.execute("CREATE OR REPLACE VIEW bm_src AS SELECT * FROM bm_src_df")
+    digest = hashlib.sha256(pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes()).hexdigest()[:16]
+    return df.attrs.get("source", "<DataFrame>"), digest, df.attrs.get("bare")
+
+
+def benchmark(standards, baselines, *, memory_limit: str | None = "4GB", threads: int | None = None,
+              database: str = ":memory:") -> Benchmark:
+    """Benchmark declared standards against national and industry baselines (对标).
+
+    standards: a DataFrame from `load_standards` (or any frame with canonical or Chinese headers), a
+      CSV/Excel file, or a Parquet file/folder (national scale: scanned by DuckDB, out of core).
+    baselines: a DataFrame from `load_baselines` or a file.
+    Returns a `Benchmark`. Inputs are never modified.
+    """
+    import duckdb
+
+    con = duckdb.connect(database)
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
+    con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/leaderkit-duckdb'")
+    con.execute("SET preserve_insertion_order = false")
+
+    source, digest, bare = _source_relation(con, standards)
+    base = load_baselines(baselines)
+
+    # The comparisons depend only on (domain, indicator, requirement text, unit): do them once per
+    # distinct key (a few hundred thousand at national scale), then carry them to the rows (tens of
+    # millions) through small integer-keyed lookups: (domain, indicator) → slot, (text, unit) → tid.
+    src_cols = set(con.sql("SELECT * FROM bm_src LIMIT 0").columns)
+    unit_col = "coalesce(unit, '')" if "unit" in src_cols else "''"
+    keys = con.sql(f"SELECT DISTINCT coalesce(domain, '') AS k_domain, coalesce(indicator, '') AS k_indicator, "
+                   f"coalesce(requirement, '') AS k_text, {unit_col} AS k_unit FROM bm_src").df()
+    keys["slot"] = pd.MultiIndex.from_frame(keys[["k_domain", "k_indicator"]]).factorize()[0]
+    keys["tid"] = pd.MultiIndex.from_frame(keys[["k_text", "k_unit"]]).factorize()[0]
+    texts = keys.drop_duplicates("tid").sort_values("tid")
+    req = _parsed_table(texts["k_text"].reset_index(drop=True),
+                        texts["k_unit"].replace("", None).reset_index(drop=True), bare)
+    req.insert(0, "tid", texts["tid"].to_numpy())
+    con.register("bm_req", req)
+    con.register("bm_slots", keys.drop_duplicates("slot")[["k_domain", "k_indicator", "slot"]])
+    con.register("bm_key_list", keys[["k_domain", "k_indicator", "slot", "tid"]])
+    con.register("bm_base", _baseline_table(base))
+
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE bm_key_pairs AS
+        SELECT k.slot, k.tid, e.kind,
+               b.level, b.baseline_id, b.mandatory, b.baseline_requirement, b.direction,
+               (e.numeric AND b.b_numeric AND (e.dimension IS NOT DISTINCT FROM b.b_dimension
+                    OR e.dimension IS NULL OR b.b_dimension IS NULL)) AS comparable,
+               e.lower * CASE WHEN e.dimension IS NULL THEN b.b_factor ELSE e.factor END AS e_lo,
+               e.upper * CASE WHEN e.dimension IS NULL THEN b.b_factor ELSE e.factor END AS e_hi,
+               e.lower_inclusive AS e_loi, e.upper_inclusive AS e_hii,
+               b.b_lower * CASE WHEN b.b_dimension IS NULL THEN e.factor ELSE b.b_factor END AS b_lo,
+               b.b_upper * CASE WHEN b.b_dimension IS NULL THEN e.factor ELSE b.b_factor END AS b_hi,
+               b.b_lower_inclusive AS b_loi, b.b_upper_inclusive AS b_hii
+        FROM bm_key_list k
+        JOIN bm_req e USING (tid)
+        LEFT JOIN bm_base b ON b.domain = k.k_domain AND b.indicator = k.k_indicator
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE bm_key_codes AS
+        SELECT *, CASE WHEN level IS NULL THEN NULL ELSE ({VERDICT_SQL}) END AS code
+        FROM (SELECT *, {_bound_sql('e_lo', 'e_loi', 'b_lo', 'b_loi', 'lo')} AS lo_cmp,
+                        {_bound_sql('e_hi', 'e_hii', 'b_hi', 'b_hii', 'hi')} AS hi_cmp
+              FROM bm_key_pairs)
+    """)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE bm_key_levels AS
+        SELECT slot, tid,
+               max(code) FILTER (level = 'national') AS nat,
+               max(code) FILTER (level = 'industry') AS ind,
+               coalesce(bool_or(code = {LOOSER} AND mandatory), false) AS violation,
+               count(*) FILTER (code = {NOT_COMPARABLE}) AS n_nc
+        FROM bm_key_codes GROUP BY ALL
+    """)
+    lookup = (f"LEFT JOIN bm_slots sl ON sl.k_domain = s.domain AND sl.k_indicator = s.indicator "
+              f"LEFT JOIN bm_req r ON r.key_text = s.requirement AND r.key_unit = {unit_col.replace('unit', 's.unit')}")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW bm_indicators AS
+        SELECT s.standard_id, s.domain, s.indicator, s.requirement, k.kind, k.level, k.baseline_id, k.mandatory,
+               k.baseline_requirement, k.direction,
+               coalesce({_verdict_name_sql('k.code')}, 'no_baseline') AS verdict,
+               ({MARGIN_SQL}) AS margin
+        FROM bm_src s {lookup}
+        LEFT JOIN bm_key_codes k ON k.slot = sl.slot AND k.tid = r.tid
+    """)
+    attrs = [c for c in _STANDARD_ATTRS if c in src_cols]
+    attr_sel = "".join(f"any_value(s.{c}) AS {c}, " for c in attrs)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE bm_standards AS
+        SELECT standard_id, {", ".join(attrs) + ", " if attrs else ""}n_indicators,
+               {_verdict_name_sql('nat')} AS vs_national, {_verdict_name_sql('ind')} AS vs_industry,
+               coalesce(nat = {STRICTER} OR ind = {STRICTER}, false)
+                 AND coalesce(nat, {STRICTER}) = {STRICTER} AND coalesce(ind, {STRICTER}) = {STRICTER} AS stricter,
+               coalesce(nat > {NOT_COMPARABLE} OR ind > {NOT_COMPARABLE}, false) AS comparable,
+               mandatory_violation, n_not_comparable
+        FROM (SELECT s.standard_id, {attr_sel}count(*) AS n_indicators,
+                     max(k.nat) AS nat, max(k.ind) AS ind,
+                     coalesce(bool_or(k.violation), false) AS mandatory_violation,
+                     coalesce(sum(k.n_nc), 0) AS n_not_comparable
+              FROM bm_src s {lookup}
+              LEFT JOIN bm_key_levels k ON k.slot = sl.slot AND k.tid = r.tid
+              GROUP BY s.standard_id)
+    """)
+    unparsed = req.loc[req["kind"].eq("invalid"), ["key_text", "error"]].rename(columns={"key_text": "text"})
+    return Benchmark(con=con, source=source, digest=digest, bare=bare, unparsed=unparsed.reset_index(drop=True))

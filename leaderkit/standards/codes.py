@@ -1,0 +1,43 @@
+"""Standard numbers (标准编号): which level a code is and whether it can be mandatory.
+
+"GB 12021.4-2013" is a national standard and mandatory; "GB/T 4288-2018" and "GB/Z …" are national and
+recommended; "QB/T 1111-2020", "JB/T …", "SB/T …" are industry standards. Since the Standardization Law of
+2017 (art. 2, 10) only national standards can be mandatory: industry, local and group standards are
+recommended, so "JB 1234-2010" (an industry code without /T, from before 2017) is read as not mandatory.
+Scheme files, baseline files and the benchmark all ask this module.
+"""
+
+from __future__ import annotations
+
+import re
+
+NATIONAL_CODE = re.compile(r"^\s*GB(?P<rec>\s*/\s*[TZ])?[\s\d]", re.IGNORECASE)
+INDUSTRY_CODE = re.compile(r"^\s*(?!GB)[A-Z]{2}(?P<rec>\s*/\s*[TZ])?[\s\d]", re.IGNORECASE)
+
+
+def code_level(code: str | None) -> str | None:
+    """"national", "industry" or None (not recognisable) from a standard number."""
+    if not isinstance(code, str):
+        return None
+    code = _ascii(code)
+    if NATIONAL_CODE.match(code):
+        return "national"
+    if INDUSTRY_CODE.match(code):
+        return "industry"
+    return None
+
+
+def is_mandatory_code(code: str | None) -> bool:
+    """True only for a mandatory national standard: "GB xxx", not "GB/T" or "GB/Z", nor any other level."""
+    if not isinstance(code, str):
+        return False
+    m = NATIONAL_CODE.match(_ascii(code))
+    return bool(m) and m.group("rec") is None
+
+
+def _ascii(code: str) -> str:
+    """Full-width letters, digits and slash as ASCII ("ＧＢ／Ｔ" → "GB/T")."""
+    return code.translate(_FULL_WIDTH)
+
+
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
