@@ -97,7 +97,7 @@ def test_header_matching_ignores_units_in_brackets():
 def test_bare_number_hint_from_header(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("标准编号,领域,指标名称,限量值\nQ/A 1-2020,果品,铅,0.1\n", encoding="utf-8")
-    assert load_standards(path).attrs["bare"] == "max"
+    assert load_standards(path)["bare"].tolist() == ["max"]
 
 
 def test_baseline_level_and_mandatory_inferred_from_number():
@@ -107,7 +107,7 @@ def test_baseline_level_and_mandatory_inferred_from_number():
     })
     out = load_baselines(df)
     assert out["level"].tolist() == ["national", "national", "industry", "industry", "national"]
-    assert out["mandatory"].tolist() == [True, False, False, True, False]
+    assert out["mandatory"].tolist() == [True, False, False, False, False]  # only GB can be mandatory
 
 
 def test_baseline_with_unknown_level_is_flagged():
@@ -130,6 +130,8 @@ def test_a_loaded_frame_is_returned_as_is_keeping_its_header_hints(tmp_path):
     path.write_text("标准编号,领域,指标名称,限量值\nQ/A 1-2020,果品,铅,0.1\n", encoding="utf-8")
     loaded = load_standards(path)
     again = load_standards(loaded)
-    assert again is loaded and again.attrs["bare"] == "max"
+    assert again is loaded and again["bare"].tolist() == ["max"]
+    reloaded = load_standards(loaded.copy().__finalize__(pd.DataFrame()))  # attrs gone: the column still says it
+    assert reloaded["bare"].tolist() == ["max"]
     with pytest.raises(InputError, match="层级"):  # loaded as standards is not loaded as baselines: checked again
         load_baselines(loaded.rename(columns={"standard_id": "baseline_id"}))

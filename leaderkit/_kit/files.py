@@ -52,7 +52,7 @@ def check_output(path, *, inputs: Iterable = (), create_parents: bool = False) -
 
 
 @contextmanager
-def atomic_path(path, *, suffix: str = "", inputs: Iterable = (), create_parents: bool = False) -> Iterator[Path]:
+def atomic_path(path, *, suffix: str = ".tmp", inputs: Iterable = (), create_parents: bool = False) -> Iterator[Path]:
     """A temporary path beside `path` to write to; renamed over `path` when the block ends without error.
 
         with atomic_path("out.xlsx", suffix=".xlsx") as tmp:
@@ -60,7 +60,7 @@ def atomic_path(path, *, suffix: str = "", inputs: Iterable = (), create_parents
     """
     path = check_output(path, inputs=inputs, create_parents=create_parents)
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or path.suffix, dir=path.parent)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     except OSError as exc:
         raise OutputError(f"无法在 {path.parent} 中写入：{exc.strerror}", f"cannot write in {path.parent}: {exc.strerror}",
                           where=str(path), hint=Text("检查文件夹的写权限", "check the folder's write permission")) from None

@@ -76,3 +76,62 @@ def nearest_line(lines: dict[tuple, int], loc: tuple[Any, ...]) -> int | None:
             return lines[loc]
         loc = loc[:-1]
     return None
+
+
+# ---- pydantic errors in both languages -----------------------------------------------------------------
+# Schemes, programme profiles and rubrics are pydantic models: their validation errors are translated here,
+# once, so the same mistake reads the same in every kind of file.
+
+
+def model_errors(exc, lines: dict[tuple, int] | None = None) -> list[tuple[str, int | None, Text]]:
+    """A pydantic ValidationError as (path, line, Text) per problem: "indicators[2].weight", 41, 应为数字."""
+    out = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        out.append((format_path(loc), nearest_line(lines or {}, loc), error_text(err)))
+    return out
+
+
+def issue_lines(issues: list[tuple[str, int | None, Text]]) -> tuple[str, str]:
+    """The problems of `model_errors`, one per line, in Chinese and in English."""
+    zh = [f"{p or '(顶层)'}: {t.zh}" + (f"，第 {ln} 行" if ln else "") for p, ln, t in issues]
+    en = [f"{p or '(top level)'}: {t.en}" + (f", line {ln}" if ln else "") for p, ln, t in issues]
+    return "\n  ".join(zh), "\n  ".join(en)
+
+
+def error_text(err: dict) -> Text:
+    """One pydantic error (its type and context) as a message in both languages."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
+        return Text("应为数字", "must be a number") if kind.startswith("float") else Text("应为整数", "must be an integer")
+    if kind == "missing":
+        return Text("缺少必填项", "required field is missing")
+    if kind == "extra_forbidden":
+        return Text("未知字段（拼写是否有误？）", "unknown field (a typo?)")
+    if kind == "literal_error":
+        expected = str(ctx.get("expected"))
+        return Text(f"应为 {expected.replace(' or ', ', ')} 之一", f"must be one of {expected}")
+    if kind in ("string_type", "string_too_short"):
+        return Text("应为非空文本", "must be non-empty text")
+    if kind in ("bool_parsing", "bool_type"):
+        return Text("应为 true 或 false", "must be true or false")
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return Text("应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD")
+    if kind in ("list_type", "tuple_type"):
+        return Text("应为列表", "must be a list")
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return Text("应为映射（键: 值）", "must be a mapping (key: value)")
+    if kind == "string_pattern_mismatch":
+        return Text(f"格式不符，应匹配 {ctx.get('pattern')}", f"does not match the pattern {ctx.get('pattern')}")
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        sign = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[kind]
+        bound = next(iter(ctx.values()), "")
+        return Text(f"应 {sign} {bound}", f"must be {sign} {bound}")
+    if kind in ("too_short", "too_long"):
+        return Text("元素个数不对", "wrong number of items")
+    if kind == "value_error":
+        msg = str(ctx.get("error", err["msg"]))
+        zh, _, en = msg.partition(" / ")
+        return Text(zh, en or zh)
+    return Text(err["msg"], err["msg"])

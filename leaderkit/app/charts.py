@@ -22,6 +22,8 @@ import os
 import shutil
 from pathlib import Path
 
+from leaderkit._kit.files import atomic_path
+
 URL_ENV = "LEADERKIT_PLOTLY_URL"
 STATIC_DIR = "static"
 
@@ -74,10 +76,8 @@ def publish_plotly(folder: Path) -> Path:
     source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     target = folder / STATIC_DIR / f"plotly-{plotly.__version__}.min.js"
     if not (target.exists() and target.stat().st_size == source.stat().st_size):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
+        with atomic_path(target, create_parents=True) as tmp:
+            shutil.copyfile(source, tmp)
     return target
 
 

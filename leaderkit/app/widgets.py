@@ -166,7 +166,7 @@ class Tuner:
                               f"level must be leader, advanced or baseline, got {level!r}.")
         if isinstance(text_or_value, str):
             text = text_or_value.strip()
-            req = parse_requirement(text, unit=ind.unit if ind.unit not in (None, "1") else None)
+            req = parse_requirement(text, unit=ind.measure_unit)
             if req.kind != "numeric":
                 raise WidgetError(f"门槛“{text}”不是数值要求。", f"Threshold {text!r} is not a numeric requirement.")
         else:
@@ -215,7 +215,7 @@ class Tuner:
     def _threshold_value(ind, text: str) -> float:
         from leaderkit.limits.requirements import parse_requirement
 
-        req = parse_requirement(text, unit=ind.unit if ind.unit not in (None, "1") else None)
+        req = parse_requirement(text, unit=ind.measure_unit)
         value = req.upper if ind.direction == "lower" else req.lower
         if value is None:
             raise WidgetError(f"门槛“{text}”没有所需方向的限值。", f"Threshold {text!r} has no bound on the side that counts.")

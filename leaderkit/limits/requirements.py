@@ -661,7 +661,7 @@ def _as_text(value) -> str | None:
     return None
 
 
-def parse_many(texts, *, bare: str | None = None, unit=None) -> pd.DataFrame:
+def parse_many(texts, *, bare=None, unit=None) -> pd.DataFrame:
     """Parse a column of requirement texts (批量解析); never raises for a row.
 
     Each distinct (text, unit) pair is parsed once, then the results are spread back to the rows, so
@@ -671,12 +671,26 @@ def parse_many(texts, *, bare: str | None = None, unit=None) -> pd.DataFrame:
     unit). A row that cannot be read has kind "invalid" and the reason in
     ``error``; a missing cell (None/NaN) is "invalid" with error "空值 / empty". Numbers (from a
     numeric spreadsheet column) are read as their decimal text. ``unit`` is one default unit or an
-    array aligned with ``texts`` (per-row default units). The result keeps the index of a Series.
+    array aligned with ``texts`` (per-row default units). ``bare`` likewise: one meaning of a bare number
+    ("max", "min" or None) or an array of them aligned with ``texts`` (a loaded frame's ``bare`` column).
+    The result keeps the index of a Series.
     """
-    _check_bare(bare)
     index = texts.index if isinstance(texts, pd.Series) else None
     raw = _column(texts, "texts")
     n = len(raw)
+    bare_values: list[str | None] = [None, "max", "min"]
+    if bare is None or isinstance(bare, str):
+        _check_bare(bare)
+        bare_codes = np.full(n, bare_values.index(bare), dtype=np.int64)
+    else:
+        given = [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v
+                 for v in _column(bare, "bare")]
+        if len(given) != n:
+            raise RequirementError(f"bare 数组长度 {len(given)} 与文本数 {n} 不一致",
+                                   f"the bare array has {len(given)} entries for {n} texts")
+        for v in set(given):
+            _check_bare(v)
+        bare_codes = np.array([bare_values.index(v) for v in given], dtype=np.int64)
     text_codes, text_values = _factorize(raw)
     if unit is None or isinstance(unit, str) or np.isscalar(unit):
         _default_unit(unit)
@@ -692,18 +706,19 @@ def parse_many(texts, *, bare: str | None = None, unit=None) -> pd.DataFrame:
         codes, values = _factorize(units_arr)
         unit_codes = codes + 1
         unit_values = [None, *[v if isinstance(v, str) else None for v in values]]
-    pair = (text_codes.astype(np.int64) + 1) * len(unit_values) + unit_codes
+    pair = ((text_codes.astype(np.int64) + 1) * len(unit_values) + unit_codes) * 3 + bare_codes
     pair_codes, pairs = pd.factorize(pair)
     rows = []
     for key in pairs:
-        t, u = divmod(int(key), len(unit_values))
+        rest, b = divmod(int(key), 3)
+        t, u = divmod(rest, len(unit_values))
         value = _as_text(text_values[t - 1]) if t else None
         if value is None:
             reason = "空值 / empty" if t == 0 else _not_text_reason(text_values[t - 1])
             rows.append(("invalid", math.nan, math.nan, True, True, None, None, math.nan, math.nan, False, reason,
                          math.nan))
         else:
-            rows.append(_row(value, bare, unit_values[u]))
+            rows.append(_row(value, bare_values[b], unit_values[u]))
     table = list(zip(*rows, strict=True)) if rows else [()] * (len(COLUMNS) - 1)
     out = {"text": raw}
     for name, column in zip(COLUMNS[1:], table, strict=True):

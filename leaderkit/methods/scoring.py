@@ -20,6 +20,7 @@ reported in the result's ``attrs["imputed"]``. docs/METHODS.md gives the formula
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -518,6 +519,14 @@ def rank_scores(scores: pd.Series | Sequence[float] | np.ndarray) -> pd.Series |
     if isinstance(scores, pd.Series):
         return pd.Series(ranks, index=scores.index, name="rank")
     return ranks
+
+
+def top_count(n: int, *, top_n: int | None = None, top_percent: float | None = None) -> int:
+    """How many of `n` ranked entries a leader rule takes (领跑者人数): `top_n`, or the top `top_percent` %
+    as max(1, ⌊n · p / 100⌋) (a hair of tolerance so 10 % of 30 is 3, not 2 by rounding)."""
+    if top_n is not None:
+        return int(top_n)
+    return max(1, math.floor(n * float(top_percent) / 100 + 1e-9))
 
 
 def composite(

@@ -14,7 +14,6 @@ LEVEL_CODES = {"none": 0, "baseline": 1, "advanced": 2, "leader": 3}
 LEVEL_CODE_NAMES = np.array(["none", "baseline", "advanced", "leader"], dtype=object)
 
 
-_REL_TOL = 1e-9
 
 
 class RankingError(LeaderkitError, ValueError):
@@ -24,4 +23,4 @@ class RankingError(LeaderkitError, ValueError):
 def target_unit(ind: Indicator):
     from leaderkit.limits.units import canonical_unit
 
-    return None if ind.unit in (None, "1") else canonical_unit(ind.unit)
+    return None if ind.measure_unit is None else canonical_unit(ind.measure_unit)

@@ -38,12 +38,11 @@ def _scheme_baselines(scheme: Scheme) -> pd.DataFrame:
     for ind in scheme.indicators:
         for base in ind.baselines:
             rows.append({"baseline_id": base.standard, "domain": scheme.domain, "indicator": ind.name,
-                         "requirement": base.requirement, "unit": ind.unit if ind.unit not in (None, "1") else None,
+                         "requirement": base.requirement, "unit": ind.measure_unit,
                          "level": base.level, "mandatory": base.is_mandatory,
                          "direction": ind.direction if ind.direction in ("lower", "higher") else None})
     frame = pd.DataFrame(rows, columns=["baseline_id", "domain", "indicator", "requirement", "unit", "level",
                                         "mandatory", "direction"])
-    frame.attrs["bare"] = None
     return frame
 
 
@@ -177,7 +176,7 @@ def _baseline_indicators(scheme, dom, index, checks, details, notes) -> None:
         try:
             from leaderkit.limits.requirements import parse_requirement
 
-            req = parse_requirement(text, unit=ind.unit if ind.unit not in (None, "1") else None)
+            req = parse_requirement(text, unit=ind.measure_unit)
         except LeaderkitError:
             req = None
         if req is None or req.kind != "numeric":

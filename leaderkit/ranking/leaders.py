@@ -4,11 +4,10 @@ minimum participants and maximum leaders.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from leaderkit._kit.i18n import Text
+from leaderkit.methods.scoring import top_count
 from leaderkit.ranking.common import LEVEL_CODES
 from leaderkit.schemes.model import LEVEL_NAMES, Scheme
 
@@ -56,7 +55,7 @@ def choose_leaders(scheme: Scheme, ranks: np.ndarray, eligible: np.ndarray, leve
                           f"Leader rule: every core indicator at the {LEVEL_NAMES[rule.reach_level].en}: "
                           f"{int(candidates.sum())} standard(s)."))
     else:
-        k = rule.top_n if rule.top_n else max(1, math.floor(n * rule.top_percent / 100 + 1e-9))
+        k = top_count(n, top_n=rule.top_n, top_percent=rule.top_percent)
         what = (Text(f"前 {rule.top_n} 名", f"top {rule.top_n}") if rule.top_n else
                 Text(f"前 {rule.top_percent:g}%（{n} 项中的 {k} 项）", f"top {rule.top_percent:g} % ({k} of {n})"))
         selected, tied = cut_at(ranks, eligible, k, rule.tie_rule)

@@ -12,28 +12,20 @@ same folder and then renamed over the target, so a reader never sees half a work
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from leaderkit._kit.cells import neutralise
+from leaderkit._kit.files import atomic_path, check_output
 from leaderkit.schemes.model import LEVEL_NAMES
 
 if TYPE_CHECKING:
     from leaderkit.ranking.result import Ranking
 
 SHEETS = ("排行榜", "领跑者名单", "未入榜及原因")
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _LEVEL_ZH = {**{k: v.zh for k, v in LEVEL_NAMES.items()}, "none": "未达到"}
-
-
-def neutralise(value):
-    """A cell value safe from formula injection: text starting with = + - @ tab or CR gets a leading '."""
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
-        return "'" + value
-    return value
 
 
 def _header_rows(ranking: Ranking, sheet_title: str) -> list[list]:
@@ -106,8 +98,7 @@ def write_workbook(ranking: Ranking, path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = check_output(path, create_parents=True)
     wb = Workbook()
     wb.remove(wb.active)
     frames = {"排行榜": _ranking_sheet(ranking), "领跑者名单": _leader_sheet(ranking),
@@ -136,12 +127,6 @@ def write_workbook(ranking: Ranking, path) -> Path:
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         for col, width in zip("ABCDEF", (14, 20, 30, 10, 12, 40), strict=True):
             ws.column_dimensions[col].width = width
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path, suffix=".xlsx") as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path

@@ -121,13 +121,22 @@ def prepare(scheme: Scheme, standards, *, on=None, baselines=None, program=None,
 
     `standards`: a frame from `load_standards`, a file, or a Prepared (returned as is when still valid).
     """
+    from leaderkit.schemes.programs import load_program
+
     if isinstance(standards, Prepared):
-        if standards.key == _data_key(scheme) and (on is None or _ranking_date(scheme, on) == standards.on):
+        # every argument given is honoured: one that differs from what `standards` was prepared with
+        # prepares again (an omitted one keeps the prepared choice)
+        same = (standards.key == _data_key(scheme)
+                and (on is None or _ranking_date(scheme, on) == standards.on)
+                and (program is None or load_program(program) == standards.program)
+                and (baselines is None or baselines is standards.baselines)
+                and (register is None or register is standards.register))
+        if same:
             return standards
         return prepare(scheme, standards.standards, on=on or standards.on,
                        baselines=baselines if baselines is not None else standards.baselines,
-                       program=program or standards.program, register=register or standards.register)
-    from leaderkit.schemes.programs import load_program
+                       program=program if program is not None else standards.program,
+                       register=register if register is not None else standards.register)
 
     day = _ranking_date(scheme, on)
     prog = load_program(program if program is not None else (scheme.programme or "national"))

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from leaderkit._kit.i18n import LeaderkitError, Text
-from leaderkit.ranking.common import _REL_TOL, LEVEL_CODES, RankingError, target_unit
+from leaderkit.limits.requirements import REL_TOL
+from leaderkit.ranking.common import LEVEL_CODES, RankingError, target_unit
 from leaderkit.schemes.model import LEVEL_NAMES, LEVEL_ORDER, Indicator, Scheme
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def threshold_values(scheme: Scheme, core: list[Indicator]) -> dict[str, dict[st
         levels = {}
         for level, text in ind.levels.items():
             try:
-                req = parse_requirement(text, unit=ind.unit if ind.unit not in (None, "1") else None)
+                req = parse_requirement(text, unit=ind.measure_unit)
                 if target is not None and req.dimension is not None and req.dimension == target.dimension:
                     req = req.to(target.symbol)
             except LeaderkitError as exc:
@@ -69,11 +70,11 @@ def levels_reached(core, lower, upper, thresholds) -> np.ndarray:
                 continue
             t_lo, t_hi = thresholds[ind.id][level]
             if ind.direction == "lower":
-                hit = upper[:, j] <= t_hi + _REL_TOL * abs(t_hi)
+                hit = upper[:, j] <= t_hi + REL_TOL * abs(t_hi)
             elif ind.direction == "higher":
-                hit = lower[:, j] >= t_lo - _REL_TOL * abs(t_lo)
+                hit = lower[:, j] >= t_lo - REL_TOL * abs(t_lo)
             else:
-                hit = (lower[:, j] >= t_lo - _REL_TOL * abs(t_lo)) & (upper[:, j] <= t_hi + _REL_TOL * abs(t_hi))
+                hit = (lower[:, j] >= t_lo - REL_TOL * abs(t_lo)) & (upper[:, j] <= t_hi + REL_TOL * abs(t_hi))
             codes[:, j] = np.where(hit, LEVEL_CODES[level], codes[:, j])
     return codes
 
@@ -95,7 +96,7 @@ def goalposts_of(scheme: Scheme, core, thresholds) -> dict[str, tuple[float, flo
                 f"Goalpost normalisation needs goalposts for '{ind.name}', or a national limit and a leader level.",
                 where=f"{scheme.id}: indicators.{ind.id}.goalposts")
         target = target_unit(ind)
-        req = parse_requirement(national.requirement, unit=ind.unit if ind.unit not in (None, "1") else None)
+        req = parse_requirement(national.requirement, unit=ind.measure_unit)
         if target is not None and req.dimension == target.dimension:
             req = req.to(target.symbol)
         pair = []

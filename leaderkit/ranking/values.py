@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from leaderkit._kit.i18n import Text
+from leaderkit._kit.words import truth
 from leaderkit.ranking.common import target_unit
 from leaderkit.schemes.model import Indicator, Scheme
 
@@ -51,19 +52,11 @@ def load_with_conditions(standards) -> tuple[pd.DataFrame, pd.DataFrame]:
         for code, (aliases, _) in ENTERPRISE_CONDITIONS.items():
             column = next((c for c in (code, *aliases) if c in raw.columns), None)
             if column is not None:
-                conditions[code] = _truth(raw[column].reset_index(drop=True)).set_axis(frame.index)
+                conditions[code] = truth(raw[column].reset_index(drop=True)).set_axis(frame.index)
     return frame, conditions
 
 
-def _truth(values: pd.Series) -> pd.Series:
-    words = values.astype("string").str.strip().str.lower()
-    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    out[words.isin(["是", "true", "yes", "y", "1", "符合", "已签署"]).fillna(False).to_numpy()] = True
-    out[words.isin(["否", "false", "no", "n", "0", "不符合", "未签署"]).fillna(False).to_numpy()] = False
-    return out
-
-
-def _parse_texts(texts: pd.Series, units: pd.Series | None, ind_units: pd.Series, bare: str | None) -> pd.DataFrame:
+def _parse_texts(texts: pd.Series, units: pd.Series | None, ind_units: pd.Series, bare) -> pd.DataFrame:
     from leaderkit.limits.requirements import parse_many
 
     default = ind_units if units is None else units.astype(object).where(units.notna(), ind_units)
@@ -87,9 +80,10 @@ def core_values(core: list[Indicator], dom: pd.DataFrame, index: pd.Index):
     sub = dom[dom["indicator"].isin(list(names)).fillna(False).to_numpy(bool)].reset_index(drop=True)
     col = sub["indicator"].map(names).to_numpy(dtype=np.int64)
     targets = [target_unit(ind) for ind in core]
-    units = pd.Series([ind.unit if ind.unit not in (None, "1") else None for ind in core], dtype=object)
+    units = pd.Series([ind.measure_unit for ind in core], dtype=object)
     parsed = _parse_texts(sub["requirement"], sub["unit"] if "unit" in sub.columns else None,
-                          pd.Series(units.to_numpy()[col], dtype=object), dom.attrs.get("bare"))
+                          pd.Series(units.to_numpy()[col], dtype=object),
+                          sub["bare"].to_numpy(dtype=object) if "bare" in sub.columns else None)
     dims = np.array([t.dimension if t else None for t in targets], dtype=object)[col]
     factors = np.array([t.factor if t else 1.0 for t in targets], dtype=float)[col]
     lo, hi, same = _in_unit(parsed, dims, factors)

@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -33,8 +32,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from leaderkit._kit.files import write_text
 from leaderkit._kit.i18n import LeaderkitError, Text
-from leaderkit._kit.yamlfile import format_path, nearest_line, read_yaml
+from leaderkit._kit.yamlfile import issue_lines, model_errors, nearest_line, read_yaml
+from leaderkit.standards.codes import is_mandatory_code
 
 LevelName = Literal["leader", "advanced", "baseline"]
 LEVEL_ORDER: tuple[str, ...] = ("leader", "advanced", "baseline")
@@ -73,15 +74,11 @@ class BaselineRef(_Model):
 
     @property
     def is_mandatory(self) -> bool:
-        """Declared flag, else derived from the code: "GB 1234" is mandatory, "GB/T 1234" is not."""
+        """Declared flag, else derived from the code (`leaderkit.standards.codes.is_mandatory_code`): "GB 1234" is
+        mandatory; "GB/T 1234", industry codes ("JB 1234") and all others are not."""
         if self.mandatory is not None:
             return self.mandatory
-        return code_is_mandatory(self.standard)
-
-
-def code_is_mandatory(code: str) -> bool:
-    """True for a mandatory national standard code (GB xxx, not GB/T or GB/Z)."""
-    return re.match(r"^\s*GB\s*(?![/／])", code.upper()) is not None
+        return is_mandatory_code(self.standard)
 
 
 class Levels(_Model):
@@ -114,6 +111,11 @@ class Indicator(_Model):
     weight: float | None = Field(None, description="权重 / weight")
     goalposts: tuple[float, float] | None = Field(None, description="goalpost 归一化的上下界 / goalposts")
     note: str | None = None
+
+    @property
+    def measure_unit(self) -> str | None:
+        """The unit a requirement text of this indicator defaults to; None for none or "1" (a pure number)."""
+        return None if self.unit in (None, "1") else self.unit
 
 
 class RankingMethod(_Model):
@@ -315,17 +317,7 @@ class Scheme(_Model):
 
     def dump(self, path: str | os.PathLike) -> Path:
         """Write the scheme as YAML atomically (temporary file, then rename)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(self.to_yaml())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        return write_text(path, self.to_yaml(), create_parents=True)
 
     def digest(self) -> str:
         """sha256 of the canonical content (sorted keys, JSON): the scheme's identity for provenance."""
@@ -431,17 +423,11 @@ class SchemeError(LeaderkitError):
 
     @classmethod
     def from_validation(cls, exc: ValidationError, lines: dict[tuple, int], source: str) -> SchemeError:
-        issues = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            path = format_path(loc)
-            line = nearest_line(lines, loc)
-            issues.append((path, line, _error_text(err)))
-        zh_lines = [f"{p or '(顶层)'}: {t.zh}" + (f"，第 {ln} 行" if ln else "") for p, ln, t in issues]
-        en_lines = [f"{p or '(top level)'}: {t.en}" + (f", line {ln}" if ln else "") for p, ln, t in issues]
+        issues = model_errors(exc, lines)
+        zh, en = issue_lines(issues)
         return cls(
-            f"方案格式错误（{len(issues)} 处）：\n  " + "\n  ".join(zh_lines),
-            f"the scheme does not fit the format ({len(issues)} problem(s)):\n  " + "\n  ".join(en_lines),
+            f"方案格式错误（{len(issues)} 处）：\n  " + zh,
+            f"the scheme does not fit the format ({len(issues)} problem(s)):\n  " + en,
             where=source,
             hint=Text(
                 "对照 docs/RULES_SCHEMES.md 与 leaderkit/data/scheme.schema.json 修改所示位置",
@@ -457,43 +443,6 @@ class SchemeError(LeaderkitError):
         if self.hint:
             parts.append(f"建议 / what to do: {self.hint.both()}")
         return "\n".join(parts)
-
-
-def _error_text(err: dict) -> Text:
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
-        return Text("应为数字", "must be a number") if kind.startswith("float") else Text("应为整数", "must be an integer")
-    if kind == "missing":
-        return Text("缺少必填项", "required field is missing")
-    if kind == "extra_forbidden":
-        return Text("未知字段（拼写是否有误？）", "unknown field (a typo?)")
-    if kind == "literal_error":
-        expected = str(ctx.get("expected"))
-        return Text(f"应为 {expected.replace(' or ', ', ')} 之一", f"must be one of {expected}")
-    if kind in ("string_type", "string_too_short"):
-        return Text("应为非空文本", "must be non-empty text")
-    if kind in ("bool_parsing", "bool_type"):
-        return Text("应为 true 或 false", "must be true or false")
-    if kind.startswith("date") or kind.startswith("datetime"):
-        return Text("应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD")
-    if kind in ("list_type", "tuple_type"):
-        return Text("应为列表", "must be a list")
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return Text("应为映射（键: 值）", "must be a mapping (key: value)")
-    if kind == "string_pattern_mismatch":
-        return Text(f"格式不符，应匹配 {ctx.get('pattern')}", f"does not match the pattern {ctx.get('pattern')}")
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        sign = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[kind]
-        bound = next(iter(ctx.values()), "")
-        return Text(f"应 {sign} {bound}", f"must be {sign} {bound}")
-    if kind in ("too_short", "too_long"):
-        return Text("元素个数不对", "wrong number of items")
-    if kind == "value_error":
-        msg = str(ctx.get("error", err["msg"]))
-        zh, _, en = msg.partition(" / ")
-        return Text(zh, en or zh)
-    return Text(err["msg"], err["msg"])
 
 
 # ---- YAML paths and lines ----------------------------------------------------------------------------

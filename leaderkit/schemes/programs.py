@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leaderkit._kit.i18n import LeaderkitError, Text
+from leaderkit._kit.yamlfile import issue_lines, model_errors
 
 PROGRAMS_DIR = Path(__file__).parents[1] / "data" / "programs"
 
@@ -129,9 +130,9 @@ def _load(name_or_path: str | os.PathLike, seen: tuple[str, ...]) -> Program:
     try:
         return Program.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        zh, en = issue_lines(model_errors(exc))
         raise ProgramError(
-            f"活动规则配置格式错误：{problems}", f"the programme profile does not fit the format: {problems}",
+            f"活动规则配置格式错误：\n  {zh}", f"the programme profile does not fit the format:\n  {en}",
             where=str(path),
             hint=Text("参照 leaderkit/data/programs/national.yaml", "see leaderkit/data/programs/national.yaml"),
         ) from None

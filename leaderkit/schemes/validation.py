@@ -22,11 +22,13 @@ from typing import Any
 import pandas as pd
 
 from leaderkit._kit.i18n import Text, tr
+from leaderkit._kit.periods import period_end, within
 from leaderkit.limits.requirements import RequirementError, compare, parse_requirement
-from leaderkit.schemes.model import CONTENTS, LEVEL_NAMES, LEVEL_ORDER, Indicator, Scheme, code_is_mandatory
+from leaderkit.schemes.model import CONTENTS, LEVEL_NAMES, LEVEL_ORDER, Indicator, Scheme
 from leaderkit.schemes.panel import expert_conflicts, same_unit
 from leaderkit.schemes.programs import Program, load_program
 from leaderkit.schemes.workdays import CalendarWarning, workdays_between
+from leaderkit.standards.codes import is_mandatory_code
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -276,7 +278,7 @@ def _ipath(i: int) -> str:
 
 
 def _parse(text: str, ind: Indicator):
-    unit = ind.unit if ind.unit not in (None, "1") else None
+    unit = ind.measure_unit
     return parse_requirement(text, unit=unit)
 
 
@@ -332,7 +334,7 @@ def _indicator(i: int, ind: Indicator, f: _Findings) -> None:
               f"core indicator {name_en} cites no national or industry baseline", f"{where}.baselines")
     for j, base in enumerate(ind.baselines):
         bw = f"{where}.baselines[{j}]"
-        if base.mandatory is not None and base.mandatory != code_is_mandatory(base.standard):
+        if base.mandatory is not None and base.mandatory != is_mandatory_code(base.standard):
             f.add("030", f"{base.standard} 标注为{'强制' if base.mandatory else '推荐'}，与编号不符",
                   f"{base.standard} is marked {'mandatory' if base.mandatory else 'recommended'}, which its code contradicts",
                   f"{bw}.mandatory")
@@ -528,12 +530,12 @@ def _agency(s: Scheme, p: Program, on: date, f: _Findings) -> None:
     else:
         for entry in p.negative_list:
             same = same_unit(a.name, entry.name) or (a.credit_code and entry.credit_code == a.credit_code)
-            until = _add_years(entry.listed_on, p.ban_years)
-            if same and on < until:
-                f.add("019", f"评估机构在负面清单上（{entry.listed_on} 列入，{until} 前不得从事评估；{entry.reason or ''}）",
-                      f"the agency is on the negative list (listed {entry.listed_on}, barred until {until}; "
+            until = period_end(entry.listed_on, years=p.ban_years)
+            if same and within(on, entry.listed_on, years=p.ban_years):
+                f.add("019", f"评估机构在负面清单上（{entry.listed_on} 列入，禁入至 {until}（含当日）；{entry.reason or ''}）",
+                      f"the agency is on the negative list (listed {entry.listed_on}, barred through {until}; "
                       f"{entry.reason or ''})", "agency.name")
-            elif same:
+            elif same and on > until:
                 f.note("019", f"评估机构曾列入负面清单（{entry.listed_on}），禁入期已满",
                        f"the agency was on the negative list ({entry.listed_on}); the ban has ended", "agency.name")
     if a.credit_code is None:
@@ -541,13 +543,6 @@ def _agency(s: Scheme, p: Program, on: date, f: _Findings) -> None:
     elif not credit_code_ok(a.credit_code):
         f.add("032", f"统一社会信用代码 {a.credit_code} 格式或校验位不正确",
               f"the unified social credit code {a.credit_code} is malformed or fails its check digit", "agency.credit_code")
-
-
-def _add_years(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:
-        return d.replace(year=d.year + years, day=28)
 
 
 def _domain(s: Scheme, p: Program, f: _Findings) -> None:

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from leaderkit._kit.i18n import Text
+from leaderkit.limits.requirements import REL_TOL
 from leaderkit.standards.loading import (
     STANDARD_COLUMNS,
     InputError,
@@ -43,7 +44,6 @@ from leaderkit.standards.loading import (
 TARGET_SHARE = 0.20  # document 002 三: share of declared standards stricter than national/industry ≥ 20 %
 
 _STANDARD_ATTRS = ("enterprise", "domain", "category", "region", "year", "published")
-REL_TOL = 1e-9
 
 
 def wilson_interval(successes, n, confidence: float = 0.95):
@@ -119,25 +119,28 @@ CASE
 END"""
 
 
-def _parsed_table(texts: pd.Series, units: pd.Series, bare: str | None) -> pd.DataFrame:
-    """Parse each unique (text, unit) pair once; the key columns join back to the data."""
+def _parsed_table(texts: pd.Series, units: pd.Series, bare: pd.Series) -> pd.DataFrame:
+    """Parse each unique (text, unit, bare) triple once; the key columns join back to the data."""
     from leaderkit.limits.requirements import parse_many
 
-    parsed = parse_many(texts.astype(object).where(texts.notna(), None).tolist(), bare=bare,
+    parsed = parse_many(texts.astype(object).where(texts.notna(), None).tolist(),
+                        bare=bare.astype(object).where(bare.notna() & (bare != ""), None).tolist(),
                         unit=units.astype(object).where(units.notna(), None).tolist())
     parsed = parsed.reset_index(drop=True)
+    parsed.insert(0, "key_bare", bare.fillna("").astype(str).to_numpy())
     parsed.insert(0, "key_unit", units.fillna("").astype(str).to_numpy())
     parsed.insert(0, "key_text", texts.fillna("").astype(str).to_numpy())
     parsed["numeric"] = parsed["kind"].eq("numeric")
-    return parsed[["key_text", "key_unit", "kind", "lower", "upper", "lower_inclusive", "upper_inclusive",
+    return parsed[["key_text", "key_unit", "key_bare", "kind", "lower", "upper", "lower_inclusive", "upper_inclusive",
                    "unit", "dimension", "factor", "numeric", "error"]]
 
 
 def _baseline_table(base: pd.DataFrame) -> pd.DataFrame:
     """Baselines with their parsed limits, one row each, as the comparison step reads them."""
     units = base["unit"] if "unit" in base.columns else pd.Series(None, index=base.index, dtype=object)
+    bare = base["bare"] if "bare" in base.columns else pd.Series(None, index=base.index, dtype=object)
     parsed = _parsed_table(base["requirement"].reset_index(drop=True), units.reset_index(drop=True),
-                           base.attrs.get("bare"))
+                           bare.reset_index(drop=True))
     direction = (base["direction"].astype(object).where(base["direction"].notna(), None).to_numpy()
                  if "direction" in base.columns else None)
     table = pd.DataFrame({
@@ -165,7 +168,6 @@ class Benchmark:
     con: object
     source: str
     digest: str
-    bare: str | None = None
     unparsed: pd.DataFrame = field(default_factory=pd.DataFrame)
     _cache: dict = field(default_factory=dict, repr=False)
 
@@ -241,7 +243,7 @@ class Benchmark:
 
 
 def _source_relation(con, standards) -> tuple[str, str, str | None]:
-    """Register the standards as view `bm_src` with canonical column names. Returns (name, digest, bare)."""
+    """Register the standards as view `bm_src` with canonical column names. Returns (name, digest)."""
     if isinstance(standards, (str, Path)) and Path(standards).suffix.lower() == ".parquet" or (
         isinstance(standards, (str, Path)) and Path(standards).is_dir()
     ):
@@ -258,11 +260,14 @@ def _source_relation(con, standards) -> tuple[str, str, str | None]:
         if missing:
             raise InputError(f"{path} 缺少必需的列：{missing}", f"{path} lacks required columns: {missing}")
         select = ", ".join(f'"{h}" AS {c}' for h, c in mapping.items())
+        header_bare = bare_hint([h for h, c in mapping.items() if c == "requirement"])
+        if header_bare and "bare" not in mapping.values():
+            select += ", 'max' AS bare" if header_bare == "max" else ", 'min' AS bare"
         con.execute(f"CREATE OR REPLACE VIEW bm_src AS SELECT {select} FROM read_parquet('{quoted}')")
         stat = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(
             path.rglob("*.parquet") if path.is_dir() else [path])]
         digest = hashlib.sha256(repr(stat).encode()).hexdigest()[:16]
-        return str(path), digest, bare_hint([h for h, c in mapping.items() if c == "requirement"])
+        return str(path), digest
     df = load_standards(standards)
     keep = [c for c in STANDARD_COLUMNS if c in df.columns]
     frame = df[keep].copy()
@@ -272,7 +277,7 @@ def _source_relation(con, standards) -> tuple[str, str, str | None]:
     con.register("bm_src_df", frame)
     con.execute("CREATE OR REPLACE VIEW bm_src AS SELECT * FROM bm_src_df")
     digest = hashlib.sha256(pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes()).hexdigest()[:16]
-    return df.attrs.get("source", "<DataFrame>"), digest, df.attrs.get("bare")
+    return df.attrs.get("source", "<DataFrame>"), digest
 
 
 def benchmark(standards, baselines, *, memory_limit: str | None = "4GB", threads: int | None = None,
@@ -293,21 +298,23 @@ def benchmark(standards, baselines, *, memory_limit: str | None = "4GB", threads
     con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/leaderkit-duckdb'")
     con.execute("SET preserve_insertion_order = false")
 
-    source, digest, bare = _source_relation(con, standards)
+    source, digest = _source_relation(con, standards)
     base = load_baselines(baselines)
 
     # The comparisons depend only on (domain, indicator, requirement text, unit): do them once per
     # distinct key (a few hundred thousand at national scale), then carry them to the rows (tens of
-    # millions) through small integer-keyed lookups: (domain, indicator) → slot, (text, unit) → tid.
+    # millions) through small integer-keyed lookups: (domain, indicator) → slot, (text, unit, bare) → tid.
     src_cols = set(con.sql("SELECT * FROM bm_src LIMIT 0").columns)
     unit_col = "coalesce(unit, '')" if "unit" in src_cols else "''"
+    bare_col = "coalesce(bare, '')" if "bare" in src_cols else "''"
     keys = con.sql(f"SELECT DISTINCT coalesce(domain, '') AS k_domain, coalesce(indicator, '') AS k_indicator, "
-                   f"coalesce(requirement, '') AS k_text, {unit_col} AS k_unit FROM bm_src").df()
+                   f"coalesce(requirement, '') AS k_text, {unit_col} AS k_unit, {bare_col} AS k_bare FROM bm_src").df()
     keys["slot"] = pd.MultiIndex.from_frame(keys[["k_domain", "k_indicator"]]).factorize()[0]
-    keys["tid"] = pd.MultiIndex.from_frame(keys[["k_text", "k_unit"]]).factorize()[0]
+    keys["tid"] = pd.MultiIndex.from_frame(keys[["k_text", "k_unit", "k_bare"]]).factorize()[0]
     texts = keys.drop_duplicates("tid").sort_values("tid")
     req = _parsed_table(texts["k_text"].reset_index(drop=True),
-                        texts["k_unit"].replace("", None).reset_index(drop=True), bare)
+                        texts["k_unit"].replace("", None).reset_index(drop=True),
+                        texts["k_bare"].reset_index(drop=True))
     req.insert(0, "tid", texts["tid"].to_numpy())
     con.register("bm_req", req)
     con.register("bm_slots", keys.drop_duplicates("slot")[["k_domain", "k_indicator", "slot"]])
@@ -347,7 +354,8 @@ def benchmark(standards, baselines, *, memory_limit: str | None = "4GB", threads
         FROM bm_key_codes GROUP BY ALL
     """)
     lookup = (f"LEFT JOIN bm_slots sl ON sl.k_domain = s.domain AND sl.k_indicator = s.indicator "
-              f"LEFT JOIN bm_req r ON r.key_text = s.requirement AND r.key_unit = {unit_col.replace('unit', 's.unit')}")
+              f"LEFT JOIN bm_req r ON r.key_text = s.requirement AND r.key_unit = {unit_col.replace('unit', 's.unit')} "
+              f"AND r.key_bare = {bare_col.replace('bare', 's.bare')}")
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW bm_indicators AS
         SELECT s.standard_id, s.domain, s.indicator, s.requirement, k.kind, k.level, k.baseline_id, k.mandatory,
@@ -376,4 +384,4 @@ def benchmark(standards, baselines, *, memory_limit: str | None = "4GB", threads
               GROUP BY s.standard_id)
     """)
     unparsed = req.loc[req["kind"].eq("invalid"), ["key_text", "error"]].rename(columns={"key_text": "text"})
-    return Benchmark(con=con, source=source, digest=digest, bare=bare, unparsed=unparsed.reset_index(drop=True))
+    return Benchmark(con=con, source=source, digest=digest, unparsed=unparsed.reset_index(drop=True))

@@ -4,6 +4,7 @@
 recommended; "QB/T 1111-2020", "JB/T …", "SB/T …" are industry standards. Since the Standardization Law of
 2017 (art. 2, 10) only national standards can be mandatory: industry, local and group standards are
 recommended, so "JB 1234-2010" (an industry code without /T, from before 2017) is read as not mandatory.
+Local standards (DB33/T …) and group standards (T/CAS …) are neither national nor industry: no level.
 Scheme files, baseline files and the benchmark all ask this module.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 
 NATIONAL_CODE = re.compile(r"^\s*GB(?P<rec>\s*/\s*[TZ])?[\s\d]", re.IGNORECASE)
-INDUSTRY_CODE = re.compile(r"^\s*(?!GB)[A-Z]{2}(?P<rec>\s*/\s*[TZ])?[\s\d]", re.IGNORECASE)
+INDUSTRY_CODE = re.compile(r"^\s*(?!GB|DB)[A-Z]{2}(?P<rec>\s*/\s*[TZ])?[\s\d]", re.IGNORECASE)
 
 
 def code_level(code: str | None) -> str | None:

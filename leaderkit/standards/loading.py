@@ -22,6 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from leaderkit._kit.i18n import LeaderkitError, Text
+from leaderkit._kit.words import truth
+from leaderkit.standards.codes import code_level, is_mandatory_code
 
 STANDARD_COLUMNS = {
     "standard_id": ("标准编号", "标准号", "企业标准编号", "standard_id", "standard_no", "standard"),
@@ -39,10 +41,12 @@ STANDARD_COLUMNS = {
     "unit": ("单位", "计量单位", "unit"),
     "mass_produced": ("是否量产", "量产", "是否量产定型", "mass_produced"),
     "direction": ("方向", "指标方向", "direction"),
+    "bare": ("bare",),
 }
 
 BASELINE_COLUMNS = {
-    **{k: v for k, v in STANDARD_COLUMNS.items() if k in ("domain", "indicator", "requirement", "unit", "direction")},
+    **{k: v for k, v in STANDARD_COLUMNS.items()
+       if k in ("domain", "indicator", "requirement", "unit", "direction", "bare")},
     "baseline_id": ("标准编号", "标准号", "baseline_id", "standard_id", "standard_no", "standard"),
     "baseline_name": ("标准名称", "名称", "baseline_name", "standard_name", "name"),
     "level": ("层级", "标准层级", "标准类型", "级别", "level"),
@@ -61,8 +65,6 @@ _DIRECTION_WORDS = {
     "越高越好": "higher", "越大越好": "higher", "高优": "higher", "higher": "higher", "1": "higher", "max": "higher",
     "区间": "range", "范围": "range", "range": "range",
 }
-_YES = {"是", "y", "yes", "true", "1", "强制", "强制性", "m", "mandatory"}
-_NO = {"否", "n", "no", "false", "0", "推荐", "推荐性", "非强制", "recommended"}
 
 
 class InputError(LeaderkitError, ValueError):
@@ -176,7 +178,8 @@ def load_standards(source, *, sheet=None, encoding=None, on_bad_rows: str = "rai
     `source` is a path (CSV/Excel/Parquet) or a DataFrame; a frame this function returned before is
     returned as it is (its header hints are kept). Required columns: standard_id, domain,
     indicator, requirement. `year` is derived from `published` where missing. The requirement column's
-    header decides what a bare number means (`df.attrs["bare"]`: "max" under 限量值, "min" under 最小值).
+    header decides what a bare number means, and the frame carries it as data: a column `bare` ("max" under
+    限量值, "min" under 最小值), so the meaning survives `pd.concat` and any other frame operation.
     """
     return _load(source, STANDARD_COLUMNS, REQUIRED_STANDARD, "standards", sheet, encoding, on_bad_rows)
 
@@ -186,7 +189,8 @@ def load_baselines(source, *, sheet=None, encoding=None, on_bad_rows: str = "rai
 
     `level` (national/industry) and `mandatory` are inferred from the standard number where the file
     does not give them: "GB 12021.4-2013" is national and mandatory, "GB/T 4288-2018" national and
-    recommended, "QB/T 1111-2020" industry and recommended, "JB 1234-2010" industry and mandatory.
+    recommended, "QB/T 1111-2020" industry and recommended. Only national standards can be mandatory
+    (Standardization Law 2017), so "JB 1234-2010" is industry and recommended.
     """
     return _load(source, BASELINE_COLUMNS, REQUIRED_BASELINE, "baselines", sheet, encoding, on_bad_rows)
 
@@ -214,7 +218,7 @@ def _load(source, schema, required, what, sheet, encoding, on_bad_rows) -> pd.Da
             hint=Text(f"列名可用中文或英文，例如 {schema[missing[0]][0]} 或 {missing[0]}",
                       f"headers may be Chinese or English, e.g. {schema[missing[0]][0]} or {missing[0]}"),
         )
-    bare = bare_hint([h for h, c in mapping.items() if c == "requirement"])
+    header_bare = bare_hint([h for h, c in mapping.items() if c == "requirement"])
     df = raw[list(mapping)].rename(columns=mapping)
     df = df.astype("string").apply(lambda s: s.str.strip())
     df = df.replace("", pd.NA)
@@ -249,6 +253,13 @@ def _load(source, schema, required, what, sheet, encoding, on_bad_rows) -> pd.Da
         flag(df["direction"].notna() & mapped.isna(), "direction", "方向应为 越低越好/越高越好/区间",
              "direction must be 越低越好 (lower) / 越高越好 (higher) / 区间 (range)")
         df["direction"] = mapped.astype("string")
+    if "bare" in df.columns:
+        given = df["bare"].str.lower()
+        flag(given.notna() & ~given.isin(["max", "min"]), "bare", "bare 列应为 max 或 min",
+             "the bare column must be max or min")
+        df["bare"] = given.where(given.isin(["max", "min"])).fillna(header_bare) if header_bare else given
+    elif header_bare:
+        df["bare"] = pd.Series(header_bare, index=df.index, dtype="string")
     if "mass_produced" in df.columns:
         df["mass_produced"] = _yes_no(df["mass_produced"], flag, "mass_produced")
     if what == "baselines":
@@ -271,8 +282,7 @@ def _load(source, schema, required, what, sheet, encoding, on_bad_rows) -> pd.Da
         )
     keep = ~row_numbers.isin(bad_rows)
     out = df[keep].reset_index(drop=True)
-    out.attrs = {"source": name, "encoding": raw.attrs.get("encoding"), "bare": bare, "problems": problems,
-                 "loaded": what}
+    out.attrs = {"source": name, "encoding": raw.attrs.get("encoding"), "problems": problems, "loaded": what}
     if problems:
         warnings.warn(
             f"{name}：{len(bad_rows)} 行有问题已跳过，详见 df.attrs['problems'] / "
@@ -288,32 +298,23 @@ def problems(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _yes_no(series: pd.Series, flag, column: str) -> pd.Series:
-    low = series.str.lower()
-    out = pd.Series(pd.NA, index=series.index, dtype="boolean")
-    out[low.isin(_YES).fillna(False)] = True
-    out[low.isin(_NO).fillna(False)] = False
+    out = truth(series)
     flag(series.notna() & out.isna(), column, "应为 是/否", "must be 是 (yes) or 否 (no)")
     return out
 
 
 _LEVEL_WORDS = {"国家标准": "national", "国标": "national", "national": "national",
                 "行业标准": "industry", "行标": "industry", "industry": "industry"}
-_NATIONAL_ID = re.compile(r"^\s*GB(?P<rec>\s*/\s*[TZ])?[\s\d]", re.IGNORECASE)
-_INDUSTRY_ID = re.compile(r"^\s*(?!GB)[A-Z]{2}(?P<rec>\s*/\s*[TZ])?[\s\d]", re.IGNORECASE)
 
 
 def _infer_level(df: pd.DataFrame, flag) -> None:
-    ids = df["baseline_id"].fillna("")
-    nat = ids.str.extract(_NATIONAL_ID)
-    ind = ids.str.extract(_INDUSTRY_ID)
-    is_nat = ids.str.match(_NATIONAL_ID)
-    is_ind = ids.str.match(_INDUSTRY_ID)
-    inferred_level = pd.Series(pd.NA, index=df.index, dtype="string")
-    inferred_level[is_nat] = "national"
-    inferred_level[is_ind & ~is_nat] = "industry"
-    inferred_mandatory = pd.Series(pd.NA, index=df.index, dtype="boolean")
-    inferred_mandatory[is_nat] = nat["rec"][is_nat].isna()
-    inferred_mandatory[is_ind & ~is_nat] = ind["rec"][is_ind & ~is_nat].isna()
+    """`level` and `mandatory` from the standard number where the file does not give them
+    (`leaderkit.standards.codes`: only a GB code without /T or /Z is mandatory)."""
+    ids = df["baseline_id"]
+    codes = ids.astype(object).where(ids.notna(), None)
+    inferred_level = pd.Series([code_level(c) for c in codes], index=df.index, dtype="string")
+    inferred_mandatory = pd.Series([is_mandatory_code(c) for c in codes], index=df.index, dtype="boolean")
+    inferred_mandatory[inferred_level.isna()] = pd.NA
 
     if "level" in df.columns:
         given = df["level"].str.lower().map(_LEVEL_WORDS).astype("string")

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import re
 import sys
 import zipfile
@@ -37,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from leaderkit._kit.files import atomic_path, write_bytes, write_text
 from leaderkit._kit.i18n import LeaderkitError, Text
 
 # ---------------------------------------------------------------------------------------------------
@@ -820,7 +820,7 @@ def _write_xlsx(df: pd.DataFrame, path: Path, sheet: str) -> None:
                 data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
             dst.writestr(zipfile.ZipInfo(info.filename, date_time=(2023, 12, 31, 0, 0, 0)), data,
                          compress_type=zipfile.ZIP_DEFLATED)
-    path.write_bytes(out.getvalue())
+    write_bytes(path, out.getvalue())
 
 
 def make_sample(out_dir, seed: int = 2023) -> dict[str, Path]:
@@ -836,14 +836,14 @@ def make_sample(out_dir, seed: int = 2023) -> dict[str, Path]:
     std = t.standards.rename(columns=STANDARD_HEADERS)
     paths = {name: out / name for name in ("standards.csv", "standards_gbk.csv", "standards.xlsx",
                                             "baselines.csv", "README.md")}
-    std.to_csv(paths["standards.csv"], index=False, lineterminator="\n")
-    t.baselines.rename(columns=BASELINE_HEADERS).to_csv(paths["baselines.csv"], index=False, lineterminator="\n")
+    write_text(paths["standards.csv"], std.to_csv(index=False, lineterminator="\n"))
+    write_text(paths["baselines.csv"], t.baselines.rename(columns=BASELINE_HEADERS).to_csv(index=False, lineterminator="\n"))
     _write_xlsx(std, paths["standards.xlsx"], "企业标准")
     ids = t.verdicts.loc[t.verdicts["domain"] == GBK_DOMAIN, "standard_id"].head(GBK_STANDARDS)
     gbk = std[std["标准编号"].isin(ids)].reset_index(drop=True)
     gbk.loc[GBK_BROKEN_ROW - 2, "标准编号"] = ""
-    paths["standards_gbk.csv"].write_bytes(gbk.to_csv(index=False, lineterminator="\n").encode("gbk"))
-    paths["README.md"].write_text(sample_readme(t, seed), encoding="utf-8")
+    write_bytes(paths["standards_gbk.csv"], gbk.to_csv(index=False, lineterminator="\n").encode("gbk"))
+    write_text(paths["README.md"], sample_readme(t, seed))
     return paths
 
 
@@ -1020,12 +1020,8 @@ def national_domains() -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
 def _atomic_parquet(table, path: Path, **kwargs) -> None:
     import pyarrow.parquet as pq
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(path) as tmp:
         pq.write_table(table, tmp, **kwargs)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def make_national(path, n_standards: int = 3_200_000, seed: int = 2023, indicators_per_standard: int = 8,
@@ -1095,9 +1091,7 @@ def make_national(path, n_standards: int = 3_200_000, seed: int = 2023, indicato
     def dict_col(indices, dictionary):
         return pa.DictionaryArray.from_arrays(pa.array(np.asarray(indices, np.int32)), dictionary)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(path, create_parents=True) as tmp:
         with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
             for a in range(0, n, batch_size):
                 b = min(a + batch_size, n)
@@ -1128,9 +1122,7 @@ def make_national(path, n_standards: int = 3_200_000, seed: int = 2023, indicato
                     "mass_produced": dict_col(mass[a:b][row_std], dicts["mass_produced"]),
                 }, schema=schema)
                 writer.write_table(table, row_group_size=table.num_rows)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+
     _atomic_parquet(pa.Table.from_pandas(national_baselines(names, template), preserve_index=False),
                     national_baselines_path(path), compression="zstd")
     return path
