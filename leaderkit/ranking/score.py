@@ -112,15 +112,13 @@ def scheme_weights(scheme: Scheme, core, data: pd.DataFrame, directions, notes) 
     from leaderkit.methods.scoring import critic_weights, entropy_weights
 
     how = scheme.ranking.weights if scheme.ranking else "declared"
-    if how == "entropy":
-        w = entropy_weights(data, directions)
-        notes.append(Text("权重由熵权法计算：" + "，".join(f"{k} {v:.3f}" for k, v in w.items()),
-                          "Weights from the entropy method: " + ", ".join(f"{k} {v:.3f}" for k, v in w.items())))
-        return w.to_dict()
-    if how == "critic":
-        w = critic_weights(data, directions)
-        notes.append(Text("权重由 CRITIC 法计算：" + "，".join(f"{k} {v:.3f}" for k, v in w.items()),
-                          "Weights from CRITIC: " + ", ".join(f"{k} {v:.3f}" for k, v in w.items())))
+    objective = {"entropy": (entropy_weights, Text("熵权法", "the entropy method")),
+                 "critic": (critic_weights, Text("CRITIC 法", "CRITIC"))}
+    if how in objective:
+        compute, name = objective[how]
+        w = compute(data, directions)
+        notes.append(Text(f"权重由{name.zh}计算：" + "，".join(f"{k} {v:.3f}" for k, v in w.items()),
+                          f"Weights from {name.en}: " + ", ".join(f"{k} {v:.3f}" for k, v in w.items())))
         return w.to_dict()
     declared = {ind.id: ind.weight for ind in core}
     if all(v is None for v in declared.values()):

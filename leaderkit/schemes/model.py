@@ -436,13 +436,6 @@ class SchemeError(LeaderkitError):
             issues=issues,
         )
 
-    def _render(self) -> str:
-        parts = [f"{self.text.zh}\n{self.text.en}"]
-        if self.where:
-            parts.append(f"位置 / where: {self.where}")
-        if self.hint:
-            parts.append(f"建议 / what to do: {self.hint.both()}")
-        return "\n".join(parts)
 
 
 # ---- YAML paths and lines ----------------------------------------------------------------------------
