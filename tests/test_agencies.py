@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from leaderkit._kit.i18n import set_language
+from leaderkit._kit.i18n import get_language, pick, set_language
 from leaderkit.agencies.grading import (
     InvalidPointsError,
     RecordsError,
@@ -88,15 +88,15 @@ def test_grade_boundaries(scores, grade, lacks):
     assert (row["basic"], row["core"], row["incentive"]) == scores
     assert row["total"] == sum(scores)
     assert row["grade"] == grade
-    assert row["grade_name"] == ["一级", "二级", "三级", "四级"][grade - 1]
-    assert row["lacks"] == lacks
-    assert row["vetoes"] == ""
+    assert row["grade_name_zh"] == ["一级", "二级", "三级", "四级"][grade - 1]
+    assert row["lacks_zh"] == lacks
+    assert row["veto_ids"] == row["vetoes_zh"] == row["vetoes_en"] == ""
 
 
 def test_decided_by_names_the_failed_condition_of_the_grade_above():
-    assert grade_one(28, 37, 25)["decided_by"] == "满足一级条件（总分 ≥ 90，基础指标 ≥ 28，核心指标 ≥ 37，鼓励性指标 ≥ 25）"
-    assert grade_one(28, 36, 25)["decided_by"].startswith("未达一级：总分 89 < 90、核心指标 36 < 37；满足二级条件")
-    assert grade_one(25, 35, 9)["decided_by"] == "未达三级：总分 69 < 70、鼓励性指标 9 < 10"
+    assert grade_one(28, 37, 25)["decided_by_zh"] == "满足一级条件（总分 ≥ 90，基础指标 ≥ 28，核心指标 ≥ 37，鼓励性指标 ≥ 25）"
+    assert grade_one(28, 36, 25)["decided_by_zh"].startswith("未达一级：总分 89 < 90、核心指标 36 < 37；满足二级条件")
+    assert grade_one(25, 35, 9)["decided_by_zh"] == "未达三级：总分 69 < 70、鼓励性指标 9 < 10"
 
 
 def test_gaps_as_numbers():
@@ -107,10 +107,11 @@ def test_gaps_as_numbers():
 
 
 def test_consequences_follow_the_grade():
-    assert "后续两个年度" in grade_one(30, 40, 25)["consequence"]
-    assert "下一年度中持续开展" in grade_one(25, 35, 20)["consequence"]
-    assert "继续参与评估机构的遴选" in grade_one(25, 35, 10)["consequence"]
-    assert "限期整改" in grade_one(0, 0, 0)["consequence"]
+    assert "后续两个年度" in grade_one(30, 40, 25)["consequence_zh"]
+    assert "下一年度中持续开展" in grade_one(25, 35, 20)["consequence_zh"]
+    assert "继续参与评估机构的遴选" in grade_one(25, 35, 10)["consequence_zh"]
+    assert "限期整改" in grade_one(0, 0, 0)["consequence_zh"]
+    assert "rectification" in grade_one(0, 0, 0)["consequence_en"]
 
 
 @pytest.mark.parametrize("veto", VETOES)
@@ -119,17 +120,20 @@ def test_each_veto_gives_grade_4_whatever_the_score(veto):
     assert row["total"] == 95
     assert row["grade"] == 4
     number = VETOES.index(veto) + 1
-    assert row["vetoes"].startswith(f"否决项 {number}：")
-    assert row["decided_by"] == row["vetoes"]
-    assert row["lacks"] == "须先消除否决项"
+    assert row["veto_ids"] == veto
+    assert row["vetoes_zh"].startswith(f"否决项 {number}：")
+    assert row["vetoes_en"].startswith(f"veto {number}: ")
+    assert row["decided_by_zh"] == row["vetoes_zh"] and row["decided_by_en"] == row["vetoes_en"]
+    assert row["lacks_zh"] == "须先消除否决项"
 
 
 def test_two_vetoes_are_both_listed_and_score_gaps_added():
     row = grade_one(25, 34, 10, vetoes=("veto_fees", "veto_non_cooperation"))
     assert row["grade"] == 4
-    assert row["vetoes"].count("否决项") == 2
-    assert "否决项 3" in row["vetoes"] and "否决项 5" in row["vetoes"]
-    assert row["lacks"] == "须先消除否决项；核心指标差 1 分；总分差 1 分"
+    assert row["veto_ids"] == "veto_fees;veto_non_cooperation"
+    assert row["vetoes_zh"].count("否决项") == 2
+    assert "否决项 3" in row["vetoes_zh"] and "否决项 5" in row["vetoes_zh"]
+    assert row["lacks_zh"] == "须先消除否决项；核心指标差 1 分；总分差 1 分"
 
 
 def test_veto_columns_accept_spreadsheet_spellings():
@@ -141,6 +145,16 @@ def test_veto_columns_accept_spreadsheet_spellings():
     frame.loc[1, "veto_fees"] = "maybe"
     with pytest.raises(RecordsError, match="veto_fees"):
         grade_agencies(frame)
+
+
+def test_veto_columns_read_the_shared_yes_no_words_and_an_empty_cell_means_no():
+    rows = [record(f"机构{n}", 30, 40, 25) for n in range(7)]
+    frame = pd.DataFrame(rows)
+    # words of leaderkit._kit.words the old local list did not know, blanks, NaN and spreadsheet numbers
+    frame["veto_fees"] = ["✓", "符合", "不符合", "  ", None, 1.0, 0.0]
+    graded = grade_agencies(frame)
+    assert graded["grade"].tolist() == [4, 4, 1, 1, 1, 4, 1]
+    assert graded["veto_ids"].tolist() == ["veto_fees", "veto_fees", "", "", "", "veto_fees", ""]
 
 
 @pytest.mark.parametrize(("item", "value"), [("2.3", 5), ("2.3", 8), ("1.1", 3), ("3.2", 2), ("2.2", 1),
@@ -223,8 +237,8 @@ def test_excel_and_yaml_records_grade_like_the_csv(tmp_path):
     expected = grade_agencies(SAMPLE / "records.csv")
     for source in (xlsx, yml):
         got = grade_agencies(source)
-        pd.testing.assert_frame_equal(got[["agency", "year", "total", "grade", "lacks"]],
-                                      expected[["agency", "year", "total", "grade", "lacks"]])
+        pd.testing.assert_frame_equal(got[["agency", "year", "total", "grade", "lacks_zh"]],
+                                      expected[["agency", "year", "total", "grade", "lacks_zh"]])
 
 
 def test_many_agencies_at_once_match_one_at_a_time():
@@ -236,16 +250,31 @@ def test_many_agencies_at_once_match_one_at_a_time():
 
 
 def test_english_texts():
+    row = grade_one(30, 33, 12)
+    vetoed = grade_one(30, 40, 25, vetoes=("veto_fees",))
+    assert row["grade_name_en"] == "grade 4"
+    assert row["lacks_en"] == "core indicators short by 2 points"
+    assert row["decided_by_en"] == "below grade 3: core indicators 33 < 35"
+    assert vetoed["vetoes_en"] == "veto 3: fees charged to enterprises during the evaluation"
+    assert vetoed["lacks_en"] == "the veto must be cleared first"
+
+
+def test_the_result_is_the_same_whatever_the_language():
+    set_language("zh")
+    zh = grade_agencies(SAMPLE / "records.csv")
     set_language("en")
     try:
-        row = grade_one(30, 33, 12)
-        vetoed = grade_one(30, 40, 25, vetoes=("veto_fees",))
+        en = grade_agencies(SAMPLE / "records.csv")
+        assert get_language() == "en"
     finally:
         set_language("zh")
-    assert row["grade_name"] == "grade 4"
-    assert row["lacks"] == "core indicators short by 2 points"
-    assert row["decided_by"] == "below grade 3: core indicators 33 < 35"
-    assert vetoed["vetoes"] == "veto 3: fees charged to enterprises during the evaluation"
+    pd.testing.assert_frame_equal(zh, en)
+    for name in ("grade_name", "decided_by", "vetoes", "lacks", "consequence"):
+        assert {f"{name}_zh", f"{name}_en"} <= set(zh.columns)
+    # 嘉禾标准促进会 2023 (row 8): core 33, 四级
+    assert (zh.loc[8, "lacks_zh"], zh.loc[8, "lacks_en"]) == ("核心指标差 2 分", "core indicators short by 2 points")
+    assert pick(zh, "grade_name", "en").tolist()[:3] == ["grade 2", "grade 1", "grade 1"]
+    assert pick(zh, "grade_name", "zh").tolist()[:3] == ["二级", "一级", "一级"]
 
 
 # --- points from facts ---------------------------------------------------------------------------

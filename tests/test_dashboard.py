@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from leaderkit._kit.i18n import get_language, set_language
 from leaderkit.app import views as db
-from leaderkit._kit.i18n import set_language
 from leaderkit.app.paths import SAMPLE_DATA
 from leaderkit.standards.loading import problems
 
@@ -53,14 +53,16 @@ def test_grade_distribution_fills_missing_grades_with_zero(data):
     dist = db.grade_distribution(data.grades)
     y2022 = dist[dist["year"] == 2022].set_index("grade")["agencies"].to_dict()
     assert y2022 == {1: 0, 2: 1, 3: 0, 4: 1}  # 华衡 2022 二级 (88), 青松 2022 四级 (60)
-    assert list(dist["label"].head(4)) == ["一级", "二级", "三级", "四级"]
+    assert list(dist["label_zh"].head(4)) == ["一级", "二级", "三级", "四级"]
+    assert list(dist["label_en"].head(4)) == ["Grade 1", "Grade 2", "Grade 3", "Grade 4"]
 
 
 def test_chosen_schemes_take_the_panel_best_and_skip_defective_schemes(data):
     chosen = db.chosen_schemes(data).set_index("domain")
     assert chosen["scheme_id"].to_dict() == {"储能用锂离子电池": "CNDC-2024-01", "洗涤机械": "XDJX-2023-A",
                                              "物流服务": "WLFW-2023-01"}
-    assert chosen.loc["洗涤机械", "why"] == "专家评审最优方案"
+    assert chosen.loc["洗涤机械", "why_zh"] == "专家评审最优方案"
+    assert chosen.loc["洗涤机械", "why_en"] == "best scheme of the expert review"
     assert not db.validation_report(data, "XDJX-2023-DEFECT-FEE-CHARGED").ok
 
 
@@ -86,17 +88,19 @@ def test_upcoming_lists_expiries_and_publicity_ends(data):
     table = db.upcoming(data, date(2024, 11, 4), weeks=8)
     assert list(table["due_date"]) == [date(2024, 11, 15), date(2024, 11, 29)]
     assert list(table["days_left"]) == [11, 25]
-    assert list(table["kind"]) == ["榜单公示截止", "称号到期"]
+    assert list(table["kind_zh"]) == ["榜单公示截止", "称号到期"]
+    assert list(table["kind_en"]) == ["list publicity ends", "title expires"]
     assert table.loc[1, "subject"] == "祥泰家具有限公司（LP2023-004）"
     # 2024-11-04 (Mon) + 10 working days, no holiday in between: Friday 2024-11-15
-    assert "10 个工作日截至 2024-11-15" in table.loc[0, "detail"]
+    assert "10 个工作日截至 2024-11-15" in table.loc[0, "detail_zh"]
+    assert "10 working days end on 2024-11-15" in table.loc[0, "detail_en"]
 
 
 def test_upcoming_includes_yearly_review_and_ignores_ended_titles(data):
     # LP2023-001 runs 2023-03-15 … 2025-03-14: its yearly review falls on 2024-03-15.
     # LP2022-001 would expire 2024-03-14 but was revoked on 2023-03-15, so it is not listed.
     table = db.upcoming(data, date(2024, 3, 1), weeks=4)
-    assert list(zip(table["kind"], table["subject"], strict=True)) == [("称号年度复核", "清源食品有限公司（LP2023-001）")]
+    assert list(zip(table["kind_zh"], table["subject"], strict=True)) == [("称号年度复核", "清源食品有限公司（LP2023-001）")]
 
 
 # ---- figures ---------------------------------------------------------------------------------------
@@ -226,7 +230,7 @@ def test_html_table_translates_headers_and_truncates():
 def test_read_upload_errors_name_the_upload_not_the_temporary_copy():
     with pytest.raises(db.LeaderkitError) as err:
         db.read_upload("坏文件.xlsx", b"PK\x03\x04 not really a zip")
-    assert "无法读取文件 坏文件.xlsx" in err.value.text.zh and "/tmp" not in str(err.value)
+    assert "坏文件.xlsx" in err.value.text.zh and "坏文件.xlsx" in err.value.text.en and "/tmp" not in str(err.value)
 
 
 # ---- views, headless (the same objects the notebooks display) ------------------------------------
@@ -258,7 +262,8 @@ def test_explorer_upload_flow_keeps_the_ranking_on_a_bad_file(data):
     leaders = list(view.ranking.leaders["standard_id"])
     good = (SAMPLE_DATA / "standards.xlsx").read_bytes()
     assert view.upload("坏.xlsx", good[:4000]) is False
-    assert "无法读取文件 坏.xlsx" in view.message and list(view.ranking.leaders["standard_id"]) == leaders
+    assert "lk-error" in view.message and "坏.xlsx" in view.message
+    assert list(view.ranking.leaders["standard_id"]) == leaders
     assert view.upload("gbk.csv", (SAMPLE_DATA / "standards_gbk.csv").read_bytes())
     assert view.source == db.UPLOADED and "第 18 行 standard_id" in view.message
     assert set(view.ranking.table["standard_id"]) <= set(view.uploaded["standard_id"])
@@ -318,10 +323,58 @@ def test_leadership_results_are_the_library_numbers_in_both_languages(data):
     titles = {lang: [a["text"] for a in json.loads(fig)["layout"]["annotations"]][:3]
               for lang, fig in results["figure"].items()}
     assert titles == {"zh": ["按年份", "按领域", "按地区"], "en": ["By year", "By domain", "By region"]}
-    assert len(results["upcoming"]["zh"]) == 2
-    assert "10 个工作日" in results["upcoming"]["zh"]["detail"].iloc[0]
-    assert "10 working days" in results["upcoming"]["en"]["detail"].iloc[0]
+    assert len(results["upcoming"]) == 2
+    assert "10 个工作日" in results["upcoming"]["detail_zh"].iloc[0]
+    assert "10 working days" in results["upcoming"]["detail_en"].iloc[0]
     assert set(results["grades"]["year"]) == {2023}
+
+
+def test_leadership_results_are_the_same_whatever_the_language(data):
+    zh = db.leadership_results(data)
+    set_language("en")
+    en = db.leadership_results(data)
+    assert get_language() == "en"
+    for key in ("leaders", "chosen", "grades", "upcoming"):
+        pd.testing.assert_frame_equal(zh[key], en[key])
+    assert list(zh["leaders"]["label_zh"]) == ["消费品", "装备制造与新兴产业", "服务"]
+    assert list(zh["leaders"]["label_en"]) == ["Consumer goods", "Equipment & emerging industries", "Services"]
+    assert zh["figure"] == en["figure"]
+
+
+def test_views_render_in_their_own_language_and_leave_the_librarys_alone(data):
+    view = db.LeadershipView(data)
+    assert "总体情况" in view.body.children[0].children[0].value
+    view.set_language("en")
+    assert get_language() == "zh"
+    assert "overview" in view.body.children[0].children[0].value and view.lang == "en"
+    grades = view.body.children[4].children[1].value
+    assert "Grade 1" in grades and "meets grade 1" in grades and "满足一级条件" not in grades
+    upcoming = view.upcoming_box.children[0].value
+    assert "list publicity ends" in upcoming and "榜单公示截止" not in upcoming
+    toggle = view.body.children[0].children[1]
+    toggle.value = "zh"  # the page's own 中文 / English switch
+    assert view.lang == "zh" and "总体情况" in view.body.children[0].children[0].value
+    set_language("en")
+    assert "总体情况" in db.LeadershipView(data, lang="zh").body.children[0].children[0].value
+    assert get_language() == "en"
+
+
+def test_explorer_and_panel_views_take_a_language(data):
+    explorer = db.ExplorerView(data, lang="en")
+    assert get_language() == "zh"
+    page = explorer.body.children[0].children[0].value
+    assert "Ranking explorer" in page
+    ranking = explorer.body.children[-2].children[-1].value
+    assert "why (rank or reasons)" in ranking and "说明（名次或不符合原因）" not in ranking
+    assert explorer.upload("空.csv", b"") is False
+    assert explorer.message.index("空.csv is empty") < explorer.message.index("文件 空.csv 是空的")
+    explorer.set_language("zh")
+    assert explorer.message.index("文件 空.csv 是空的") < explorer.message.index("空.csv is empty")
+    panel = db.ExpertPanelView(data, lang="en")
+    assert get_language() == "zh"
+    assert "Expert panel" in panel.body.children[0].children[0].value
+    assert "best scheme: XDJX-2023-A" in panel.body.children[2].children[1].value
+    assert "passes" in panel.body.children[3].children[1].children[0].value
 
 
 def test_cache_is_written_once_read_back_and_recomputed_when_the_data_change(tmp_path, cache):

@@ -117,3 +117,34 @@ def test_trimmed_mean_falls_back_to_the_mean_with_few_scores():
     assert r.table.loc["S1", "experts"] == 2
     assert r.table.loc["S1", "trimmed_mean"] == pytest.approx(83.5)
     assert any("截尾均值取算术平均" in n.zh for n in r.notes)
+
+
+def test_gbk_and_excel_score_sheets_read_like_utf8(schemes, tmp_path):
+    from leaderkit.schemes.panel import read_scores
+
+    expected = review_panel(SCORES, EXPERTS, program="mofcom-2023", schemes=schemes)
+    gbk_scores, gbk_experts = tmp_path / "评分_gbk.csv", tmp_path / "专家_gbk.csv"
+    gbk_scores.write_bytes(SCORES.read_text(encoding="utf-8").encode("gbk"))
+    gbk_experts.write_bytes(EXPERTS.read_text(encoding="utf-8").encode("gbk"))
+    xlsx = tmp_path / "评分.xlsx"
+    pd.read_csv(SCORES).to_excel(xlsx, index=False)
+    assert read_scores(gbk_scores)["criterion"].iloc[0] == "指标科学性"
+    for scores, experts in ((gbk_scores, gbk_experts), (xlsx, EXPERTS)):
+        got = review_panel(scores, experts, program="mofcom-2023", schemes=schemes)
+        pd.testing.assert_frame_equal(got.table, expected.table)
+        assert (got.best, got.kendall_w) == (expected.best, expected.kendall_w)
+
+
+def test_an_unreadable_score_sheet_is_a_panel_error(tmp_path):
+    with pytest.raises(PanelError, match="找不到文件"):
+        review_panel(tmp_path / "missing.csv", EXPERTS)
+
+
+def test_summary_in_a_chosen_language_leaves_the_librarys_alone():
+    from leaderkit._kit.i18n import get_language
+
+    scores, experts = _panel({f"专家{i}": {"S1": 80 + i, "S2": 70} for i in range(5)})
+    r = review_panel(scores, experts)
+    before = get_language()
+    assert r.summary("en").startswith("best scheme: S1") and r.summary("zh").startswith("最优方案：S1")
+    assert get_language() == before

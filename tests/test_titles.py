@@ -118,7 +118,8 @@ def test_the_seven_revocation_reasons_by_name_or_number(reg):
         reg.revoke(f"T{n}", n if n % 2 else key, on="2023-04-01")
     events = reg.events()
     assert events["reason"].tolist() == list(REVOCATION_REASONS)
-    assert events["reason_text"].iloc[1] == "企业标准发生更新且核心指标水平出现降低"
+    assert events["reason_zh"].iloc[1] == "企业标准发生更新且核心指标水平出现降低"
+    assert events["reason_en"].iloc[1] == "standard updated with a lowered core indicator"
     assert len(reg.barred_list(on="2024-01-01")) == 7
     reg.add_title(**title("T8"))
     with pytest.raises(TitleError, match="未知的取消称号理由"):
@@ -144,6 +145,28 @@ def test_sample_register_barred_list():
                                            "和光标准服务有限公司"]
         assert listed["barred_until"].tolist() == [date(2027, 1, 10), date(2026, 3, 15), date(2027, 12, 2),
                                                    date(2027, 1, 20)]
+
+
+def test_register_results_are_the_same_whatever_the_language():
+    from leaderkit._kit.i18n import get_language, set_language
+
+    results = {}
+    for lang in ("zh", "en"):
+        set_language(lang)
+        try:
+            with TitleRegister(":memory:") as reg:
+                reg.add_titles(SAMPLE / "titles.csv")
+                reg.record_events(SAMPLE / "events.csv")
+                assert get_language() == lang
+                results[lang] = (reg.events().drop(columns="recorded_at"), reg.barred_list(on="2025-06-30"))
+        finally:
+            set_language("zh")
+    for zh, en in zip(results["zh"], results["en"], strict=True):
+        pd.testing.assert_frame_equal(zh, en)
+    events, barred = results["zh"]
+    assert {"reason_zh", "reason_en"} <= set(events.columns) and "reason_text" not in events.columns
+    fees = barred.set_index("name").loc["和光标准服务有限公司"]
+    assert (fees["reason"], fees["reason_zh"], fees["reason_en"]) == ("fees", "违规收费", "irregular fees")
 
 
 # --- expiring and review ------------------------------------------------------------------------

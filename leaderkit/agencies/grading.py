@@ -25,16 +25,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from leaderkit._kit.i18n import LeaderkitError, Text, get_language, tr
-from leaderkit._kit.yamlfile import format_path, nearest_line, read_yaml
+from leaderkit._kit.i18n import LANGUAGES, LeaderkitError, Text, tr
+from leaderkit._kit.words import truth
+from leaderkit._kit.yamlfile import issue_lines, load_yaml, model_errors, read_yaml
 
 TOTAL = "total"
 FINDING_COLUMNS = ["code", "severity", "message", "message_en", "clause", "where"]
-_TRUE = {"true", "1", "yes", "y", "是", "有", "√", "x"}
-_FALSE = {"false", "0", "no", "n", "否", "无", ""}
 
 
 class RubricError(LeaderkitError, ValueError):
@@ -275,13 +273,12 @@ def load_rubric(path: str | Path | None = None) -> Rubric:
     try:
         return Rubric.model_validate({**data, "path": str(path), "digest": hashlib.sha256(raw).hexdigest()})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        dotted = format_path(loc) or "(top)"
-        line = nearest_line(lines, loc)
-        at = f"{path}: {dotted}" + (f", line {line}" if line else "")
-        raise RubricError(f"评分表格式错误：{dotted}：{err['msg']}", f"rubric format error: {dotted}: {err['msg']}",
-                          where=at, hint=Text("对照内置的 seed003.yaml 修改该处", "compare with the shipped seed003.yaml"),
+        issues = model_errors(exc, lines)
+        zh, en = issue_lines(issues)
+        dotted, line, _ = issues[0]
+        at = f"{path}: {dotted or '(top)'}" + (f", line {line}" if line else "")
+        raise RubricError(f"评分表格式错误：\n  {zh}", f"rubric format error:\n  {en}", where=at,
+                          hint=Text("对照内置的 seed003.yaml 修改该处", "compare with the shipped seed003.yaml"),
                           ) from None
 
 
@@ -555,10 +552,7 @@ def _read_records(records, what: Text) -> tuple[pd.DataFrame, str, bool]:
     if path.suffix.lower() in (".yaml", ".yml"):
         if not path.exists():
             raise RecordsError(f"找不到文件 {path}", f"file not found: {path}", hint=Text("检查路径", "check the path"))
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except yaml.YAMLError as exc:
-            raise RecordsError(f"YAML 语法错误：{exc}", f"YAML syntax error: {exc}", where=str(path)) from None
+        data, _ = load_yaml(path.read_text(encoding="utf-8-sig"), source=str(path), error=RecordsError, what=what)
         if isinstance(data, dict) and isinstance(data.get("records"), list):
             data = data["records"]
         if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
@@ -598,11 +592,14 @@ def _require(df: pd.DataFrame, columns: list[str], source: str, what: Text) -> N
 def _keys(df: pd.DataFrame, source: str, labels: list[str], what: Text) -> tuple[pd.Series, pd.Series]:
     agency = df["agency"].astype("string").str.strip()
     year = pd.to_numeric(df["year"], errors="coerce")
-    bad = agency.isna() | (agency == "") | year.isna() | (year != year.round())
+    plausible = year.between(1980, 2100) & (year == year.round())
+    bad = agency.isna() | (agency == "") | ~plausible.fillna(False)
     if bad.any():
         r = int(np.flatnonzero(bad.to_numpy())[0])
-        raise RecordsError(f"{what.zh}的机构名或年度缺失/无效：{labels[r]}",
-                           f"{what.en}: agency or year missing or invalid at {labels[r]}", where=f"{source}: {labels[r]}",
+        shown = df["year"].iloc[r]
+        raise RecordsError(f"{what.zh}的机构名或年度缺失/无效：{labels[r]}（年度 {shown!r}，应为 1980–2100 的整数）",
+                           f"{what.en}: agency or year missing or invalid at {labels[r]} (year {shown!r}; a whole "
+                           "number from 1980 to 2100)", where=f"{source}: {labels[r]}",
                            hint=Text("填写机构名称和四位年份", "fill in the agency name and a four-digit year"))
     year = year.astype(int)
     dup = pd.DataFrame({"a": agency, "y": year}).duplicated(keep=False).to_numpy()
@@ -615,13 +612,12 @@ def _keys(df: pd.DataFrame, source: str, labels: list[str], what: Text) -> tuple
 
 
 def _booleans(df: pd.DataFrame, column: str, source: str, labels: list[str], agency, year) -> np.ndarray:
+    """A veto column as booleans: the yes/no words of `leaderkit._kit.words`; an empty cell means no."""
     col = df[column]
-    if col.dtype == bool:
-        return col.to_numpy()
-    text = col.astype("string").str.strip().str.lower().fillna("")
-    text = text.str.replace(r"\.0$", "", regex=True)
-    yes, no = text.isin(_TRUE).to_numpy(), text.isin(_FALSE).to_numpy()
-    bad = ~(yes | no)
+    text = col.astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    value = truth(text)
+    empty = (text.isna() | (text == "")).to_numpy(bool)
+    bad = value.isna().to_numpy(bool) & ~empty
     if bad.any():
         r = int(np.flatnonzero(bad)[0])
         raise RecordsError(
@@ -629,7 +625,7 @@ def _booleans(df: pd.DataFrame, column: str, source: str, labels: list[str], age
             f"veto column {column}: value {col.iloc[r]!r} is not a yes/no (agency {agency[r]}, year {year[r]})",
             where=f"{source}: {labels[r]}, {column}",
             hint=Text("填 是/否、true/false 或 1/0；空白视为“否”", "use true/false, 1/0 or 是/否; blank means no"))
-    return yes
+    return value.fillna(False).to_numpy(bool)
 
 
 # --- grading ----------------------------------------------------------------------------------------
@@ -642,9 +638,11 @@ def grade_agencies(records, rubric=None) -> pd.DataFrame:
     agency, year, item, value and the allowed values.
 
     Returns agency, year, the category scores (basic, core, incentive for document 003), total, grade (1–4),
-    grade_name, decided_by (the condition that decided the grade), vetoes (those that applied), lacks (what
-    is missing for the next grade up, e.g. "核心指标差 2 分"), gap_<score> (the same as numbers; NaN for the
-    top grade) and consequence. Texts follow the current language (`leaderkit.set_language`).
+    veto_ids (the ids of the vetoes that applied, joined by ";"), gap_<score> (what is missing for the next
+    grade up, as numbers; NaN for the top grade) and each text in both languages, `<name>_zh` and
+    `<name>_en`: grade_name, decided_by (the condition that decided the grade), vetoes (their texts), lacks
+    (the gaps in words, e.g. "核心指标差 2 分") and consequence. The result is the same whatever the current
+    language; choose the language where it is shown (`leaderkit._kit.i18n.pick(graded, "lacks", lang)`).
     `attrs` carries the rubric id, its file's sha256 and a sha256 of the records.
     """
     rubric = _as_rubric(rubric)
@@ -716,13 +714,6 @@ def _grade_table(rubric: Rubric, agency, year, scores: np.ndarray, vetoes: np.nd
         veto_grade = next(g for g, grade in enumerate(grades) if grade.vetoes)
         chosen = np.where(vetoed, veto_grade, chosen)
 
-    grade_no = np.array([g.grade for g in grades])[chosen]
-    lang = get_language()
-    pick = (lambda t: t.zh) if lang == "zh" else (lambda t: t.en)
-    names = np.array([pick(rubric.grade_name(g)) for g in grades], dtype=object)
-    consequences = np.array([g.consequence if lang == "zh" else (g.consequence_en or g.consequence)
-                             for g in grades], dtype=object)
-
     # deficits towards the next grade up (numbers), vectorised per score column
     up = chosen - 1
     gaps = np.full((n, len(dims)), np.nan)
@@ -741,46 +732,60 @@ def _grade_table(rubric: Rubric, agency, year, scores: np.ndarray, vetoes: np.nd
             gaps[rows, d] = np.maximum(gaps[rows, d], short)
     gap_frame = pd.DataFrame(gaps, columns=[f"gap_{d}" for d in dims])
 
-    lacks = pd.Series([""] * n, dtype=object)
-    for d, dim in enumerate(dims):
-        name = pick(rubric.dim_name(dim))
-        col = gap_frame.iloc[:, d]
-        piece = np.where(col.fillna(0) > 0,
-                         (name + ("差 " if lang == "zh" else " short by ")
-                          + col.fillna(0).astype(int).astype(str) + (" 分" if lang == "zh" else " points")).to_numpy(),
-                         "")
-        sep = np.where((lacks != "") & (piece != ""), "；" if lang == "zh" else "; ", "")
-        lacks = lacks + sep + piece
-    veto_text = pd.Series([""] * n, dtype=object)
-    for k, veto in enumerate(rubric.vetoes):
-        label = (f"否决项 {veto.number}：{veto.text}" if lang == "zh"
-                 else f"veto {veto.number}: {veto.text_en or veto.text}")
-        label = label.rstrip("；。;")
-        sep = np.where((veto_text != "") & vetoes[:, k], "；" if lang == "zh" else "; ", "")
-        veto_text = veto_text + sep + np.where(vetoes[:, k], label, "")
-    lacks = pd.Series(np.where(vetoed, tr("须先消除否决项", "the veto must be cleared first")
-                               + np.where(lacks != "", ("；" if lang == "zh" else "; ") + lacks, ""), lacks))
-    lacks = pd.Series(np.where((up >= 0) & (lacks == "") & ~vetoed,
-                               tr("已满足上一级的分数条件", "meets the scores of the next grade up"), lacks))
-
-    decided = _decided_by(rubric, scores, chosen, vetoed, veto_text, lang)
+    veto_text = {lang: _joined(vetoes, [_veto_label(v, lang) for v in rubric.vetoes], tr("；", "; ", lang))
+                 for lang in LANGUAGES}
     out = pd.DataFrame({"agency": agency, "year": year})
     for d, dim in enumerate(dims):
         out[dim] = scores[:, d].astype(int)
-    out["grade"] = grade_no
-    out["grade_name"] = names[chosen]
-    out["decided_by"] = decided
-    out["vetoes"] = veto_text.to_numpy()
-    out["lacks"] = lacks.to_numpy()
+    out["grade"] = np.array([g.grade for g in grades])[chosen]
+    for lang in LANGUAGES:
+        out[f"grade_name_{lang}"] = np.array([rubric.grade_name(g).get(lang) for g in grades], dtype=object)[chosen]
+    for lang in LANGUAGES:
+        out[f"decided_by_{lang}"] = _decided_by(rubric, scores, chosen, vetoed, veto_text[lang], lang)
+    out["veto_ids"] = _joined(vetoes, [v.id for v in rubric.vetoes], ";")
+    for lang in LANGUAGES:
+        out[f"vetoes_{lang}"] = veto_text[lang]
+    for lang in LANGUAGES:
+        out[f"lacks_{lang}"] = _lacks(rubric, gap_frame, up, vetoed, lang)
     out = pd.concat([out, gap_frame], axis=1)
-    out["consequence"] = consequences[chosen]
+    out["consequence_zh"] = np.array([g.consequence for g in grades], dtype=object)[chosen]
+    out["consequence_en"] = np.array([g.consequence_en or g.consequence for g in grades], dtype=object)[chosen]
     out.attrs.update({"rubric": rubric.id, "rubric_sha256": rubric.digest,
                       "records_sha256": _frame_digest(df)})
     return out
 
 
+def _veto_label(veto: Veto, lang: str) -> str:
+    label = f"否决项 {veto.number}：{veto.text}" if lang == "zh" else f"veto {veto.number}: {veto.text_en or veto.text}"
+    return label.rstrip("；。;")
+
+
+def _joined(flags: np.ndarray, labels: list[str], sep: str) -> np.ndarray:
+    """Per row: the labels of the columns of `flags` (rows × labels) that are set, joined by `sep`."""
+    out = pd.Series([""] * len(flags), dtype=object)
+    for k, label in enumerate(labels):
+        out = out + np.where((out != "") & flags[:, k], sep, "") + np.where(flags[:, k], label, "")
+    return out.to_numpy()
+
+
+def _lacks(rubric: Rubric, gaps: pd.DataFrame, up: np.ndarray, vetoed: np.ndarray, lang: str) -> np.ndarray:
+    """Per row, in `lang`: what is missing for the next grade up ("核心指标差 2 分"), the veto first."""
+    sep = tr("；", "; ", lang)
+    lacks = pd.Series([""] * len(gaps), dtype=object)
+    for d, dim in enumerate(rubric.dims):
+        col = gaps.iloc[:, d].fillna(0)
+        piece = np.where(col > 0, (rubric.dim_name(dim).get(lang) + tr("差 ", " short by ", lang)
+                                   + col.astype(int).astype(str) + tr(" 分", " points", lang)).to_numpy(), "")
+        lacks = lacks + np.where((lacks != "") & (piece != ""), sep, "") + piece
+    lacks = np.where(vetoed, tr("须先消除否决项", "the veto must be cleared first", lang)
+                     + np.where(lacks != "", sep + lacks, ""), lacks)
+    return np.where((up >= 0) & (lacks == "") & ~vetoed,
+                    tr("已满足上一级的分数条件", "meets the scores of the next grade up", lang), lacks)
+
+
 def _decided_by(rubric: Rubric, scores, chosen, vetoed, veto_text, lang) -> np.ndarray:
-    """Per row: the veto, or the grade's conditions met and the first condition of the grade above that failed."""
+    """Per row, in `lang`: the veto, or the grade's conditions met and the first condition of the grade above
+    that failed."""
     dims = rubric.dims
     grades = rubric.grades
     met = []
@@ -788,9 +793,9 @@ def _decided_by(rubric: Rubric, scores, chosen, vetoed, veto_text, lang) -> np.n
         if grade.otherwise:
             met.append("")
             continue
-        conds = "，".join(f"{rubric.dim_name(c.score).zh} ≥ {c.min}" for c in grade.all_of if c.min is not None)
-        conds_en = ", ".join(f"{rubric.dim_name(c.score).en} ≥ {c.min}" for c in grade.all_of if c.min is not None)
-        met.append(f"满足{grade.name}条件（{conds}）" if lang == "zh" else f"meets {grade.name_en} ({conds_en})")
+        conds = tr("，", ", ", lang).join(f"{rubric.dim_name(c.score).get(lang)} ≥ {c.min}"
+                                         for c in grade.all_of if c.min is not None)
+        met.append(tr(f"满足{grade.name}条件（{conds}）", f"meets {grade.name_en} ({conds})", lang))
     out = np.array(met, dtype=object)[chosen]
     for g, grade in enumerate(grades[:-1]):
         rows = chosen == g + 1
@@ -801,18 +806,14 @@ def _decided_by(rubric: Rubric, scores, chosen, vetoed, veto_text, lang) -> np.n
             if cond.min is None:
                 continue
             vals = scores[rows, dims.index(cond.score)].astype(int)
-            name = rubric.dim_name(cond.score)
             text = pd.Series(vals).astype(str)
-            piece = np.where(vals < cond.min,
-                             (name.zh if lang == "zh" else name.en) + " " + text + f" < {cond.min}", "")
-            sep = np.where((failed != "") & (piece != ""), "、" if lang == "zh" else ", ", "")
+            piece = np.where(vals < cond.min, rubric.dim_name(cond.score).get(lang) + " " + text + f" < {cond.min}", "")
+            sep = np.where((failed != "") & (piece != ""), tr("、", ", ", lang), "")
             failed = failed + sep + piece
-        prefix = f"未达{grade.name}：" if lang == "zh" else f"below {grade.name_en}: "
-        joiner = "；" if lang == "zh" else "; "
+        prefix = tr(f"未达{grade.name}：", f"below {grade.name_en}: ", lang)
         current = pd.Series(out[rows], dtype=object)
-        out[rows] = np.where(current != "", prefix + failed + joiner + current, prefix + failed)
-    out = np.where(vetoed, veto_text.to_numpy(), out)
-    return out
+        out[rows] = np.where(current != "", prefix + failed + tr("；", "; ", lang) + current, prefix + failed)
+    return np.where(vetoed, veto_text, out)
 
 
 def _frame_digest(df: pd.DataFrame) -> str:

@@ -8,9 +8,13 @@ from a library call made here (benchmark, grade_agencies, TitleRegister, validat
 - Figures are complete `go.Figure` objects (layout, titles, template); views show them with
   `leaderkit.charts.chart_widget` (plotly.js loaded once per browser from the server; a `go.FigureWidget`
   where the server gives no plotly.js URL). Voilà loses layout set on a FigureWidget before display.
-- The leadership page's results (numbers, tables, the figure in both languages) are kept in an on-disk
-  cache shared by kernels (`cached_leadership`), keyed by the data folder's files, the sample data, the
-  leaderkit version and sources, $LEADERKIT_ASOF and the date; `make run` warms it before Voilà starts.
+- The leadership page's results (numbers, tables with their texts in both languages, the figure in each
+  language) are kept in an on-disk cache shared by kernels (`cached_leadership`), keyed by the data folder's
+  files, the sample data, the leaderkit version and sources, $LEADERKIT_ASOF and the date; `make run` warms
+  it before Voilà starts.
+- Results keep both languages; a view renders in its own language (`view.lang`, switched by its 中文 /
+  English toggle or `view.set_language`) and passes it to every function that writes text here
+  (`lang=`; None means the library's current language). A view never switches the library's language.
 - Uploads are checked for size and type before the library reads them; every failure becomes a
   bilingual message widget (`message_widget`), never a traceback.
 - Downloads are data-URI links (`download_link`): they work offline and without a round trip.
@@ -36,7 +40,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from leaderkit._kit.i18n import LeaderkitError, Text, get_language, set_language, tr
+from leaderkit._kit.files import OutputError, write_bytes
+from leaderkit._kit.i18n import LeaderkitError, Text, check_language, get_language, pick, tr
 from leaderkit.app.paths import data_dir
 
 # seed 002 三: leaders to be formed by domain group (形成 1000 / 500 / 200 个以上企业标准“领跑者”).
@@ -178,8 +183,8 @@ def cache_key(folder: Path, today: date | None = None) -> str:
 def leadership_results(data: DashboardData) -> dict:
     """Everything the leadership page shows at first, computed from the library: the as-of date, the key
     numbers, leaders per seed 002 group, the chosen schemes with their leader counts, the latest agency
-    grades, and per language ("zh", "en") the overview figure (JSON) and the upcoming table for
-    `DEFAULT_WEEKS` weeks."""
+    grades, the upcoming table for `DEFAULT_WEEKS` weeks (texts in both languages) and per language
+    ("zh", "en") the overview figure (JSON)."""
     on = reference_date(data)
     numbers = headline(data)
     leaders = leaders_by_group(data)
@@ -187,17 +192,9 @@ def leadership_results(data: DashboardData) -> dict:
     chosen = chosen_schemes(data)
     chosen["leaders"] = [len(scheme_ranking(data, sid).leaders) for sid in chosen["scheme_id"]]
     latest = None if data.grades is None else data.grades[data.grades["year"] == numbers["grade_year"]].copy()
-    out = {"folder": data.folder, "on": on, "numbers": numbers, "leaders": leaders, "chosen": chosen,
-           "grades": latest, "figure": {}, "upcoming": {}}
-    before = get_language()
-    try:
-        for lang in ("zh", "en"):
-            set_language(lang)
-            out["figure"][lang] = overview_figure(data, leaders).to_json()
-            out["upcoming"][lang] = upcoming(data, on, DEFAULT_WEEKS)
-    finally:
-        set_language(before)
-    return out
+    return {"folder": data.folder, "on": on, "numbers": numbers, "leaders": leaders, "chosen": chosen,
+            "grades": latest, "upcoming": upcoming(data, on, DEFAULT_WEEKS),
+            "figure": {lang: overview_figure(data, leaders, lang=lang).to_json() for lang in ("zh", "en")}}
 
 
 def cached_leadership(folder: str | Path | None = None, *, refresh: bool = False) -> dict:
@@ -214,11 +211,8 @@ def cached_leadership(folder: str | Path | None = None, *, refresh: bool = False
             pass
     results = leadership_results(load_data(folder))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", delete=False) as tmp:
-            tmp.write(pickle.dumps(results))
-        os.replace(tmp.name, path)
-    except OSError:
+        write_bytes(path, pickle.dumps(results), create_parents=True)
+    except (OSError, OutputError):
         pass
     return results
 
@@ -282,7 +276,7 @@ def panel_review(data: DashboardData, domain: str):
 
 def chosen_schemes(data: DashboardData) -> pd.DataFrame:
     """The scheme used per domain (选定方案): among the schemes that pass validation, the expert panel's
-    best when the panel reviewed them, else the first by id. Columns: domain, scheme_id, why, why_en."""
+    best when the panel reviewed them, else the first by id. Columns: domain, scheme_id, why_zh, why_en."""
     rows = []
     for domain in data.domains_with_schemes:
         valid = sorted(s.id for s in data.schemes_for(domain) if validation_report(data, s.id).ok)
@@ -296,7 +290,7 @@ def chosen_schemes(data: DashboardData) -> pd.DataFrame:
         else:
             rows.append((domain, valid[0], "多个方案通过校验且无评审结果：取编号最小者",
                          "several valid schemes and no review: the first by id"))
-    return pd.DataFrame(rows, columns=["domain", "scheme_id", "why", "why_en"])
+    return pd.DataFrame(rows, columns=["domain", "scheme_id", "why_zh", "why_en"])
 
 
 def scheme_ranking(data: DashboardData, scheme_id: str):
@@ -320,8 +314,8 @@ def domain_groups(data: DashboardData) -> pd.Series:
 def leaders_by_group(data: DashboardData) -> pd.DataFrame:
     """Leaders found in the data per seed 002 group, next to the group's target.
 
-    Columns: group, label, target, leaders (leader standards of the chosen scheme of each domain in the
-    group), domains (the domains ranked), share (leaders / target). The sample data are illustrative: these
+    Columns: group, label_zh, label_en, target, leaders (leader standards of the chosen scheme of each
+    domain in the group), domains (the domains ranked), share (leaders / target). The sample data are illustrative: these
     counts show the mechanism, not national progress (see PUBLIC_LEADERS_2022 for the public figure).
     """
     groups = domain_groups(data)
@@ -334,8 +328,9 @@ def leaders_by_group(data: DashboardData) -> pd.DataFrame:
             continue
         counts[group] = counts.get(group, 0) + len(scheme_ranking(data, row.scheme_id).leaders)
         ranked.setdefault(group, []).append(row.domain)
-    rows = [{"group": key, "label": str(label), "target": target, "leaders": counts.get(key, 0),
-             "domains": "、".join(ranked.get(key, [])), "share": counts.get(key, 0) / target}
+    rows = [{"group": key, "label_zh": label.zh, "label_en": label.en, "target": target,
+             "leaders": counts.get(key, 0), "domains": "、".join(ranked.get(key, [])),
+             "share": counts.get(key, 0) / target}
             for key, label, _, target in LEADER_TARGETS]
     return pd.DataFrame(rows)
 
@@ -363,7 +358,8 @@ def reference_date(data: DashboardData, today: date | None = None) -> date:
 
 def upcoming(data: DashboardData, on: date, weeks: int = 8) -> pd.DataFrame:
     """Titles expiring or due for review, and publicity windows of the chosen schemes ending, within
-    `weeks` of `on` (即将到期与公示截止). Columns: due_date, days_left, kind, kind_en, subject, detail."""
+    `weeks` of `on` (即将到期与公示截止). Columns: due_date, days_left, kind_zh, kind_en, subject, detail_zh,
+    detail_en."""
     from leaderkit.schemes.programs import load_program
     from leaderkit.schemes.workdays import publicity_end
 
@@ -372,7 +368,8 @@ def upcoming(data: DashboardData, on: date, weeks: int = 8) -> pd.DataFrame:
     if data.register is not None:
         for r in data.register.expiring(weeks * 7, on=on).itertuples():
             kind = (("称号到期", "title expires") if r.due == "expires" else ("称号年度复核", "title yearly review"))
-            rows.append((r.due_date, *kind, f"{r.enterprise}（{r.title_id}）", f"{r.domain} · {r.agency}"))
+            detail = f"{r.domain} · {r.agency}"
+            rows.append((r.due_date, *kind, f"{r.enterprise}（{r.title_id}）", detail, detail))
     chosen = chosen_schemes(data)
     for sid in chosen["scheme_id"]:
         scheme = data.schemes[sid]
@@ -388,30 +385,31 @@ def upcoming(data: DashboardData, on: date, weeks: int = 8) -> pd.DataFrame:
                 warnings.simplefilter("ignore")
                 legal = publicity_end(window.start, days)
             rows.append((window.end, *kind, f"{scheme.domain}（{scheme.id}）",
-                         tr(f"{window.start}～{window.end}；{days} 个工作日截至 {legal}",
-                            f"{window.start} – {window.end}; {days} working days end on {legal}")))
-    out = pd.DataFrame(rows, columns=["due_date", "kind", "kind_en", "subject", "detail"])
+                         f"{window.start}～{window.end}；{days} 个工作日截至 {legal}",
+                         f"{window.start} – {window.end}; {days} working days end on {legal}"))
+    out = pd.DataFrame(rows, columns=["due_date", "kind_zh", "kind_en", "subject", "detail_zh", "detail_en"])
     out.insert(1, "days_left", [(d - on).days for d in out["due_date"]])
     return out.sort_values(["due_date", "subject"], kind="stable").reset_index(drop=True)
 
 
-def public_note() -> str:
-    """The public national leader figure (DOMAIN.md, CNIS and SAMR press reports), in the current language."""
+def public_note(lang: str | None = None) -> str:
+    """The public national leader figure (DOMAIN.md, CNIS and SAMR press reports), in `lang`."""
     n, e = PUBLIC_LEADERS_2022["standards"], PUBLIC_LEADERS_2022["enterprises"]
     return tr(f"全国公开数字：截至 2022 年累计 {n:,} 项企业标准、{e:,} 家企业成为领跑者（中国标准化研究院、市场监管总局报道），"
               "未按分组公布。上图为本数据中的示意数字。",
               f"Public national figure: {n:,} leader standards from {e:,} enterprises by 2022 (CNIS and SAMR press "
-              "reports), not published per group. The chart shows the illustrative numbers of these data.")
+              "reports), not published per group. The chart shows the illustrative numbers of these data.", lang)
 
 
 def grade_distribution(grades: pd.DataFrame) -> pd.DataFrame:
-    """Agencies per grade and year (评估机构等级分布): year, grade, label, agencies."""
+    """Agencies per grade and year (评估机构等级分布): year, grade, label_zh, label_en, agencies."""
     counts = grades.groupby(["year", "grade"]).size().rename("agencies").reset_index()
     full = pd.MultiIndex.from_product([sorted(grades["year"].unique()), sorted(GRADE_NAMES)],
                                       names=["year", "grade"])
     counts = counts.set_index(["year", "grade"]).reindex(full, fill_value=0).reset_index()
-    counts["label"] = counts["grade"].map(lambda g: str(GRADE_NAMES[g]))
-    return counts
+    for lang in ("zh", "en"):
+        counts[f"label_{lang}"] = counts["grade"].map(lambda g, lang=lang: GRADE_NAMES[g].get(lang))
+    return counts[["year", "grade", "label_zh", "label_en", "agencies"]]
 
 
 def headline(data: DashboardData) -> dict:
@@ -433,32 +431,34 @@ def _layout(fig, title: str, height: int, width: int | None = None) -> None:
                       legend=dict(orientation="h", y=-0.12))
 
 
-def adoption_figure(table: pd.DataFrame, by: str, target: float = 0.20, *, width: int | None = None):
-    """Share of standards stricter than national/industry ones per group, Wilson 95 % interval, target line.
+def adoption_figure(table: pd.DataFrame, by: str, target: float = 0.20, *, width: int | None = None,
+                    lang: str | None = None):
+    """Share of standards stricter than national/industry ones per group, Wilson 95 % interval, target line;
+    texts in `lang` (None: the current language).
 
     Years are a line with the interval as a band; domains horizontal bars; regions (many) vertical bars.
     A bar is green when the interval's lower bound reaches the target, red when its upper bound stays below.
     """
     import plotly.graph_objects as go
 
-    title = {"year": tr("按年份", "By year"), "domain": tr("按领域", "By domain"), "region": tr("按地区", "By region"),
-             "category": tr("按类别", "By category")}.get(by, by)
-    target_text = tr(f"目标 {target:.0%}", f"target {target:.0%}")
+    title = {"year": tr("按年份", "By year", lang), "domain": tr("按领域", "By domain", lang),
+             "region": tr("按地区", "By region", lang), "category": tr("按类别", "By category", lang)}.get(by, by)
+    target_text = tr(f"目标 {target:.0%}", f"target {target:.0%}", lang)
     if by == "year":
         t = table.sort_values(by)
         x = t[by].astype(int).astype(str)
         fig = go.Figure([
             go.Scatter(x=x, y=t["ci_high"], mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"),
             go.Scatter(x=x, y=t["ci_low"], mode="lines", fill="tonexty", line=dict(width=0),
-                       fillcolor="rgba(42,157,143,0.18)", name=tr("95% 区间", "95% interval"), hoverinfo="skip"),
-            go.Scatter(x=x, y=t["rate"], mode="lines+markers+text", name=tr("比例", "share"), line_color=GOOD,
+                       fillcolor="rgba(42,157,143,0.18)", name=tr("95% 区间", "95% interval", lang), hoverinfo="skip"),
+            go.Scatter(x=x, y=t["rate"], mode="lines+markers+text", name=tr("比例", "share", lang), line_color=GOOD,
                        text=[f"{v:.0%}" for v in t["rate"]], textposition="top center",
                        customdata=t[["stricter", "n"]],
                        hovertemplate="%{x}: %{y:.1%} (%{customdata[0]}/%{customdata[1]})<extra></extra>"),
         ])
         fig.add_hline(y=target, line_dash="dash", line_color=BAD, annotation_text=target_text,
                       annotation_position="bottom right")
-        _layout(fig, title + tr("（阴影：95% Wilson 区间）", " (band: 95% Wilson interval)"), 340, width)
+        _layout(fig, title + tr("（阴影：95% Wilson 区间）", " (band: 95% Wilson interval)", lang), 340, width)
         fig.update_yaxes(tickformat=".0%", rangemode="tozero")
         return fig
     vertical = by == "region"
@@ -487,46 +487,46 @@ def adoption_figure(table: pd.DataFrame, by: str, target: float = 0.20, *, width
         height = 120 + 30 * len(t)
     _layout(fig, title + tr("（误差线：95% Wilson 区间；绿色＝区间下限已达目标，红色＝上限仍低于目标）",
                             " (bars: 95% Wilson interval; green = lower bound meets the target, red = upper bound "
-                            "below it)"), max(height, 300), width)
+                            "below it)", lang), max(height, 300), width)
     return fig
 
 
-def leaders_figure(table: pd.DataFrame, *, width: int | None = None):
+def leaders_figure(table: pd.DataFrame, *, width: int | None = None, lang: str | None = None):
     """Leaders per seed 002 group in the data against the group's target (log axis: tens vs thousands)."""
     import plotly.graph_objects as go
 
-    labels = [str(label) for _, label, _, _ in LEADER_TARGETS]
+    labels = [label.get(lang) for _, label, _, _ in LEADER_TARGETS]
     fig = go.Figure([
-        go.Bar(y=labels, x=table["target"], orientation="h", name=tr("seed 002 目标", "seed 002 target"),
+        go.Bar(y=labels, x=table["target"], orientation="h", name=tr("seed 002 目标", "seed 002 target", lang),
                marker_color="#d9d9d9", text=table["target"], textposition="outside"),
         go.Bar(y=labels, x=table["leaders"].clip(lower=0.9), orientation="h",
-               name=tr("本数据中的领跑者（示意）", "leaders in these data (illustrative)"), marker_color=GOOD,
+               name=tr("本数据中的领跑者（示意）", "leaders in these data (illustrative)", lang), marker_color=GOOD,
                text=table["leaders"], textposition="outside", customdata=table["domains"],
                hovertemplate="%{y}: %{text} (%{customdata})<extra></extra>"),
     ])
-    _layout(fig, tr("按领域分组的领跑者数与 seed 002 目标", "Leaders by domain group vs seed 002 targets"), 280, width)
+    _layout(fig, tr("按领域分组的领跑者数与 seed 002 目标", "Leaders by domain group vs seed 002 targets", lang), 280, width)
     fig.update_layout(barmode="group")
-    fig.update_xaxes(type="log", range=[-0.1, 3.6], title=tr("数量（对数刻度）", "count (log scale)"))
+    fig.update_xaxes(type="log", range=[-0.1, 3.6], title=tr("数量（对数刻度）", "count (log scale)", lang))
     return fig
 
 
-def grades_figure(dist: pd.DataFrame, *, width: int | None = None):
+def grades_figure(dist: pd.DataFrame, *, width: int | None = None, lang: str | None = None):
     """Agencies per grade, one bar group per year."""
     import plotly.graph_objects as go
 
     colours = {1: GOOD, 2: "#8ab17d", 3: "#e9c46a", 4: BAD}
-    fig = go.Figure([go.Bar(x=d["year"].astype(str), y=d["agencies"], name=str(GRADE_NAMES[g]),
+    fig = go.Figure([go.Bar(x=d["year"].astype(str), y=d["agencies"], name=GRADE_NAMES[g].get(lang),
                             marker_color=colours[g], text=d["agencies"], textposition="outside")
                      for g, d in dist.groupby("grade")])
-    _layout(fig, tr("评估机构等级分布（seed 003 评分表）", "Agency grades (seed 003 rubric)"), 340, width)
+    _layout(fig, tr("评估机构等级分布（seed 003 评分表）", "Agency grades (seed 003 rubric)", lang), 340, width)
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title=tr("机构数", "agencies"), dtick=2)
+    fig.update_yaxes(title=tr("机构数", "agencies", lang), dtick=2)
     return fig
 
 
-def overview_figure(data: DashboardData, leaders: pd.DataFrame, target: float = 0.20):
+def overview_figure(data: DashboardData, leaders: pd.DataFrame, target: float = 0.20, *, lang: str | None = None):
     """The leadership page's charts as one figure (一张总览图): adoption by year and by domain, by region,
-    leaders vs seed 002 targets, agency grades.
+    leaders vs seed 002 targets, agency grades; texts in `lang` (None: the current language).
 
     One figure, because each plotly FigureWidget ships plotly.js (about 5 MB) to the browser: on these
     2 cores the first costs about 7 s and each further one about 1 s. The panels are the figures of
@@ -535,16 +535,17 @@ def overview_figure(data: DashboardData, leaders: pd.DataFrame, target: float = 
     from plotly.subplots import make_subplots
 
     bm = data.bm
-    panels = [(adoption_figure(bm.adoption(by=["year"]), "year", target), 1, 1, True),
-              (adoption_figure(bm.adoption(by=["domain"]), "domain", target), 1, 2, True),
-              (adoption_figure(bm.adoption(by=["region"]), "region", target), 2, 1, True),
-              (leaders_figure(leaders), 3, 1, False)]
+    panels = [(adoption_figure(bm.adoption(by=["year"]), "year", target, lang=lang), 1, 1, True),
+              (adoption_figure(bm.adoption(by=["domain"]), "domain", target, lang=lang), 1, 2, True),
+              (adoption_figure(bm.adoption(by=["region"]), "region", target, lang=lang), 2, 1, True),
+              (leaders_figure(leaders, lang=lang), 3, 1, False)]
     if data.grades is not None:
-        panels.append((grades_figure(grade_distribution(data.grades)), 3, 2, False))
-    titles = {(1, 1): tr("按年份", "By year"), (1, 2): tr("按领域", "By domain"), (2, 1): tr("按地区", "By region"),
+        panels.append((grades_figure(grade_distribution(data.grades), lang=lang), 3, 2, False))
+    titles = {(1, 1): tr("按年份", "By year", lang), (1, 2): tr("按领域", "By domain", lang),
+              (2, 1): tr("按地区", "By region", lang),
               (3, 1): tr("领跑者与 seed 002 目标（本数据为示意，对数刻度）",
-                         "Leaders vs seed 002 targets (illustrative data, log scale)"),
-              (3, 2): tr("评估机构等级分布（seed 003）", "Agency grades (seed 003)")}
+                         "Leaders vs seed 002 targets (illustrative data, log scale)", lang),
+              (3, 2): tr("评估机构等级分布（seed 003）", "Agency grades (seed 003)", lang)}
     fig = make_subplots(rows=3, cols=2, specs=[[{}, {}], [{"colspan": 2}, None], [{}, {}]],
                         row_heights=[0.33, 0.34, 0.33], vertical_spacing=0.11, horizontal_spacing=0.12,
                         subplot_titles=[titles.get(k, "") for k in ((1, 1), (1, 2), (2, 1), (3, 1), (3, 2))])
@@ -591,33 +592,41 @@ text-decoration:none;margin:4px 0}
 </style>"""
 
 
-def html_table(df: pd.DataFrame, columns: dict[str, Text] | None = None, max_rows: int = 60) -> str:
-    """A DataFrame as an escaped HTML table with translated headers (表格)."""
-    view = df if columns is None else df[list(columns)].rename(columns={k: str(v) for k, v in columns.items()})
+def html_table(df: pd.DataFrame, columns: dict[str, Text] | None = None, max_rows: int = 60,
+               lang: str | None = None) -> str:
+    """A DataFrame as an escaped HTML table with headers in `lang` (表格)."""
+    view = df if columns is None else df[list(columns)].rename(columns={k: v.get(lang) for k, v in columns.items()})
     more = len(view) - max_rows
     out = view.head(max_rows).to_html(index=False, classes="lk-table", border=0, na_rep="", escape=True)
     if more > 0:
-        out += f"<div class='lk-note'>{tr(f'另有 {more} 行未显示', f'{more} more rows not shown')}</div>"
+        out += f"<div class='lk-note'>{tr(f'另有 {more} 行未显示', f'{more} more rows not shown', lang)}</div>"
     return out
 
 
-def message_html(kind: str, zh: str, en: str, *, where: str | None = None, hint: Text | None = None) -> str:
-    """A bilingual message box: the current language first, the other below it."""
-    first, second = (zh, en) if get_language() == "zh" else (en, zh)
+def message_html(kind: str, zh: str, en: str, *, where: str | None = None, hint: Text | None = None,
+                 lang: str | None = None) -> str:
+    """A bilingual message box: `lang` (None: the current language) first, the other below it."""
+    first, second = (zh, en) if (lang or get_language()) == "zh" else (en, zh)
     parts = [f"<div class='lk-msg lk-{kind}'><b>{html.escape(first)}</b><br><small>{html.escape(second)}</small>"]
     if where:
-        parts.append(f"<br><small>{tr('位置', 'where')}：{html.escape(where)}</small>")
+        parts.append(f"<br><small>{tr('位置', 'where', lang)}：{html.escape(where)}</small>")
     if hint:
-        parts.append(f"<br><small>{tr('建议', 'what to do')}：{html.escape(str(hint))}</small>")
+        parts.append(f"<br><small>{tr('建议', 'what to do', lang)}：{html.escape(hint.get(lang))}</small>")
     return "".join(parts) + "</div>"
 
 
-def error_html(exc: BaseException) -> str:
-    """A message box for any error; a leaderkit error keeps its where and hint, others get a generic text."""
+def error_message(exc: BaseException) -> dict:
+    """The `message_html` arguments for any error: a leaderkit error keeps its where and hint, others get a
+    generic text."""
     if isinstance(exc, LeaderkitError):
-        return message_html("error", exc.text.zh, exc.text.en, where=exc.where, hint=exc.hint)
-    return message_html("error", f"处理失败：{type(exc).__name__}: {exc}", f"failed: {type(exc).__name__}: {exc}",
-                        hint=Text("检查输入文件后重试", "check the input file and try again"))
+        return {"kind": "error", "zh": exc.text.zh, "en": exc.text.en, "where": exc.where, "hint": exc.hint}
+    return {"kind": "error", "zh": f"处理失败：{type(exc).__name__}: {exc}", "en": f"failed: {type(exc).__name__}: {exc}",
+            "hint": Text("检查输入文件后重试", "check the input file and try again")}
+
+
+def error_html(exc: BaseException, lang: str | None = None) -> str:
+    """A message box for any error (`error_message`), `lang` first."""
+    return message_html(**error_message(exc), lang=lang)
 
 
 def message_widget(html_text: str):
@@ -717,19 +726,13 @@ def upload_content(value) -> tuple[str, bytes] | None:
     return item["name"], bytes(item["content"])
 
 
-def language_toggle(on_change):
-    """中文 / English switch; calls `on_change(lang)` after `set_language(lang)`."""
+def language_toggle(on_change, lang: str):
+    """中文 / English switch showing `lang`; calls `on_change(new_lang)` (the library's language is left alone)."""
     import ipywidgets as w
 
-    toggle = w.ToggleButtons(options=[("中文", "zh"), ("English", "en")], value=get_language(),
-                             style={"button_width": "80px"})
+    toggle = w.ToggleButtons(options=[("中文", "zh"), ("English", "en")], value=lang, style={"button_width": "80px"})
     toggle.add_class("lk-lang")
-
-    def changed(change):
-        set_language(change["new"])
-        on_change(change["new"])
-
-    toggle.observe(changed, names="value")
+    toggle.observe(lambda change: on_change(change["new"]), names="value")
     return toggle
 
 
@@ -763,11 +766,13 @@ def _kpis(items: list[tuple[str, str, str]]) -> str:
 
 class LeadershipView:
     """The leadership dashboard (领导驾驶舱): adoption vs the 20 % target, leaders vs seed 002 targets,
-    agency grades, and what expires or ends in the coming weeks. `.widget` is what the notebook displays."""
+    agency grades, and what expires or ends in the coming weeks. `.widget` is what the notebook displays;
+    `lang` is the language it is shown in (default: the library's language when it is built)."""
 
-    def __init__(self, data: DashboardData | None = None):
+    def __init__(self, data: DashboardData | None = None, lang: str | None = None):
         import ipywidgets as w
 
+        self.lang = check_language(lang or get_language())
         self._data = data
         self.results = leadership_results(data) if data is not None else cached_leadership()
         self.folder = self.results["folder"]
@@ -789,7 +794,8 @@ class LeadershipView:
         return self._data
 
     def set_language(self, lang: str) -> None:
-        set_language(lang)
+        """Show the page in `lang` ("zh" or "en"); the library's language is left alone."""
+        self.lang = check_language(lang)
         self.render()
 
     def set_horizon(self, on: date | None = None, weeks: int | None = None) -> None:
@@ -800,145 +806,153 @@ class LeadershipView:
     def _upcoming_table(self):
         import ipywidgets as w
 
-        lang = get_language()
-        if (self.on, self.weeks) == (self.results["on"], DEFAULT_WEEKS) and lang in self.results["upcoming"]:
-            table = self.results["upcoming"][lang].copy()
+        lang = self.lang
+        if (self.on, self.weeks) == (self.results["on"], DEFAULT_WEEKS):
+            table = self.results["upcoming"].copy()
         else:
             table = upcoming(self.data, self.on, self.weeks)
         self.numbers["upcoming"] = len(table)
         if table.empty:
             body = message_html("ok", f"{self.on} 起 {self.weeks} 周内没有到期或截止事项",
-                                f"nothing expires or ends within {self.weeks} weeks of {self.on}")
+                                f"nothing expires or ends within {self.weeks} weeks of {self.on}", lang=lang)
         else:
-            table["kind_shown"] = table["kind"] if lang == "zh" else table["kind_en"]
+            table["kind_shown"] = pick(table, "kind", lang)
+            table["detail_shown"] = pick(table, "detail", lang)
             body = html_table(table, {"due_date": Text("日期", "date"), "days_left": Text("剩余天数", "days left"),
                                       "kind_shown": Text("事项", "item"), "subject": Text("对象", "subject"),
-                                      "detail": Text("说明", "detail")})
+                                      "detail_shown": Text("说明", "detail")}, lang=lang)
         out = w.HTML(body)
         out.add_class("lk-upcoming-table")
         return out
 
     def _figure(self):
-        lang = get_language()
-        if lang in self.results["figure"]:
-            return json.loads(self.results["figure"][lang])
-        return overview_figure(self.data, self.leaders)
+        if self.lang in self.results["figure"]:
+            return json.loads(self.results["figure"][self.lang])
+        return overview_figure(self.data, self.leaders, lang=self.lang)
 
     def render(self) -> None:
         import ipywidgets as w
 
         n = self.numbers
-        toggle = language_toggle(lambda lang: self.render())
-        title = w.HTML(f"<div class='lk-title'><h2>{tr('企业标准“领跑者”制度 · 总体情况', 'Enterprise standard leaders · overview')}</h2>"
-                       f"<p>{tr('数据', 'data')}：{html.escape(str(self.folder))} · "
-                       f"{tr('示意数据，数字仅用于演示', 'illustrative data: numbers for demonstration only') if self.folder.name == 'sample_data' else ''}</p></div>")
+        lang = self.lang
+        toggle = language_toggle(self.set_language, lang)
+        title = w.HTML(f"<div class='lk-title'><h2>{tr('企业标准“领跑者”制度 · 总体情况', 'Enterprise standard leaders · overview', lang)}</h2>"
+                       f"<p>{tr('数据', 'data', lang)}：{html.escape(str(self.folder))} · "
+                       f"{tr('示意数据，数字仅用于演示', 'illustrative data: numbers for demonstration only', lang) if self.folder.name == 'sample_data' else ''}</p></div>")
         g = n["grade_counts"]
         kpis = w.HTML(_kpis([
-            ("lk-kpi-standards", f"{n['standards']}", tr("声明的企业标准", "standards declared")),
+            ("lk-kpi-standards", f"{n['standards']}", tr("声明的企业标准", "standards declared", lang)),
             ("lk-kpi-rate", f"{n['rate']:.1%}",
              tr(f"严于国家/行业标准 {n['stricter']}/{n['standards']}（95%：{n['ci_low']:.1%}–{n['ci_high']:.1%}）",
-                f"stricter than national/industry {n['stricter']}/{n['standards']} (95%: {n['ci_low']:.1%}–{n['ci_high']:.1%})")),
-            ("lk-kpi-target", "20%", tr("seed 002 目标比例", "seed 002 target share")),
-            ("lk-kpi-violations", f"{n['mandatory_violations']}", tr("宽于强制性国家标准", "looser than a mandatory GB")),
-            ("lk-kpi-leaders", f"{n['leaders']}", tr("领跑者（选定方案）", "leaders (chosen schemes)")),
+                f"stricter than national/industry {n['stricter']}/{n['standards']} (95%: {n['ci_low']:.1%}–{n['ci_high']:.1%})", lang)),
+            ("lk-kpi-target", "20%", tr("seed 002 目标比例", "seed 002 target share", lang)),
+            ("lk-kpi-violations", f"{n['mandatory_violations']}", tr("宽于强制性国家标准", "looser than a mandatory GB", lang)),
+            ("lk-kpi-leaders", f"{n['leaders']}", tr("领跑者（选定方案）", "leaders (chosen schemes)", lang)),
             ("lk-kpi-agencies", f"{n['agencies']}",
              tr(f"{n['grade_year']} 年评价的机构（一级 {g[1]}，四级 {g[4]}）",
-                f"agencies graded in {n['grade_year']} (grade 1: {g[1]}, grade 4: {g[4]})")),
+                f"agencies graded in {n['grade_year']} (grade 1: {g[1]}, grade 4: {g[4]})", lang)),
         ]))
         kpis.add_class("lk-kpi-row")
         adoption = _section(
             tr("一、严于国家/行业标准的比例（目标 ≥ 20%，seed 002 三）、领跑者与目标、评估机构等级",
-               "1. Share stricter than national/industry (target ≥ 20 %, seed 002 三), leaders vs targets, agency grades"),
+               "1. Share stricter than national/industry (target ≥ 20 %, seed 002 三), leaders vs targets, agency grades", lang),
             "lk-adoption",
-            w.HTML(f"<div class='lk-note'>{tr('误差线与阴影：95% Wilson 区间；绿色＝区间下限已达 20% 目标，红色＝上限仍低于目标；领跑者为对数刻度。', 'Bars and band: 95% Wilson interval; green = lower bound meets the 20 % target, red = upper bound below it; leaders on a log scale.')}</div>"),
+            w.HTML(f"<div class='lk-note'>{tr('误差线与阴影：95% Wilson 区间；绿色＝区间下限已达 20% 目标，红色＝上限仍低于目标；领跑者为对数刻度。', 'Bars and band: 95% Wilson interval; green = lower bound meets the 20 % target, red = upper bound below it; leaders on a log scale.', lang)}</div>"),
             _figure_widget(self._figure(), "lk-fig-overview"))
         chosen = self.results["chosen"].copy()
-        chosen["why_shown"] = chosen["why"] if get_language() == "zh" else chosen["why_en"]
+        chosen["why_shown"] = pick(chosen, "why", lang)
         leaders_table = w.HTML(html_table(chosen, {"domain": Text("领域", "domain"), "scheme_id": Text("方案", "scheme"),
                                                    "leaders": Text("领跑者", "leaders"),
-                                                   "why_shown": Text("选定依据", "why this scheme")}))
+                                                   "why_shown": Text("选定依据", "why this scheme")}, lang=lang))
         leaders_table.add_class("lk-leaders-table")
         leaders = _section(
             tr("二、各领域选定方案的领跑者（seed 002 目标：消费品 1000 / 装备制造与新兴产业 500 / 服务 200）",
                "2. Leaders of each domain's chosen scheme (seed 002 targets: consumer 1000 / equipment & emerging 500 / "
-               "services 200)"),
+               "services 200)", lang),
             "lk-leaders-section", leaders_table,
-            w.HTML(f"<div class='lk-note'>{public_note()}</div>"))
+            w.HTML(f"<div class='lk-note'>{public_note(lang)}</div>"))
         agencies_children = []
         if self.results["grades"] is not None:
             latest = self.results["grades"].copy()
-            latest["grade_label"] = latest["grade"].map(lambda k: str(GRADE_NAMES[k]))
+            latest["grade_label"] = latest["grade"].map(lambda k: GRADE_NAMES[k].get(lang))
+            latest["decided_by_shown"] = pick(latest, "decided_by", lang)
             table = w.HTML(html_table(latest.sort_values(["grade", "total"], ascending=[True, False]),
                                       {"agency": Text("机构", "agency"), "total": Text("总分", "total"),
-                                       "grade_label": Text("等级", "grade"), "decided_by": Text("判定依据", "decided by")}))
+                                       "grade_label": Text("等级", "grade"),
+                                       "decided_by_shown": Text("判定依据", "decided by")}, lang=lang))
             table.add_class("lk-grades-table")
             agencies_children = [table]
-        agencies = _section(tr("三、评估机构评价等级（seed 003）", "3. Agency grades (seed 003)"), "lk-agencies",
+        agencies = _section(tr("三、评估机构评价等级（seed 003）", "3. Agency grades (seed 003)", lang), "lk-agencies",
                             *agencies_children)
-        picker = w.DatePicker(value=self.on, description=tr("基准日", "as of"))
+        picker = w.DatePicker(value=self.on, description=tr("基准日", "as of", lang))
         picker.add_class("lk-asof")
-        weeks = w.IntSlider(value=self.weeks, min=1, max=26, description=tr("周数", "weeks"))
+        weeks = w.IntSlider(value=self.weeks, min=1, max=26, description=tr("周数", "weeks", lang))
         weeks.add_class("lk-weeks")
         self.upcoming_box = w.VBox([self._upcoming_table()])
         picker.observe(lambda c: c["new"] and self.set_horizon(on=c["new"]), names="value")
         weeks.observe(lambda c: self.set_horizon(weeks=c["new"]), names="value")
         upcoming_section = _section(
-            tr("四、即将到期的称号与公示截止", "4. Titles expiring or under review, publicity windows ending"),
+            tr("四、即将到期的称号与公示截止", "4. Titles expiring or under review, publicity windows ending", lang),
             "lk-upcoming", w.HBox([picker, weeks]),
-            w.HTML(f"<div class='lk-note'>{tr('基准日默认取选定方案最近一次公示的开始日（不晚于今天），即数据所处的评估轮次；可改为任意日期。', 'The as-of date defaults to the opening of the latest publicity window of a chosen scheme (not after today), the round the data are in; pick any date.')}</div>"),
+            w.HTML(f"<div class='lk-note'>{tr('基准日默认取选定方案最近一次公示的开始日（不晚于今天），即数据所处的评估轮次；可改为任意日期。', 'The as-of date defaults to the opening of the latest publicity window of a chosen scheme (not after today), the round the data are in; pick any date.', lang)}</div>"),
             self.upcoming_box)
         self.body.children = [w.HBox([title, toggle], layout=w.Layout(justify_content="space-between")), kpis,
                               adoption, leaders, agencies, upcoming_section]
 
 
-def _header(title: Text, subtitle: str, on_language):
+def _header(title: Text, subtitle: str, on_language, lang: str):
     import ipywidgets as w
 
-    head = w.HTML(f"<div class='lk-title'><h2>{html.escape(str(title))}</h2><p>{html.escape(subtitle)}</p></div>")
-    return w.HBox([head, language_toggle(on_language)], layout=w.Layout(justify_content="space-between"))
+    head = w.HTML(f"<div class='lk-title'><h2>{html.escape(title.get(lang))}</h2><p>{html.escape(subtitle)}</p></div>")
+    return w.HBox([head, language_toggle(on_language, lang)], layout=w.Layout(justify_content="space-between"))
 
 
-def findings_html(report) -> str:
-    """Validation findings of one scheme (校验结果) as a message line and a table, in the current language."""
+def findings_html(report, lang: str | None = None) -> str:
+    """Validation findings of one scheme (校验结果) as a message line and a table, in `lang`."""
     f = report.findings[report.findings["status"] == "fail"].copy()
-    f["message_shown"] = f["message"] if get_language() == "zh" else f["message_en"]
-    head = f"<div class='lk-msg lk-{'ok' if report.ok else 'error'}'><b>{html.escape(report.summary())}</b></div>"
+    f["message_shown"] = pick(f, "message", lang)
+    c = report.counts()
+    summary = tr(f"方案 {report.scheme_id}（{report.program}）：{'通过' if report.ok else '未通过'}；"
+                 f"错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}",
+                 f"scheme {report.scheme_id} ({report.program}): {'passes' if report.ok else 'fails'}; "
+                 f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} info", lang)
+    head = f"<div class='lk-msg lk-{'ok' if report.ok else 'error'}'><b>{html.escape(summary)}</b></div>"
     if f.empty:
         return head
     return head + html_table(f, {"code": Text("代码", "code"), "severity": Text("级别", "severity"),
                                  "message_shown": Text("问题", "finding"), "where": Text("位置", "where"),
-                                 "rule": Text("依据", "rule")})
+                                 "rule": Text("依据", "rule")}, lang=lang)
 
 
-def panel_html(result) -> str:
+def panel_html(result, lang: str | None = None) -> str:
     """The expert panel's table (专家评审): experts, mean and trimmed mean per scheme, and its summary."""
     if result is None:
-        return message_html("warning", "该领域没有专家评审评分表", "no expert review scores for this domain")
+        return message_html("warning", "该领域没有专家评审评分表", "no expert review scores for this domain", lang=lang)
     table = result.table.reset_index().rename(columns={"index": "scheme"})
     cols = {c: Text(zh, en) for c, zh, en in (("scheme", "方案", "scheme"), ("experts", "专家数", "experts"),
                                               ("mean", "平均分", "mean"), ("trimmed_mean", "截尾均值", "trimmed mean"),
                                               ("rank", "名次", "rank")) if c in table.columns}
-    summary = html.escape(result.summary()).replace("\n", "<br>")
-    return f"<div class='lk-note' style='font-size:13px;color:#333'>{summary}</div>" + html_table(table.round(2), cols)
+    summary = html.escape(result.summary(lang)).replace("\n", "<br>")
+    return (f"<div class='lk-note' style='font-size:13px;color:#333'>{summary}</div>"
+            + html_table(table.round(2), cols, lang=lang))
 
 
-def ranking_html(ranking, max_rows: int = 40) -> str:
-    """The ranking list with eligibility reasons (排行榜及入围资格), leaders marked, in the current language."""
+def ranking_html(ranking, max_rows: int = 40, lang: str | None = None) -> str:
+    """The ranking list with eligibility reasons (排行榜及入围资格), leaders marked, in `lang`."""
     t = ranking.table.copy()
-    zh = get_language() == "zh"
-    t["eligible_shown"] = t["eligible"].map({True: tr("是", "yes"), False: tr("否", "no")})
+    t["eligible_shown"] = t["eligible"].map({True: tr("是", "yes", lang), False: tr("否", "no", lang)})
     t["leader_shown"] = t["leader"].map({True: "★", False: ""})
-    t["why_shown"] = t["why_zh"] if zh else t["why_en"]
+    t["why_shown"] = pick(t, "why", lang)
     t["score"] = t["score"].round(2)
     t["rank"] = t["rank"].astype(object).where(t["rank"].notna(), "–")
     return html_table(t, {"rank": Text("名次", "rank"), "leader_shown": Text("领跑者", "leader"),
                           "standard_id": Text("标准编号", "standard"), "enterprise": Text("企业", "enterprise"),
                           "region": Text("地区", "region"), "eligible_shown": Text("符合资格", "eligible"),
                           "score": Text("得分", "score"), "why_shown": Text("说明（名次或不符合原因）", "why (rank or reasons)")},
-                      max_rows=max_rows)
+                      max_rows=max_rows, lang=lang)
 
 
-def robustness_figure(result, *, width: int | None = None):
+def robustness_figure(result, *, width: int | None = None, lang: str | None = None):
     """Nominal rank and its 5–95 % interval over the Monte Carlo draws, with P(leader) (稳健性区间)."""
     import plotly.graph_objects as go
 
@@ -950,41 +964,41 @@ def robustness_figure(result, *, width: int | None = None):
         error_y=dict(type="data", symmetric=False, array=t["rank_p95"] - t["nominal_rank"],
                      arrayminus=t["nominal_rank"] - t["rank_p05"], color="#555"),
         customdata=t[["rank_p05", "rank_p95", "p_leader"]] if "p_leader" in t else None,
-        hovertemplate="%{x}: " + tr("名次", "rank") + " %{y} (90%: %{customdata[0]}–%{customdata[1]}), "
-                      "P(" + tr("领跑者", "leader") + ") = %{customdata[2]:.0%}<extra></extra>"))
+        hovertemplate="%{x}: " + tr("名次", "rank", lang) + " %{y} (90%: %{customdata[0]}–%{customdata[1]}), "
+                      "P(" + tr("领跑者", "leader", lang) + ") = %{customdata[2]:.0%}<extra></extra>"))
     _layout(fig, tr(f"稳健性：名次及 5%–95% 区间（{result.n} 次随机权重抽样；绿色＝多数抽样中为领跑者）",
                     f"Robustness: rank and its 5–95 % interval ({result.n} random weight draws; green = leader in "
-                    "most draws)"), 360, width)
-    fig.update_yaxes(autorange="reversed", title=tr("名次", "rank"))
+                    "most draws)", lang), 360, width)
+    fig.update_yaxes(autorange="reversed", title=tr("名次", "rank", lang))
     fig.update_xaxes(tickangle=-45)
     return fig
 
 
 class ExpertPanelView:
     """The expert panel dashboard (专家评审): a domain's competing schemes, their validation findings, the
-    panel's scores, a tuner for weights and thresholds, the two schemes side by side, and an export."""
+    panel's scores, a tuner for weights and thresholds, the two schemes side by side, and an export.
+    `lang` is the language it is shown in (default: the library's language when it is built)."""
 
-    def __init__(self, data: DashboardData | None = None, domain: str | None = None):
+    def __init__(self, data: DashboardData | None = None, domain: str | None = None, lang: str | None = None):
         import ipywidgets as w
 
+        self.lang = check_language(lang or get_language())
         self.data = data or load_data()
         domains = self.data.domains_with_schemes
         self.body = w.VBox(layout=w.Layout(width="100%"))
         self.widget = w.VBox([w.HTML(STYLE), self.body], layout=w.Layout(width="100%"))
         self.widget.add_class("lk-page")
         self.widget.add_class("lk-expert-panel")
-        if not domains:
-            self.domain = None
-            self.body.children = [message_widget(message_html(
-                "warning", f"{self.data.folder} 中没有同时具备评估方案（schemes/*.yaml）和企业标准的领域",
-                f"no domain in {self.data.folder} has both a scheme (schemes/*.yaml) and declared standards",
-                hint=Text("在 standards.csv 中加入方案所属领域的企业标准，或在 schemes/ 中加入该领域的方案",
-                          "add standards of a scheme's domain to standards.csv, or a scheme of the data's domain"),
-            ))]
-            return
-        several = [dm for dm in domains if len(self.data.schemes_for(dm)) > 1]
-        self.domain = domain or (several[0] if several else domains[0])
-        self.a, self.b = self._defaults(self.domain)
+        self.domain = None
+        if domains:
+            several = [dm for dm in domains if len(self.data.schemes_for(dm)) > 1]
+            self.domain = domain or (several[0] if several else domains[0])
+            self.a, self.b = self._defaults(self.domain)
+        self.render()
+
+    def set_language(self, lang: str) -> None:
+        """Show the page in `lang` ("zh" or "en"); the library's language is left alone."""
+        self.lang = check_language(lang)
         self.render()
 
     def _defaults(self, domain: str) -> tuple[str, str]:
@@ -1011,8 +1025,8 @@ class ExpertPanelView:
     def export(self) -> bytes:
         """The publicity workbook of the tuned result; also shown as a download link on the page."""
         payload = excel_bytes(self.tuner.ranking)
-        name = f"{self.tuner.scheme.id}-{tr('公示名单', 'publicity')}.xlsx"
-        self.export_box.value = download_link(payload, name, tr(f"下载 {name}", f"Download {name}"))
+        name = f"{self.tuner.scheme.id}-{tr('公示名单', 'publicity', self.lang)}.xlsx"
+        self.export_box.value = download_link(payload, name, tr(f"下载 {name}", f"Download {name}", self.lang))
         return payload
 
     def render(self) -> None:
@@ -1021,23 +1035,34 @@ class ExpertPanelView:
         from leaderkit.app.widgets import ComparisonView, Tuner
 
         d = self.data
-        label = {s.id: f"{s.id} · {tr('通过校验', 'valid') if validation_report(d, s.id).ok else tr('未通过校验', 'fails validation')}"
+        lang = self.lang
+        if self.domain is None:
+            self.body.children = [message_widget(message_html(
+                "warning", f"{d.folder} 中没有同时具备评估方案（schemes/*.yaml）和企业标准的领域",
+                f"no domain in {d.folder} has both a scheme (schemes/*.yaml) and declared standards",
+                hint=Text("在 standards.csv 中加入方案所属领域的企业标准，或在 schemes/ 中加入该领域的方案",
+                          "add standards of a scheme's domain to standards.csv, or a scheme of the data's domain"),
+                lang=lang))]
+            return
+        label = {s.id: f"{s.id} · "
+                       f"{tr('通过校验', 'valid', lang) if validation_report(d, s.id).ok else tr('未通过校验', 'fails validation', lang)}"
                  for s in d.schemes_for(self.domain)}
         options = [(label[i], i) for i in sorted(label)]
-        domain = w.Dropdown(options=d.domains_with_schemes, value=self.domain, description=tr("领域", "domain"))
+        domain = w.Dropdown(options=d.domains_with_schemes, value=self.domain, description=tr("领域", "domain", lang))
         domain.add_class("lk-domain")
-        pick_a = w.Dropdown(options=options, value=self.a, description=tr("方案 A", "scheme A"),
+        pick_a = w.Dropdown(options=options, value=self.a, description=tr("方案 A", "scheme A", lang),
                             layout=w.Layout(width="420px"))
         pick_a.add_class("lk-scheme-a")
-        pick_b = w.Dropdown(options=options, value=self.b, description=tr("方案 B", "scheme B"),
+        pick_b = w.Dropdown(options=options, value=self.b, description=tr("方案 B", "scheme B", lang),
                             layout=w.Layout(width="420px"))
         pick_b.add_class("lk-scheme-b")
         domain.observe(lambda c: self.select(domain=c["new"]), names="value")
         pick_a.observe(lambda c: self.select(a=c["new"]), names="value")
         pick_b.observe(lambda c: self.select(b=c["new"]), names="value")
-        panel = w.HTML(panel_html(panel_review(d, self.domain)))
+        panel = w.HTML(panel_html(panel_review(d, self.domain), lang))
         panel.add_class("lk-panel-review")
-        fa, fb = (w.HTML(findings_html(validation_report(d, s)), layout=w.Layout(width="50%")) for s in (self.a, self.b))
+        fa, fb = (w.HTML(findings_html(validation_report(d, s), lang), layout=w.Layout(width="50%"))
+                  for s in (self.a, self.b))
         fa.add_class("lk-findings-a")
         fb.add_class("lk-findings-b")
         scheme_a, scheme_b = d.schemes[self.a], d.schemes[self.b]
@@ -1046,41 +1071,44 @@ class ExpertPanelView:
         children = [
             _header(Text("专家评审：评估方案比选与调参", "Expert panel: competing schemes and tuning"),
                     tr(f"领域 {self.domain} · 榜单日期 {self.tuner.ranking.on}",
-                       f"domain {self.domain} · list date {self.tuner.ranking.on}"), lambda lang: self.render()),
+                       f"domain {self.domain} · list date {self.tuner.ranking.on}", lang), self.set_language, lang),
             w.HBox([domain, pick_a, pick_b]),
             _section(tr("一、专家评审打分（截尾均值：去掉一个最高分和一个最低分）",
-                        "1. Expert scores (trimmed mean drops the highest and the lowest)"), "lk-panel", panel),
-            _section(tr("二、方案校验结果", "2. Validation findings"), "lk-findings", w.HBox([fa, fb])),
+                        "1. Expert scores (trimmed mean drops the highest and the lowest)", lang), "lk-panel", panel),
+            _section(tr("二、方案校验结果", "2. Validation findings", lang), "lk-findings", w.HBox([fa, fb])),
             _section(tr(f"三、调整方案 A（{self.a}）的权重与分级门槛：排行榜与领跑者即时更新",
-                        f"3. Tune scheme A ({self.a}): weights and level thresholds; ranking and leaders update at once"),
+                        f"3. Tune scheme A ({self.a}): weights and level thresholds; ranking and leaders update at once", lang),
                      "lk-tuning", self.tuner.widget),
         ]
         if self.b != self.a:
             self.comparison = ComparisonView(scheme_a, scheme_b, d.standards, on=on, baselines=d.baselines,
                                              register=d.register)
             children.append(_section(tr(f"四、方案 A 与方案 B 并排比较（{self.a} / {self.b}）",
-                                        f"4. Scheme A vs scheme B ({self.a} / {self.b})"), "lk-compare",
+                                        f"4. Scheme A vs scheme B ({self.a} / {self.b})", lang), "lk-compare",
                                      self.comparison.widget))
-        button = w.Button(description=tr("生成公示名单 Excel", "Build the publicity Excel"), icon="",
+        button = w.Button(description=tr("生成公示名单 Excel", "Build the publicity Excel", lang), icon="",
                           button_style="primary", layout=w.Layout(width="220px"))
         button.add_class("lk-export-button")
         self.export_box = w.HTML()
         self.export_box.add_class("lk-export")
         button.on_click(lambda _: self.export())
-        children.append(_section(tr("五、导出当前结果（含调整后的权重与门槛）", "5. Export the current result (with the tuned settings)"),
+        children.append(_section(tr("五、导出当前结果（含调整后的权重与门槛）",
+                                    "5. Export the current result (with the tuned settings)", lang),
                                  "lk-export-section", w.HBox([button, self.export_box])))
         self.body.children = children
 
 
 class ExplorerView:
     """The ranking explorer (排行榜浏览): pick or upload a standards file, pick a scheme, see the ranking with
-    eligibility reasons and robustness intervals, download the publicity Excel."""
+    eligibility reasons and robustness intervals, download the publicity Excel. `lang` is the language it
+    is shown in (default: the library's language when it is built)."""
 
     ROBUSTNESS_DRAWS = 500
 
-    def __init__(self, data: DashboardData | None = None, scheme_id: str | None = None):
+    def __init__(self, data: DashboardData | None = None, scheme_id: str | None = None, lang: str | None = None):
         import ipywidgets as w
 
+        self.lang = check_language(lang or get_language())
         self.data = data or load_data()
         self.sources = self._files()
         self.source = next(iter(self.sources))
@@ -1089,12 +1117,22 @@ class ExplorerView:
         self.scheme_id = scheme_id or self._scheme_for(self.data.standards)
         self.ranking = None
         self.robust = None
-        self.message = ""
+        self.notices: list[dict] = []
         self.body = w.VBox(layout=w.Layout(width="100%"))
         self.widget = w.VBox([w.HTML(STYLE), self.body], layout=w.Layout(width="100%"))
         self.widget.add_class("lk-page")
         self.widget.add_class("lk-explorer")
         self.compute()
+        self.render()
+
+    @property
+    def message(self) -> str:
+        """The page's messages (`notices`: `message_html` arguments) as HTML, in the view's language."""
+        return "".join(message_html(**notice, lang=self.lang) for notice in self.notices)
+
+    def set_language(self, lang: str) -> None:
+        """Show the page in `lang` ("zh" or "en"); the library's language is left alone."""
+        self.lang = check_language(lang)
         self.render()
 
     def _files(self) -> dict[str, Path]:
@@ -1140,21 +1178,24 @@ class ExplorerView:
                 warnings.simplefilter("ignore")
                 self.ranking = rank_standards(self.data, scheme, standards)
             bad = problems(standards)
-            self.message = "" if bad.empty else message_html(
-                "warning", f"{len(bad)} 行有问题，已跳过：" + "；".join(f"第 {r.row} 行 {r.column}：{r.problem}" for r in bad.head(5).itertuples()),
-                f"{len(bad)} bad row(s) left out: " + "; ".join(f"row {r.row} {r.column}: {r.problem_en}" for r in bad.head(5).itertuples()),
-                where=str(bad["file"].iloc[0]))
+            self.notices = [] if bad.empty else [{
+                "kind": "warning",
+                "zh": f"{len(bad)} 行有问题，已跳过："
+                      + "；".join(f"第 {r.row} 行 {r.column}：{r.problem}" for r in bad.head(5).itertuples()),
+                "en": f"{len(bad)} bad row(s) left out: "
+                      + "; ".join(f"row {r.row} {r.column}: {r.problem_en}" for r in bad.head(5).itertuples()),
+                "where": str(bad["file"].iloc[0])}]
             self.robust = scheme_robustness(scheme, standards, on=self.ranking.on, baselines=self.data.baselines,
                                             register=self.data.register, n=self.ROBUSTNESS_DRAWS, seed=0)
         except LeaderkitError as exc:
-            self.message += error_html(exc)
+            self.notices.append(error_message(exc))
 
     def upload(self, name: str, content: bytes) -> bool:
         """Use an uploaded file; on failure keep the current data and show the error. Returns success."""
         try:
             self.uploaded = read_upload(name, content)
         except Exception as exc:  # every failure is shown to the viewer, never a traceback
-            self.message = error_html(exc)
+            self.notices = [error_message(exc)]
             self.render()
             return False
         self.upload_name = name
@@ -1163,15 +1204,16 @@ class ExplorerView:
             self.scheme_id = self._scheme_for(self.uploaded)
         self.compute()
         n = self.uploaded["standard_id"].nunique()
-        self.message = message_html("ok", f"已读取 {name}：{n} 项标准（编码 {self.uploaded.attrs.get('encoding')}）",
-                                    f"read {name}: {n} standards (encoding {self.uploaded.attrs.get('encoding')})") + self.message
+        encoding = self.uploaded.attrs.get("encoding")
+        self.notices.insert(0, {"kind": "ok", "zh": f"已读取 {name}：{n} 项标准（编码 {encoding}）",
+                                "en": f"read {name}: {n} standards (encoding {encoding})"})
         self.render()
         return True
 
     def select(self, source: str | None = None, scheme_id: str | None = None) -> None:
         self.source = source or self.source
         self.scheme_id = scheme_id or self.scheme_id
-        self.message = ""
+        self.notices = []
         self.compute()
         self.render()
 
@@ -1179,17 +1221,18 @@ class ExplorerView:
         import ipywidgets as w
 
         d = self.data
+        lang = self.lang
         options = list(self.sources) + ([UPLOADED] if self.uploaded is not None else [])
-        labels = [(tr(f"上传的文件：{self.upload_name}", f"uploaded: {self.upload_name}") if o == UPLOADED else o, o)
+        labels = [(tr(f"上传的文件：{self.upload_name}", f"uploaded: {self.upload_name}", lang) if o == UPLOADED else o, o)
                   for o in options]
-        source = w.Dropdown(options=labels, value=self.source, description=tr("数据", "data"),
+        source = w.Dropdown(options=labels, value=self.source, description=tr("数据", "data", lang),
                             layout=w.Layout(width="360px"))
         source.add_class("lk-source")
         upload = w.FileUpload(accept=".csv,.xlsx,.xls,.txt", multiple=False,
-                              description=tr("上传 CSV/Excel", "Upload CSV/Excel"), layout=w.Layout(width="200px"))
+                              description=tr("上传 CSV/Excel", "Upload CSV/Excel", lang), layout=w.Layout(width="200px"))
         upload.add_class("lk-upload")
         schemes = w.Dropdown(options=[(f"{s.id} · {s.domain}", s.id) for s in sorted(d.schemes.values(), key=lambda s: s.id)],
-                             value=self.scheme_id, description=tr("方案", "scheme"), layout=w.Layout(width="480px"))
+                             value=self.scheme_id, description=tr("方案", "scheme", lang), layout=w.Layout(width="480px"))
         schemes.add_class("lk-scheme")
         source.observe(lambda c: self.select(source=c["new"]), names="value")
         schemes.observe(lambda c: self.select(scheme_id=c["new"]), names="value")
@@ -1200,28 +1243,29 @@ class ExplorerView:
         children = [
             _header(Text("排行榜浏览与公示名单下载", "Ranking explorer and publicity download"),
                     tr(f"选择或上传企业标准文件（CSV/Excel，不超过 {limit}），选择评估方案",
-                       f"pick or upload a standards file (CSV/Excel, at most {limit}), pick a scheme"),
-                    lambda lang: self.render()),
+                       f"pick or upload a standards file (CSV/Excel, at most {limit}), pick a scheme", lang),
+                    self.set_language, lang),
             w.HBox([source, upload, schemes]), status]
         if self.ranking is not None:
             r = self.ranking
             n, k = len(r.table), int(r.table["eligible"].sum())
-            kpis = w.HTML(_kpis([("lk-kpi-ranked", str(n), tr("该领域的标准", "standards in the domain")),
-                                 ("lk-kpi-eligible", str(k), tr("符合入围资格", "eligible")),
-                                 ("lk-kpi-leaders", str(len(r.leaders)), tr("领跑者", "leaders")),
-                                 ("lk-kpi-date", str(r.on), tr("榜单日期", "list date"))]))
-            notes = w.HTML("<div class='lk-note'>" + "<br>".join(html.escape(str(x)) for x in r.notes) + "</div>")
-            table = w.HTML(ranking_html(r))
+            kpis = w.HTML(_kpis([("lk-kpi-ranked", str(n), tr("该领域的标准", "standards in the domain", lang)),
+                                 ("lk-kpi-eligible", str(k), tr("符合入围资格", "eligible", lang)),
+                                 ("lk-kpi-leaders", str(len(r.leaders)), tr("领跑者", "leaders", lang)),
+                                 ("lk-kpi-date", str(r.on), tr("榜单日期", "list date", lang))]))
+            notes = w.HTML("<div class='lk-note'>" + "<br>".join(html.escape(x.get(lang)) for x in r.notes) + "</div>")
+            table = w.HTML(ranking_html(r, lang=lang))
             table.add_class("lk-explorer-ranking")
-            name = f"{r.scheme.id}-{tr('公示名单', 'publicity')}.xlsx"
-            download = w.HTML(download_link(excel_bytes(r), name, tr(f"下载公示名单 {name}", f"Download {name}")))
+            name = f"{r.scheme.id}-{tr('公示名单', 'publicity', lang)}.xlsx"
+            download = w.HTML(download_link(excel_bytes(r), name, tr(f"下载公示名单 {name}", f"Download {name}", lang)))
             download.add_class("lk-download-box")
             children += [kpis, download,
-                         _section(tr("排行榜（★ 领跑者；不符合资格者列出原因）", "Ranking (★ leader; reasons for the excluded)"),
+                         _section(tr("排行榜（★ 领跑者；不符合资格者列出原因）", "Ranking (★ leader; reasons for the excluded)", lang),
                                   "lk-ranking-section", notes, table)]
         if self.robust is not None:
-            children.append(_section(tr("稳健性区间", "Robustness intervals"), "lk-robustness",
-                                     _figure_widget(robustness_figure(self.robust, width=FULL), "lk-fig-robustness")))
+            children.append(_section(tr("稳健性区间", "Robustness intervals", lang), "lk-robustness",
+                                     _figure_widget(robustness_figure(self.robust, width=FULL, lang=lang),
+                                                    "lk-fig-robustness")))
         self.body.children = children
 
 

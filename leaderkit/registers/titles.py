@@ -35,7 +35,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from leaderkit._kit.i18n import LeaderkitError, Text, get_language
+from leaderkit._kit.i18n import LeaderkitError, Text
+from leaderkit._kit.periods import period_end, within
 
 BAN_YEARS = 3
 MAX_CYCLE_MONTHS = 24
@@ -126,8 +127,9 @@ def default_register_path() -> Path:
 
 
 def ban_end(since: date) -> date:
-    """Last barred day of a ban starting on `since`: the same calendar day BAN_YEARS later (月末 if absent)."""
-    return (pd.Timestamp(since) + pd.DateOffset(years=BAN_YEARS)).date()
+    """Last barred day of a ban starting on `since`: the same calendar day BAN_YEARS later (月末 if absent),
+    as `leaderkit._kit.periods` counts every period in years (the negative list of a scheme check too)."""
+    return period_end(since, years=BAN_YEARS)
 
 
 def _day(value, what: str) -> date:
@@ -375,28 +377,28 @@ class TitleRegister:
             """, [day, day, day])
 
     def events(self) -> pd.DataFrame:
-        """The event history, in the order recorded."""
+        """The event history, in the order recorded; the reason as a code and as text (reason_zh, reason_en)."""
         df = self._frame("SELECT event_id, kind, reason, title_id, enterprise, agency, on_date, negative_list, note, "
                          "recorded_at FROM events ORDER BY event_id")
-        df["reason_text"] = [_reason_text(k, r) for k, r in zip(df["kind"], df["reason"], strict=True)]
+        _add_reason_texts(df)
         return df
 
     def barred_list(self, on=None) -> pd.DataFrame:
         """Enterprises and agencies barred on a date (禁入名单), with the ban's first and last day."""
         day = _day(on, "on")
         df = self._frame(
-            f"""
+            """
             SELECT CASE WHEN kind = 'revocation' THEN 'enterprise' ELSE 'agency' END AS role,
                    CASE WHEN kind = 'revocation' THEN enterprise ELSE agency END AS name,
-                   on_date AS since,
-                   CAST(on_date + INTERVAL {BAN_YEARS} YEAR AS DATE) AS barred_until,
-                   kind, reason, negative_list, title_id, event_id
+                   on_date AS since, kind, reason, negative_list, title_id, event_id
             FROM events
-            WHERE kind IN ('revocation', 'agency_disqualification')
-              AND on_date <= ? AND ? <= CAST(on_date + INTERVAL {BAN_YEARS} YEAR AS DATE)
+            WHERE kind IN ('revocation', 'agency_disqualification') AND on_date <= ?
             ORDER BY role DESC, name, since
-            """, [day, day])
-        df["reason_text"] = [_reason_text(k, r) for k, r in zip(df["kind"], df["reason"], strict=True)]
+            """, [day])
+        df.insert(3, "barred_until", [ban_end(d) for d in df["since"]])
+        still = pd.Series([day <= until for until in df["barred_until"]], index=df.index, dtype=bool)
+        df = df.loc[still].reset_index(drop=True)
+        _add_reason_texts(df)
         return df.drop(columns="kind")
 
     def is_barred(self, enterprise: str | None = None, *, agency: str | None = None, on=None) -> bool:
@@ -411,10 +413,9 @@ class TitleRegister:
         day = _day(on, "on")
         kind, column, name = (("revocation", "enterprise", enterprise) if enterprise is not None
                               else ("agency_disqualification", "agency", agency))
-        hit = self._con.execute(
-            f"SELECT count(*) FROM events WHERE kind = ? AND {column} = ? AND on_date <= ? "
-            f"AND ? <= CAST(on_date + INTERVAL {BAN_YEARS} YEAR AS DATE)", [kind, name, day, day]).fetchone()[0]
-        return hit > 0
+        starts = self._con.execute(f"SELECT on_date FROM events WHERE kind = ? AND {column} = ? AND on_date <= ?",
+                                   [kind, name, day]).fetchall()
+        return any(within(day, since, years=BAN_YEARS) for (since,) in starts)
 
     def expiring(self, within_days: int, on=None) -> pd.DataFrame:
         """Active titles that expire, or are due for their yearly review, within `within_days` of `on`.
@@ -504,14 +505,19 @@ def _reason(kind: str, value, where: str) -> str:
     return reason
 
 
-def _reason_text(kind: str, reason: str) -> str:
+def _reason_text(kind: str, reason: str) -> Text:
     if kind == "revocation":
-        text = REVOCATION_REASONS[reason][1]
-    elif kind == "adjustment":
-        text = ADJUSTMENT_REASONS[reason]
-    else:
-        text = AGENCY_REASONS[reason][1]
-    return text.zh if get_language() == "zh" else text.en
+        return REVOCATION_REASONS[reason][1]
+    if kind == "adjustment":
+        return ADJUSTMENT_REASONS[reason]
+    return AGENCY_REASONS[reason][1]
+
+
+def _add_reason_texts(df: pd.DataFrame) -> None:
+    """The text of each event's reason code in both languages: columns reason_zh and reason_en."""
+    texts = [_reason_text(k, r) for k, r in zip(df["kind"], df["reason"], strict=True)]
+    df["reason_zh"] = [t.zh for t in texts]
+    df["reason_en"] = [t.en for t in texts]
 
 
 def _table(source) -> tuple[pd.DataFrame, str]:

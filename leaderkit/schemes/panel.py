@@ -24,11 +24,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from leaderkit._kit.i18n import LeaderkitError, Text, tr
+from leaderkit._kit.yamlfile import load_yaml
 from leaderkit.schemes.model import Expert, Scheme
 from leaderkit.schemes.programs import Program, load_program
+from leaderkit.standards.loading import InputError, read_table
 
 
 class PanelError(LeaderkitError):
@@ -39,16 +40,23 @@ class PanelError(LeaderkitError):
 
 
 def _read_table(source, what: str) -> pd.DataFrame:
+    """A table of experts or scores: a DataFrame, a YAML file (a list, or a list under `what`), a CSV or
+    Excel file read like a standards file (UTF-8 or GBK, `leaderkit.standards.loading.read_table`), or
+    records (mappings or Experts)."""
     if isinstance(source, pd.DataFrame):
         return source.copy()
     if isinstance(source, str | os.PathLike):
         path = Path(source)
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            try:
+                return read_table(path)
+            except InputError as exc:
+                raise PanelError(exc.text.zh, exc.text.en, where=exc.where or str(path), hint=exc.hint) from None
         try:
-            if path.suffix.lower() == ".csv":
-                return pd.read_csv(path, encoding="utf-8-sig")
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, pd.errors.ParserError) as exc:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
             raise PanelError(f"无法读取{what}：{exc}", f"cannot read the {what} file: {exc}", where=str(path)) from exc
+        data, _ = load_yaml(text, source=str(path), error=PanelError, what=Text(what, what))
         if isinstance(data, dict) and what in data:
             data = data[what]
         return pd.DataFrame(data)
@@ -177,20 +185,22 @@ class PanelResult:
     program: str
     notes: list[Text] = field(default_factory=list)
 
-    def summary(self) -> str:
+    def summary(self, lang: str | None = None) -> str:
+        """A few lines in `lang` (or the current language): the best scheme, the agreement, what is missing."""
         lines = []
         if self.best:
             lines.append(tr(f"最优方案：{self.best}，领先 {self.margin:.2f} 分（截尾均值）",
-                            f"best scheme: {self.best}, ahead by {self.margin:.2f} points (trimmed mean)"))
+                            f"best scheme: {self.best}, ahead by {self.margin:.2f} points (trimmed mean)", lang))
         else:
             lines.append(tr(f"并列第一：{'、'.join(self.tied)}，需专家组决定",
-                            f"tied for first: {', '.join(self.tied)}; the panel must decide"))
+                            f"tied for first: {', '.join(self.tied)}; the panel must decide", lang))
         if self.kendall_w is not None:
             lines.append(tr(f"专家一致性 Kendall W = {self.kendall_w:.3f}（{self.raters} 位专家，p = {self.p_value:.4f}）",
-                            f"agreement Kendall's W = {self.kendall_w:.3f} ({self.raters} experts, p = {self.p_value:.4f})"))
+                            f"agreement Kendall's W = {self.kendall_w:.3f} ({self.raters} experts, p = {self.p_value:.4f})",
+                            lang))
         if len(self.missing):
-            lines.append(tr(f"缺失评分 {len(self.missing)} 项", f"{len(self.missing)} missing score(s)"))
-        lines.extend(str(n) for n in self.notes)
+            lines.append(tr(f"缺失评分 {len(self.missing)} 项", f"{len(self.missing)} missing score(s)", lang))
+        lines.extend(n.get(lang) for n in self.notes)
         return "\n".join(lines)
 
 
