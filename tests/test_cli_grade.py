@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 import yaml
 
+from leaderkit._kit.cells import neutralise
 from leaderkit._kit.i18n import set_language
 from leaderkit.agencies.grading import default_rubric_path
 from leaderkit.cli import main
-from leaderkit.cli.grade import neutralise
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "agencies"
 RECORDS = str(SAMPLE / "records.csv")
@@ -49,12 +49,30 @@ def test_json(capsys, tmp_path):
     assert data["rubric"] == "seed003"
     assert [g["grade"] for g in data["grades"]] == [2, 1, 1, 2, 2, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4]
     assert {f["code"] for f in data["rubric_findings"]} >= {"LK-R001", "LK-R004", "LK-R005", "LK-R008"}
+    assert data["grades"][8]["lacks_zh"] == "核心指标差 2 分"
+    assert data["grades"][8]["lacks_en"] == "core indicators short by 2 points"
     out = tmp_path / "grades.json"
     assert main(["grade", RECORDS, "--format", "json", "-o", str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["grades"][2]["total"] == 90
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grades.json"]  # no temporary file left behind
 
 
-def test_xlsx_is_written_whole_with_formulas_neutralised(tmp_path):
+def test_json_is_the_same_in_both_languages(capsys):
+    assert main(["grade", RECORDS, "--format", "json"]) == 0
+    zh = capsys.readouterr().out
+    assert main(["--lang", "en", "grade", RECORDS, "--format", "json"]) == 0
+    assert capsys.readouterr().out == zh
+
+
+def test_output_may_not_overwrite_the_records(tmp_path, capsys):
+    records = tmp_path / "records.csv"
+    records.write_bytes(Path(RECORDS).read_bytes())
+    assert main(["grade", str(records), "--format", "json", "-o", str(records)]) == 2
+    assert "输出文件与输入文件相同" in capsys.readouterr().err
+    assert records.read_bytes() == Path(RECORDS).read_bytes()
+
+
+def test_xlsx_is_written_whole_with_formula_text_stored_as_text(tmp_path):
     frame = pd.read_csv(RECORDS, dtype=str, keep_default_na=False)
     frame.loc[0, "agency"] = "=HYPERLINK(\"http://example.invalid\",\"点我\")"
     frame.loc[1, "agency"] = "+86 机构"
@@ -70,11 +88,30 @@ def test_xlsx_is_written_whole_with_formulas_neutralised(tmp_path):
     sheet = book["评级结果"]
     header = [c.value for c in sheet[1]]
     agency = [row[0].value for row in sheet.iter_rows(min_row=2)]
-    assert agency[:4] == ["'=HYPERLINK(\"http://example.invalid\",\"点我\")", "'+86 机构", "'-机构", "'@SUM(A1)"]
+    # stored as text, shown as written: no formula runs and no apostrophe is added to the text
+    assert agency[:4] == ["=HYPERLINK(\"http://example.invalid\",\"点我\")", "+86 机构", "-机构", "@SUM(A1)"]
+    assert all(c.quotePrefix for c in sheet["A"][1:5])
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
     assert [row[header.index("grade")].value for row in sheet.iter_rows(min_row=2)][:3] == [2, 1, 1]
+    assert [row[header.index("grade_name")].value for row in sheet.iter_rows(min_row=2)][:3] == ["二级", "一级", "一级"]
+    assert "lacks_en" not in header and "lacks" in header
     assert book["评分表自查"].max_row == 16
     assert sorted(p.name for p in tmp_path.iterdir()) == ["grades.xlsx", "records.csv"]
+
+
+def test_xlsx_in_english_shows_the_english_texts(tmp_path):
+    out = tmp_path / "grades.xlsx"
+    assert main(["--lang", "en", "grade", RECORDS, "--format", "xlsx", "-o", str(out)]) == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["grades", "rubric findings"]
+    sheet = book["grades"]
+    header = [c.value for c in sheet[1]]
+    assert "grade_name_zh" not in header
+    assert [row[header.index("grade_name")].value for row in sheet.iter_rows(min_row=2)][:3] == ["grade 2", "grade 1",
+                                                                                                  "grade 1"]
+    findings = book["rubric findings"]
+    message = [c.value for c in findings[1]].index("message")
+    assert findings.cell(row=2, column=message + 1).value.isascii()
 
 
 def test_neutralise():

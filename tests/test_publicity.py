@@ -8,7 +8,8 @@ from openpyxl import load_workbook
 
 from leaderkit import load_standards
 from leaderkit.app.paths import SAMPLE_DATA
-from leaderkit.ranking.publicity import SHEETS, neutralise
+from leaderkit._kit.cells import neutralise
+from leaderkit.ranking.publicity import SHEETS
 from leaderkit.ranking.result import rank
 from leaderkit.schemes.model import Scheme
 
@@ -58,15 +59,17 @@ def test_formula_cells_are_neutralised(result, tmp_path):
     wb = load_workbook(result.to_excel(tmp_path / "list.xlsx"))
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     injected = [c for c in cells if "HYPERLINK" in c.value]
-    assert injected and all(c.value.startswith("'=HYPERLINK") and c.data_type == "s" for c in injected)
-    assert not any(c.value.startswith(("=", "+", "-", "@")) for c in cells)
+    # stored as text, shown exactly as written: no formula, and no apostrophe added to the cell's text
+    assert injected and all(c.value.startswith("=HYPERLINK") and c.data_type == "s" and c.quotePrefix
+                            for c in injected)
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells if c.value.startswith(("=", "+", "-", "@")))
 
 
 @pytest.mark.parametrize("value, expected", [
     ("=1+1", "'=1+1"), ("+86 10", "'+86 10"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
     ("\rx", "'\rx"), ("正常文本", "正常文本"), (-2.5, -2.5), (None, None),
 ])
-def test_neutralise(value, expected):
+def test_csv_cells_are_neutralised(value, expected):
     assert neutralise(value) == expected
 
 

@@ -1,6 +1,6 @@
 """The `leaderkit` command (命令行入口).
 
-Each sub-command lives in `leaderkit/commands/<name>.py` and exposes
+Each sub-command lives in `leaderkit/cli/<name>.py` and exposes
 `HELP` (a Text), `add_arguments(parser)` and `run(args) -> int`.
 Exit codes: 0 success / no errors, 1 findings of severity error, 2 unreadable input or bad usage.
 """
@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import warnings
 
+from leaderkit._kit.cells import CellsReplacedWarning
 from leaderkit._kit.i18n import LeaderkitError, default_language, set_language
 
 COMMANDS = ["benchmark", "validate", "grade", "rank", "synth"]
@@ -42,12 +45,28 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     set_language(getattr(args, "lang", None) or default_language())
     if not getattr(args, "_run", None):
-        parser.print_help()
+        parser.print_help(sys.stderr)
         return 2
     try:
-        return int(args._run(args) or 0)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", CellsReplacedWarning)
+            code = int(args._run(args) or 0)
+        for w in caught:
+            print(f"注意 / note: {w.message}", file=sys.stderr)
+        sys.stdout.flush()
+        return code
     except LeaderkitError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # the reader of our output went away (`leaderkit … | head -1`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except OSError as exc:
+        name = exc.filename or ""
+        print(f"错误 / error: 无法读写文件 {name}：{exc.strerror} / cannot read or write {name}: {exc.strerror}",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

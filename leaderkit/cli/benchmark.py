@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 
+from leaderkit._kit.cells import neutralise
 from leaderkit._kit.i18n import Text, tr
 
 HELP = Text("企业标准与国家/行业标准对标，按分组统计高于国家/行业标准的比例（采用率）",
@@ -18,7 +20,7 @@ def add_arguments(p) -> None:
     p.add_argument("--by", default="domain",
                    help=tr("分组列，逗号分隔，如 domain,year；留空为总体", "group columns, e.g. domain,year; '' = overall"))
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument("--target", type=float, default=0.20, help=tr("目标比例（默认 0.20，见意见 三）",
+    p.add_argument("--target", type=_share, default=0.20, help=tr("目标比例（默认 0.20，见意见 三）",
                                                                  "target share (default 0.20, document 002 三)"))
     p.add_argument("--violations", action="store_true",
                    help=tr("同时列出低于强制性标准限值的指标", "also list values looser than mandatory limits"))
@@ -55,7 +57,7 @@ def run(args) -> int:
                                                                    date_format="iso"))
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
     elif args.format == "csv":
-        table.to_csv(sys.stdout, index=False)
+        table.map(neutralise).to_csv(sys.stdout, index=False)
     else:
         print(_headline(summary, args.target))
         shown = table.copy()
@@ -74,6 +76,18 @@ def run(args) -> int:
                      f"\n{len(bm.unparsed)} requirement texts could not be parsed (counted as not comparable):"))
             print(bm.unparsed.head(20).to_string(index=False))
     return 0
+
+
+def _share(text: str) -> float:
+    """A share between 0 and 1 (0.2 = 20 %); argparse reports anything else as a usage error."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为 0 到 1 之间的比例 / must be a share between 0 and 1: {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(
+            f"应为 0 到 1 之间的比例（20% 写作 0.2）/ must be a share in (0, 1], 20 % is 0.2: {text!r}")
+    return value
 
 
 def _headline(s: dict, target: float) -> str:

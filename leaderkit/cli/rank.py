@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
+from leaderkit._kit.files import check_output, write_text
 from leaderkit._kit.i18n import Text, tr
 
 HELP = Text("按评估方案形成企业标准排行榜和领跑者名单（资格审查、评分、排名、领跑者、公示 Excel）",
@@ -42,20 +43,21 @@ def run(args) -> int:
     if args.format == "xlsx" and not args.output:
         raise InputError("--format xlsx 需要 -o 输出文件", "--format xlsx needs -o FILE",
                          hint=Text("例如 -o 公示名单.xlsx", "e.g. -o list.xlsx"))
+    inputs = [args.scheme, args.standards, args.baselines, args.register]
+    if args.output:
+        check_output(args.output, inputs=inputs)  # before any work: a bad path fails at once
     scheme = Scheme.load(args.scheme)
     baselines = load_baselines(args.baselines) if args.baselines else None
     result = rank(scheme, args.standards, on=args.on, baselines=baselines, program=args.program,
                   register=args.register)
     if args.format == "xlsx":
-        path = result.to_excel(args.output)
+        path = result.to_excel(args.output, inputs=inputs)
         print(tr(f"已写入公示文件 {path}", f"publicity workbook written to {path}"))
         print(result.summary())
     elif args.format == "json":
         text = json.dumps(_as_json(result), ensure_ascii=False, indent=2, default=str)
         if args.output:
-            from pathlib import Path
-
-            Path(args.output).write_text(text + "\n", encoding="utf-8")
+            write_text(args.output, text + "\n", inputs=inputs)
             print(tr(f"已写入 {args.output}", f"written to {args.output}"))
         else:
             print(text)

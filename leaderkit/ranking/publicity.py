@@ -6,18 +6,21 @@ leaderkit version (`Ranking.digest`). Sheets: 排行榜 (the ranking list, eligi
 领跑者名单 (the leaders and why) and 未入榜及原因 (the excluded standards and the reasons).
 
 Text cells that a spreadsheet would read as a formula (starting with = + - @, a tab or a carriage return)
-get a leading apostrophe (formula injection, CWE-1236). The file is written to a temporary file in the
-same folder and then renamed over the target, so a reader never sees half a workbook.
+are stored as text (formula injection, CWE-1236; `leaderkit._kit.cells`); control characters, which a
+workbook cannot hold, are replaced with U+FFFD and the first sheet says how many cells had them. The file is
+written to a temporary file in the same folder and then renamed over the target, so a reader never sees half
+a workbook.
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from leaderkit._kit.cells import neutralise
+from leaderkit._kit.cells import REPLACEMENT, CellCleaner, CellsReplacedWarning, mark_text_cells
 from leaderkit._kit.files import atomic_path, check_output
 from leaderkit.schemes.model import LEVEL_NAMES
 
@@ -85,20 +88,27 @@ def _excluded_sheet(ranking: Ranking) -> pd.DataFrame:
     })
 
 
-def _cell(value):
+def _plain(value):
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return None
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
-    return neutralise(value)
+    return value
 
 
-def write_workbook(ranking: Ranking, path) -> Path:
-    """Write the publicity workbook of `ranking` to `path` (.xlsx), atomically. Returns the path."""
+def write_workbook(ranking: Ranking, path, *, inputs=()) -> Path:
+    """Write the publicity workbook of `ranking` to `path` (.xlsx), atomically. Returns the path.
+
+    `inputs`: files the ranking was read from; writing over one of them is refused."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    path = check_output(path, create_parents=True)
+    path = check_output(path, inputs=inputs, create_parents=True)
+    clean = CellCleaner()
+
+    def _cell(value):
+        return clean(_plain(value))
+
     wb = Workbook()
     wb.remove(wb.active)
     frames = {"排行榜": _ranking_sheet(ranking), "领跑者名单": _leader_sheet(ranking),
@@ -127,6 +137,13 @@ def write_workbook(ranking: Ranking, path) -> Path:
         ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
         for col, width in zip("ABCDEF", (14, 20, 30, 10, 12, 40), strict=True):
             ws.column_dimensions[col].width = width
+    if clean.replaced:
+        note = f"说明：{clean.replaced} 个单元格含控制字符，已替换为 {REPLACEMENT}"
+        wb[SHEETS[0]].append([])
+        wb[SHEETS[0]].append([note])
+        warnings.warn(f"{note} / control characters in {clean.replaced} cell(s) replaced with U+FFFD",
+                      CellsReplacedWarning, stacklevel=2)
+    mark_text_cells(wb)
     with atomic_path(path, suffix=".xlsx") as tmp:
         wb.save(tmp)
     return path

@@ -230,11 +230,11 @@ class Ranking:
     method: dict = field(default_factory=dict)
     prepared: Prepared | None = field(default=None, repr=False)
 
-    def to_excel(self, path) -> Path:
-        """Write the publicity workbook (公示名单): see `leaderkit.publicity.write_workbook`."""
+    def to_excel(self, path, *, inputs=()) -> Path:
+        """Write the publicity workbook (公示名单): see `leaderkit.ranking.publicity.write_workbook`."""
         from leaderkit.ranking.publicity import write_workbook
 
-        return write_workbook(self, path)
+        return write_workbook(self, path, inputs=inputs)
 
     def summary(self) -> str:
         """A few lines in the current language: scheme, date, counts, leaders, notes."""

@@ -27,7 +27,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
@@ -57,8 +57,15 @@ CONTENTS = {
 }
 
 
+# Numbers in a scheme are finite and of a plausible size: NaN, ±inf and absurd magnitudes are refused when the
+# file is read, so `validate` and `rank` refuse them alike, naming the line.
+NUMBER_BOUND = 1e9
+Number = Annotated[float, Field(allow_inf_nan=False, ge=-NUMBER_BOUND, le=NUMBER_BOUND)]
+Count = Annotated[int, Field(ge=1, le=int(NUMBER_BOUND))]
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, allow_inf_nan=False)
 
 
 class BaselineRef(_Model):
@@ -108,8 +115,8 @@ class Indicator(_Model):
     method: str | None = Field(None, description="检测方法标准 / test method")
     baselines: list[BaselineRef] = Field(default_factory=list, description="对标标准 / baseline standards")
     levels: Levels = Field(default_factory=Levels, description="分级水平 / level thresholds")
-    weight: float | None = Field(None, description="权重 / weight")
-    goalposts: tuple[float, float] | None = Field(None, description="goalpost 归一化的上下界 / goalposts")
+    weight: Number | None = Field(None, description="权重 / weight")
+    goalposts: tuple[Number, Number] | None = Field(None, description="goalpost 归一化的上下界 / goalposts")
     note: str | None = None
 
     @property
@@ -139,7 +146,7 @@ class RankingMethod(_Model):
     imputation: Literal["none", "median", "worst"] = Field(
         "none", description="缺失值处理：none 不处理（报告并排除）/ median / worst"
     )
-    level_points: dict[LevelName, float] | None = Field(
+    level_points: dict[LevelName, Number] | None = Field(
         None, description="levels 方法中各水平得分 / points per level reached"
     )
     priority: list[str] | None = Field(None, description="lexicographic 的指标优先顺序 / priority order")
@@ -149,13 +156,13 @@ class LeaderRule(_Model):
     """How leaders are chosen from the ranking list (领跑者确定规则). Exactly one of
     top_n, top_percent, reach_level."""
 
-    top_n: int | None = Field(None, ge=1, description="排名前 n 位 / the first n")
+    top_n: Count | None = Field(None, description="排名前 n 位 / the first n")
     top_percent: float | None = Field(None, gt=0, le=100, description="排名前百分之几 / the top percent")
     reach_level: Literal["leader", "advanced"] | None = Field(
         None, description="全部核心指标达到该水平 / every core indicator reaches this level"
     )
-    min_participants: int | None = Field(None, ge=1, description="参评标准最少数量 / minimum participants")
-    max_leaders: int | None = Field(None, ge=1, description="领跑者最多数量 / maximum leaders")
+    min_participants: Count | None = Field(None, description="参评标准最少数量 / minimum participants")
+    max_leaders: Count | None = Field(None, description="领跑者最多数量 / maximum leaders")
     tie_rule: Literal["include_all", "exclude_all", "panel_decides"] = Field(
         "include_all", description="并列处理 / ties at the cut: include all, exclude all, panel decides"
     )
@@ -220,7 +227,7 @@ class Fees(_Model):
     """Fees charged to enterprises (收费)."""
 
     charged: bool = Field(description="是否向企业收费 / whether enterprises are charged")
-    amount: float = Field(0, ge=0, description="金额（元）/ amount (yuan)")
+    amount: float = Field(0, ge=0, le=NUMBER_BOUND, description="金额（元）/ amount (yuan)")
     note: str | None = None
 
 
@@ -230,7 +237,7 @@ class Scheme(_Model):
     id: str = Field(min_length=1, description="方案编号 / scheme id")
     title: str = Field(min_length=1, description="方案名称 / title")
     programme: str | None = Field(None, description="所属活动：national / mofcom-2023 / jincheng-2021 …")
-    year: int | None = Field(None, description="评估年度 / year")
+    year: int | None = Field(None, ge=1980, le=2100, description="评估年度 / year")
     domain: str = Field(min_length=1, description="重点领域（品类）/ key domain")
     category: str | None = Field(None, description="产业类别 / industry category")
     agency: Agency
@@ -242,7 +249,7 @@ class Scheme(_Model):
     scope: str | None = Field(None, description="产品或服务范围 / scope")
     rationale: str | None = Field(None, description="指标选取依据及水平设置 / rationale")
     evaluation_method: str | None = Field(None, description="评估方法 / evaluation method")
-    cycle_months: int | None = Field(None, ge=1, description="评估周期（月）/ cycle in months")
+    cycle_months: Count | None = Field(None, description="评估周期（月）/ cycle in months")
     enterprise_information: list[str] = Field(
         default_factory=list, description="企业需提供的信息 / enterprise information required"
     )
@@ -410,10 +417,6 @@ class Scheme(_Model):
 # ---- errors ----------------------------------------------------------------------------------------
 
 
-class SchemeFileError(LeaderkitError):
-    """The scheme file cannot be read or is not YAML (方案文件无法读取)."""
-
-
 class SchemeError(LeaderkitError):
     """The scheme does not fit the scheme format (方案格式错误). `issues` lists (path, line, Text)."""
 
@@ -436,6 +439,11 @@ class SchemeError(LeaderkitError):
             issues=issues,
         )
 
+
+
+class SchemeFileError(SchemeError):
+    """The scheme file cannot be read, is not YAML, or breaks a bound of `leaderkit._kit.yamlfile.LIMITS`
+    (方案文件无法读取). A SchemeError, so one `except SchemeError` catches every refused scheme file."""
 
 
 # ---- YAML paths and lines ----------------------------------------------------------------------------
@@ -466,6 +474,4 @@ def json_schema() -> dict[str, Any]:
 
 def write_json_schema(path: str | os.PathLike = SCHEMA_PATH) -> Path:
     """Regenerate leaderkit/data/scheme.schema.json (a test checks it is current)."""
-    path = Path(path)
-    path.write_text(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return path
+    return write_text(path, json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")

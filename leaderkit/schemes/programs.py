@@ -19,11 +19,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leaderkit._kit.i18n import LeaderkitError, Text
-from leaderkit._kit.yamlfile import issue_lines, model_errors
+from leaderkit._kit.yamlfile import issue_lines, model_errors, read_yaml
 
 PROGRAMS_DIR = Path(__file__).parents[1] / "data" / "programs"
 
@@ -114,13 +113,12 @@ def _load(name_or_path: str | os.PathLike, seen: tuple[str, ...]) -> Program:
             "活动规则配置的 extends 形成循环", "the profiles' `extends` form a cycle", where=" → ".join(seen)
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
         raise ProgramError(
             f"无法读取活动规则配置：{exc}", f"cannot read the programme profile: {exc}", where=str(path)
         ) from exc
-    if not isinstance(data, dict):
-        raise ProgramError("活动规则配置应为 YAML 映射", "a programme profile must be a YAML mapping", where=str(path))
+    data, _ = read_yaml(text, source=str(path), error=ProgramError, what=Text("活动规则配置", "a programme profile"))
     parent = data.get("extends")
     if parent:
         base = _load(parent, (*seen, str(path))).model_dump()

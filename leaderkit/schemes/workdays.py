@@ -30,6 +30,7 @@ import pandas as pd
 import yaml
 
 from leaderkit._kit.i18n import LeaderkitError, Text
+from leaderkit._kit.yamlfile import load_yaml
 
 Overrides = Mapping[date, bool]
 _TYPES = {"holiday": False, "workday": True, "假": False, "休": False, "休息日": False, "班": True, "工作日": True}
@@ -171,7 +172,9 @@ def load_overrides(path: str | os.PathLike) -> dict[date, bool]:
         if path.suffix.lower() == ".csv":
             rows = pd.read_csv(path, dtype=str, encoding="utf-8-sig").to_dict("records")
         else:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+            raw, _ = load_yaml(path.read_text(encoding="utf-8-sig"), source=str(path), error=CalendarError,
+                               what=Text("节假日调整文件", "an override file"))
+            raw = raw or []
             rows = [{"date": k, "type": v} for k, v in raw.items()] if isinstance(raw, dict) else raw
     except (OSError, UnicodeDecodeError, yaml.YAMLError, pd.errors.ParserError) as exc:
         raise CalendarError(f"无法读取节假日调整文件：{exc}", f"cannot read the override file: {exc}", where=str(path)) from exc
