@@ -103,3 +103,19 @@ def test_every_failure_is_one_message_and_an_exit_code(files, case):
     assert out.returncode == code, (out.returncode, out.stderr[-1500:])
     assert word in out.stderr, out.stderr[-1500:]
     assert _digest(inputs) == before
+
+
+def test_a_mistyped_register_is_refused_not_created(tmp_path):
+    typo = tmp_path / "titels.duckdb"
+    out = subprocess.run([EXE, "rank", str(SCHEME), str(S / "standards.csv"), "--register", str(typo)],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 2 and "称号登记簿不存在" in out.stderr and not typo.exists()
+
+
+def test_a_csv_is_not_a_register(tmp_path):
+    copy = tmp_path / "titles.csv"
+    copy.write_bytes((S / "agencies" / "titles.csv").read_bytes())
+    out = subprocess.run([EXE, "rank", str(SCHEME), str(S / "standards.csv"), "--register", str(copy)],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 2 and "不是称号登记簿" in out.stderr
+    assert copy.read_bytes() == (S / "agencies" / "titles.csv").read_bytes()

@@ -230,7 +230,7 @@ def test_history_is_append_only(reg):
 
 def test_register_file_persists_and_default_location(tmp_path, monkeypatch):
     path = tmp_path / "sub" / "titles.duckdb"
-    with TitleRegister(path) as reg:
+    with TitleRegister(path, create=True) as reg:
         reg.add_title(**title("T1"))
         reg.revoke("T1", "fraud", on="2023-05-01")
     with TitleRegister(path) as reg:

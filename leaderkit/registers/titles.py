@@ -126,6 +126,23 @@ def default_register_path() -> Path:
     return base / "titles.duckdb"
 
 
+def _check_register_file(path: Path, create: bool) -> None:
+    if not path.exists():
+        if create:
+            return
+        raise TitleError(f"称号登记簿不存在：{path}", f"no title register at {path}", where=str(path),
+                         hint=Text("检查路径（路径有误时不会检查任何禁入）；新建登记簿请用 TitleRegister(path, create=True)",
+                                   "check the path (a wrong path would check no ban at all); to start a new register "
+                                   "use TitleRegister(path, create=True)"))
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+    if path.is_dir() or head[8:12] != b"DUCK":
+        raise TitleError(f"{path} 不是称号登记簿（DuckDB 文件）", f"{path} is not a title register (a DuckDB file)",
+                         where=str(path),
+                         hint=Text("CSV/Excel 的称号和事件请用 add_titles / record_events 导入登记簿",
+                                   "import titles and events from CSV/Excel with add_titles / record_events"))
+
+
 def ban_end(since: date) -> date:
     """Last barred day of a ban starting on `since`: the same calendar day BAN_YEARS later (月末 if absent),
     as `leaderkit._kit.periods` counts every period in years (the negative list of a scheme check too)."""
@@ -163,18 +180,21 @@ class RedeclareCheck:
 class TitleRegister:
     """Register of leader titles and their events (“领跑者”称号登记簿), stored in DuckDB.
 
-    `TitleRegister()` opens the default file (see `default_register_path`), `TitleRegister(path)` an
-    explicit one, `TitleRegister(":memory:")` a throw-away register. Use it as a context manager or call
-    `close()`.
+    `TitleRegister()` opens the default file (see `default_register_path`; created on first use),
+    `TitleRegister(path)` an existing register file, `TitleRegister(path, create=True)` a new one,
+    `TitleRegister(":memory:")` a throw-away register. A path that does not exist (a typo would otherwise
+    give an empty register in which no ban is found) or a file that is not a register (a CSV: import it
+    with `add_titles` / `record_events`) is refused. Use it as a context manager or call `close()`.
     """
 
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, path: str | Path | None = None, *, create: bool = False):
         import duckdb
 
         if path is None:
-            path = default_register_path()
+            path, create = default_register_path(), True
         self.path = str(path)
         if self.path != ":memory:":
+            _check_register_file(Path(self.path).expanduser(), create)
             Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         try:
             self._con = duckdb.connect(self.path)
@@ -258,6 +278,7 @@ class TitleRegister:
         if dup.any():
             tid = df["title_id"][dup].iloc[0]
             raise TitleError(f"称号编号 {tid} 在本批数据中重复", f"title id {tid} appears twice in the batch", where=source)
+        self._refuse_barred(df, source)
         import duckdb
 
         self._con.register("_new_titles", df)
@@ -273,6 +294,23 @@ class TitleRegister:
         finally:
             self._con.unregister("_new_titles")
         return len(df)
+
+    def _refuse_barred(self, df: pd.DataFrame, source: str) -> None:
+        """A title may not go to an enterprise inside its 3-year ban, nor come from a disqualified agency
+        (document 001 三(四), document 002 四(六)): checked on the title's publication date."""
+        for r, row in enumerate(df.itertuples(index=False)):
+            for role, name in (("enterprise", row.enterprise), ("agency", row.agency)):
+                barred = (self.is_barred(name, on=row.published) if role == "enterprise"
+                          else self.is_barred(agency=name, on=row.published))
+                if barred:
+                    who = Text("企业", "the enterprise") if role == "enterprise" else Text("评估机构", "the agency")
+                    raise TitleError(
+                        f"称号 {row.title_id} 未登记：{who.zh}“{name}”在 {row.published} 处于三年禁入期内",
+                        f"title {row.title_id} not recorded: {who.en} '{name}' is barred on {row.published}",
+                        where=f"{source}: row {r + 2}",
+                        hint=Text("禁入期内不得参与排行与评估（文件 001 三(四)）；整批未登记",
+                                  "no ranking or evaluation inside a ban (document 001 三(四)); nothing of the batch "
+                                  "was recorded"))
 
     def revoke(self, title_id: str, reason: str | int, on, note: str = "") -> int:
         """Revoke a title (取消“领跑者”称号) for one of the seven reasons; bars the enterprise for 3 years.
