@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	LEADERKIT_DATA=$(abspath $(DATA)) $(PY) -m leaderkit.app.serve --host $(HOST) --port $(PORT)
+	LEADERKIT_DATA=$(abspath $(DATA)) exec $(PY) -m leaderkit.app.serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest --nbval-lax --nbval-current-env tests notebooks dashboards
