@@ -14,7 +14,6 @@ from leaderkit.app.paths import SAMPLE_DATA
 from leaderkit.ranking.common import RankingError
 from leaderkit.ranking.compare import compare_schemes
 from leaderkit.ranking.result import eligibility, prepare, rank
-from leaderkit.ranking.robustness import scheme_robustness
 from leaderkit.ranking.values import indicator_matrix
 from leaderkit.registers.titles import TitleRegister
 from leaderkit.schemes.model import Scheme

@@ -8,7 +8,13 @@ import pandas as pd
 import pytest
 
 from leaderkit.methods.scoring import ScoringError, composite
-from leaderkit.methods.uncertainty import RobustnessResult, compare_rankings, robustness, ws_coefficient
+from leaderkit.methods.uncertainty import (
+    RankTally,
+    RobustnessResult,
+    compare_rankings,
+    robustness,
+    ws_coefficient,
+)
 
 DATA = pd.DataFrame(
     {
@@ -31,7 +37,7 @@ def test_fixed_weights_and_method_reproduce_the_nominal_rank():
         assert res.table[col].tolist() == nominal.tolist()
     assert res.table["p_leader"].tolist() == [1.0 if r <= 2 else 0.0 for r in nominal]
     assert res.sensitivity.tolist() == [0.0, 0.0, 0.0]
-    assert res.histogram.sum(axis=1).tolist() == [50] * 6
+    assert res.settings["varied"] == [] and len(res.draws) == 50
 
 
 def test_dirichlet_leader_probability_is_one_half():
@@ -63,7 +69,7 @@ def test_vectorised_run_matches_a_brute_force_loop():
         DATA, DIRS, n=61, normalisations=[{"method": "minmax", "scale": (1, 100)}, "rank"],
         aggregations=["amean", "gmean"], leader_rule=("top_percent", 50), seed=7,
     )
-    assert res.n == 62  # methods vary too, so weight vectors come in pairs
+    assert res.n == 61 and len(res.draws) == 61  # the weights' twin runs are not draws of the table
     ranks = np.array([
         composite(DATA, DIRS, draw[list(DIRS)].to_dict(), aggregate=draw["aggregation"],
                   **SPECS[draw["normalisation"]])["rank"].to_numpy()
@@ -86,8 +92,8 @@ def test_same_seed_same_result_other_seed_differs():
     c = robustness(DATA, DIRS, seed=12, **kwargs)
     pd.testing.assert_frame_equal(a.table, b.table)
     pd.testing.assert_series_equal(a.sensitivity, b.sensitivity)
-    assert (a.histogram == b.histogram).all()
-    assert not (a.histogram == c.histogram).all()
+    pd.testing.assert_frame_equal(a.draws, b.draws)
+    assert not a.table["mean_rank"].equals(c.table["mean_rank"])
 
 
 UNEQUAL = {"efficiency": 3, "noise": 1, "life": 1}
@@ -115,11 +121,35 @@ def test_sensitivity_only_weights_matter():
     # minmax on (0, 100) or (1, 100) gives the same amean ranking, so the pair sharing a weight vector has
     # identical ranks: the pick-freeze estimate of the weights' share is exactly 1
     res = robustness(DATA, DIRS, n=400, normalisations=["minmax", {"method": "minmax", "scale": (1, 100)}])
-    assert res.settings["paired_weights"]
+    assert res.settings["frozen"] == ["weights"]
     assert res.sensitivity["weights"] == pytest.approx(1.0)
     assert res.sensitivity["normalisation"] < 0.02
     only_weights = robustness(DATA, DIRS, n=100)
     assert only_weights.sensitivity.tolist() == [1.0, 0.0, 0.0]
+
+
+def test_an_inputs_draws_do_not_depend_on_what_else_varies():
+    alone = robustness(DATA, DIRS, n=120, seed=4, leader_rule=("top_n", 2))
+    with_methods = robustness(DATA, DIRS, n=120, seed=4, normalisations=["minmax", "rank"],
+                              aggregations=["amean"], leader_rule=("top_n", 2))
+    pd.testing.assert_frame_equal(alone.draws[list(DIRS)], with_methods.draws[list(DIRS)])
+    assert with_methods.settings["varied"] == ["weights", "normalisation"]
+    # a choice with a single option varies nothing: the same draws and the same table
+    same = robustness(DATA, DIRS, n=120, seed=4, normalisations=["minmax"], leader_rule=("top_n", 2))
+    pd.testing.assert_frame_equal(alone.table, same.table)
+
+
+@pytest.mark.parametrize("n", [1, 7, 20, 101])
+def test_rank_percentiles_are_numpys_inverted_cdf(n):
+    rng = np.random.default_rng(n)
+    ranks = rng.integers(1, 40, size=(n, 39)).astype(np.int32)
+    tally = RankTally(39, n)
+    for start in range(0, n, 6):
+        tally.add(start, ranks[start:start + 6])
+    table, _, _ = tally.summary(pd.RangeIndex(39), [], [])
+    for col, q in (("median_rank", 0.5), ("rank_p05", 0.05), ("rank_p95", 0.95)):
+        assert table[col].tolist() == np.quantile(ranks, q, axis=0, method="inverted_cdf").tolist()
+    assert table["mean_rank"].tolist() == pytest.approx(ranks.mean(axis=0).tolist())
 
 
 def test_progress_bar_runs(capsys):
@@ -139,6 +169,8 @@ def test_robustness_errors():
         robustness(DATA, DIRS, n=10, aggregations=["median"])
     with pytest.raises(ScoringError, match="n must"):
         robustness(DATA, DIRS, n=0)
+    with pytest.raises(ScoringError, match="seed must be a non-negative integer, got -1"):
+        robustness(DATA, DIRS, n=10, seed=-1)
 
 
 def test_ws_coefficient_examples():
