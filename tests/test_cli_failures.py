@@ -25,7 +25,7 @@ def files(tmp_path_factory) -> dict[str, Path]:
         "random.xlsx": b"PK\x03\x04" + bytes(200),
         "empty.csv": b"",
         "header_only.csv": "标准编号,领域,指标名称,指标要求\n".encode(),
-        "no_columns.csv": "a,b\n1,2\n".encode(),
+        "no_columns.csv": b"a,b\n1,2\n",
         "notes.txt.pdf": b"%PDF-1.4",
         "broken.yaml": b"id: [unclosed\n",
         "list.yaml": b"- a\n- b\n",

@@ -213,10 +213,20 @@ def test_read_upload_without_required_columns_names_them():
     assert "缺少必需的列" in err.value.text.zh and "standard_id" in err.value.text.zh
 
 
-def test_upload_content_reads_an_ipywidgets_value():
-    value = ({"name": "a.csv", "type": "text/csv", "size": 3, "content": memoryview(b"abc")},)
-    assert db.upload_content(value) == ("a.csv", b"abc")
-    assert db.upload_content(()) is None
+def test_the_upload_button_refuses_a_file_over_the_limit_and_says_so(data):
+    from leaderkit.app.upload import UPLOAD_LIMIT_BYTES, WEBSOCKET_MAX_BYTES, SizedUpload
+
+    got, refused = [], []
+    button = SizedUpload(on_file=lambda n, c: got.append((n, c)), on_refused=lambda n, s: refused.append((n, s)))
+    button._received(button, {"event": "file", "name": "a.csv", "size": 3}, [memoryview(b"abc")])
+    button._received(button, {"event": "refused", "name": "big.csv", "size": UPLOAD_LIMIT_BYTES + 1}, [])
+    button._received(button, {"event": "file", "name": "sneaky.csv"}, [memoryview(bytes(UPLOAD_LIMIT_BYTES + 1))])
+    assert got == [("a.csv", b"abc")]
+    assert [n for n, _ in refused] == ["big.csv", "sneaky.csv"]
+    assert WEBSOCKET_MAX_BYTES > UPLOAD_LIMIT_BYTES
+    view = db.ExplorerView(data)
+    view.refuse_upload("big.csv", UPLOAD_LIMIT_BYTES + 1)
+    assert "超过上限 20 MB" in view.message and "big.csv" in view.message
 
 
 def test_html_table_translates_headers_and_truncates():

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from leaderkit._kit.files import OutputError, atomic_path, write_text
+from leaderkit._kit.files import atomic_path, write_text
 from leaderkit.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from leaderkit import load_standards
-from leaderkit.app.paths import SAMPLE_DATA
 from leaderkit._kit.cells import neutralise
+from leaderkit.app.paths import SAMPLE_DATA
 from leaderkit.ranking.publicity import SHEETS
 from leaderkit.ranking.result import rank
 from leaderkit.schemes.model import Scheme

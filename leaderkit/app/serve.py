@@ -48,6 +48,7 @@ from tornado.web import RequestHandler
 from leaderkit._kit.i18n import LeaderkitError, Text
 from leaderkit.app.charts import STATIC_DIR, URL_ENV, publish_plotly
 from leaderkit.app.paths import PROJECT_ROOT
+from leaderkit.app.upload import WEBSOCKET_MAX_BYTES
 
 DASHBOARDS = PROJECT_ROOT / "dashboards"
 PAGES = ("leadership.ipynb", "expert_panel.ipynb", "ranking_explorer.ipynb")
@@ -191,6 +192,10 @@ def run_voila(argv: list[str] | None = None) -> None:
 
         def init_handlers(self):
             return [*guard_rules(self.allowed_hosts, self.lan_token, self.port), *super().init_handlers()]
+
+        def init_settings(self):
+            # the upload limit and the websocket's agree: a file the page accepts always reaches the kernel
+            return {**super().init_settings(), "websocket_max_message_size": WEBSOCKET_MAX_BYTES}
 
         def start(self):
             parent = os.getppid()

@@ -43,6 +43,7 @@ import pandas as pd
 from leaderkit._kit.files import OutputError, write_bytes
 from leaderkit._kit.i18n import LeaderkitError, Text, check_language, get_language, pick, tr
 from leaderkit.app.paths import data_dir
+from leaderkit.app.upload import UPLOAD_LIMIT_BYTES, SizedUpload
 
 # seed 002 三: leaders to be formed by domain group (形成 1000 / 500 / 200 个以上企业标准“领跑者”).
 LEADER_TARGETS: tuple[tuple[str, Text, tuple[str, ...], int], ...] = (
@@ -52,7 +53,6 @@ LEADER_TARGETS: tuple[tuple[str, Text, tuple[str, ...], int], ...] = (
 )
 # DOMAIN.md "Public figures" (CNIS and SAMR press reports): cumulative leader standards by 2022.
 PUBLIC_LEADERS_2022 = {"standards": 2856, "enterprises": 1679}
-UPLOAD_LIMIT_BYTES = 20 * 1024 * 1024
 GRADE_NAMES = {1: Text("一级", "Grade 1"), 2: Text("二级", "Grade 2"), 3: Text("三级", "Grade 3"),
                4: Text("四级", "Grade 4")}
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -681,6 +681,14 @@ def sniff_kind(name: str, content: bytes) -> str:
     return found
 
 
+def upload_too_large(name: str, size: int, limit: int = UPLOAD_LIMIT_BYTES) -> UploadError:
+    """The error for a file over the upload limit (the page refuses it before sending, the kernel after)."""
+    return UploadError(f"文件 {name} 有 {size / 2**20:.1f} MB，超过上限 {limit / 2**20:.0f} MB",
+                       f"{name} is {size / 2**20:.1f} MB, over the {limit / 2**20:.0f} MB limit", where=name,
+                       hint=Text("拆分文件，或用命令行 leaderkit benchmark 处理大文件",
+                                 "split the file, or use the leaderkit command line for large files"))
+
+
 def read_upload(name: str, content: bytes, limit: int = UPLOAD_LIMIT_BYTES) -> pd.DataFrame:
     """Declared standards from an uploaded file (上传的企业标准文件).
 
@@ -693,10 +701,7 @@ def read_upload(name: str, content: bytes, limit: int = UPLOAD_LIMIT_BYTES) -> p
         raise UploadError(f"文件 {name} 是空的", f"{name} is empty", where=name,
                           hint=Text("选择含表头和数据的文件", "choose a file with a header row and data"))
     if len(content) > limit:
-        raise UploadError(f"文件 {name} 有 {len(content) / 2**20:.1f} MB，超过上限 {limit / 2**20:.0f} MB",
-                          f"{name} is {len(content) / 2**20:.1f} MB, over the {limit / 2**20:.0f} MB limit", where=name,
-                          hint=Text("拆分文件，或用命令行 leaderkit benchmark 处理大文件",
-                                    "split the file, or use the leaderkit command line for large files"))
+        raise upload_too_large(name, len(content), limit)
     sniff_kind(name, content)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(name).name
@@ -716,14 +721,6 @@ def read_upload(name: str, content: bytes, limit: int = UPLOAD_LIMIT_BYTES) -> p
                           hint=Text("检查表头（标准编号、领域、指标名称、指标要求）和数据",
                                     "check the headers (standard_id, domain, indicator, requirement) and the rows"))
     return df
-
-
-def upload_content(value) -> tuple[str, bytes] | None:
-    """(name, bytes) of the first file in an ipywidgets 8 FileUpload value, None when empty."""
-    if not value:
-        return None
-    item = value[0]
-    return item["name"], bytes(item["content"])
 
 
 def language_toggle(on_change, lang: str):
@@ -1210,6 +1207,11 @@ class ExplorerView:
         self.render()
         return True
 
+    def refuse_upload(self, name: str, size: int) -> None:
+        """A file the page did not send because it is over the limit: say so, keep the current data."""
+        self.notices = [error_message(upload_too_large(name, size))]
+        self.render()
+
     def select(self, source: str | None = None, scheme_id: str | None = None) -> None:
         self.source = source or self.source
         self.scheme_id = scheme_id or self.scheme_id
@@ -1228,15 +1230,14 @@ class ExplorerView:
         source = w.Dropdown(options=labels, value=self.source, description=tr("数据", "data", lang),
                             layout=w.Layout(width="360px"))
         source.add_class("lk-source")
-        upload = w.FileUpload(accept=".csv,.xlsx,.xls,.txt", multiple=False,
-                              description=tr("上传 CSV/Excel", "Upload CSV/Excel", lang), layout=w.Layout(width="200px"))
+        upload = SizedUpload(accept=".csv,.xlsx,.xls,.txt", description=tr("上传 CSV/Excel", "Upload CSV/Excel", lang),
+                             on_file=self.upload, on_refused=self.refuse_upload, layout=w.Layout(width="200px"))
         upload.add_class("lk-upload")
         schemes = w.Dropdown(options=[(f"{s.id} · {s.domain}", s.id) for s in sorted(d.schemes.values(), key=lambda s: s.id)],
                              value=self.scheme_id, description=tr("方案", "scheme", lang), layout=w.Layout(width="480px"))
         schemes.add_class("lk-scheme")
         source.observe(lambda c: self.select(source=c["new"]), names="value")
         schemes.observe(lambda c: self.select(scheme_id=c["new"]), names="value")
-        upload.observe(lambda c: (got := upload_content(c["new"])) and self.upload(*got), names="value")
         status = w.HTML(self.message)
         status.add_class("lk-explorer-status")
         limit = f"{UPLOAD_LIMIT_BYTES // 2**20} MB"

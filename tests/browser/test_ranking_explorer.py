@@ -107,3 +107,20 @@ def test_corrupted_excel_shows_the_error_in_the_page(server, page, tmp_path):
     expect(page.locator("body")).not_to_contain_text("Traceback")
     expect(page.locator(".lk-explorer-ranking")).to_be_visible()  # the previous ranking stays
     screenshot(page, "explorer-corrupt-excel")
+
+
+def test_a_file_over_the_upload_limit_is_refused_in_the_page(server, page, tmp_path):
+    """The page checks the size before sending (a file over the websocket limit would otherwise drop the
+    connection silently) and says why; the previous ranking stays."""
+    from playwright.sync_api import expect
+
+    from leaderkit.app.upload import UPLOAD_LIMIT_BYTES
+
+    big = tmp_path / "很大的文件.csv"
+    with big.open("wb") as fh:
+        fh.truncate(UPLOAD_LIMIT_BYTES + 2 * 1024 * 1024)
+    open_explorer(server, page)
+    upload(page, big)
+    status = page.locator(".lk-explorer-status .lk-error")
+    expect(status).to_contain_text("很大的文件.csv 有 22.0 MB，超过上限 20 MB", timeout=60_000)
+    expect(page.locator(".lk-explorer-ranking")).to_be_visible()
