@@ -3,7 +3,11 @@ adoption rate of standards stricter than them (高于国家/行业标准的比�
 
 One implementation for every size: the data go into DuckDB (a pandas DataFrame is registered, a
 Parquet file or folder is scanned out of core), the requirement texts are parsed once per unique text
-in Python (`parse_many`), and every comparison and aggregation is SQL over the joined rows.
+in Python (`parse_many`), and every comparison and aggregation is SQL over the joined rows. No SQL text
+is built from data: a file's paths and column names reach DuckDB through its relational API (a quoted
+identifier per column, see `_source_relation`), the settings as connection configuration, and every
+query names only the canonical columns. A Parquet file is checked as `load_standards` checks a file
+(column types, empty required values, no rows, a baselines file given as standards): one `InputError`.
 
 Verdict of one indicator against one baseline (the rule of `leaderkit.compare`, as SQL):
 a requirement is a set of allowed values [lower, upper]; the enterprise set E is compared with the
@@ -34,11 +38,16 @@ import pandas as pd
 from leaderkit._kit.i18n import Text
 from leaderkit.limits.requirements import REL_TOL
 from leaderkit.standards.loading import (
+    REQUIRED_STANDARD,
     STANDARD_COLUMNS,
     InputError,
-    canonical_columns,
+    bare_hint,
+    check_column_type,
+    check_file_kind,
     load_baselines,
     load_standards,
+    problems_error,
+    require_columns,
 )
 
 TARGET_SHARE = 0.20  # document 002 三: share of declared standards stricter than national/industry ≥ 20 %
@@ -242,42 +251,198 @@ class Benchmark:
                 "digest": self.digest}
 
 
-def _source_relation(con, standards) -> tuple[str, str, str | None]:
-    """Register the standards as view `bm_src` with canonical column names. Returns (name, digest)."""
-    if isinstance(standards, (str, Path)) and Path(standards).suffix.lower() == ".parquet" or (
-        isinstance(standards, (str, Path)) and Path(standards).is_dir()
-    ):
+# The columns of the declared standards that the benchmark reads (any other column of the file is left out,
+# so a documented header such as 方向 or 层级 can never collide with a column of the comparison).
+_SOURCE_COLUMNS = ("standard_id", "domain", "indicator", "requirement", "unit", "bare", *_STANDARD_ATTRS)
+_KEPT_AS_TYPED = ("year", "published")  # compared and grouped as they are; every other column is text
+_DUCKDB_INTEGERS = {"tinyint", "smallint", "integer", "bigint", "hugeint",
+                    "utinyint", "usmallint", "uinteger", "ubigint", "uhugeint"}
+
+
+def _duckdb_kind(sql_type) -> str:
+    """The kind of a DuckDB column type, as `loading.COLUMN_KINDS` names them."""
+    tid = str(sql_type.id)
+    if tid in ("varchar", "enum"):
+        return "text"
+    if tid in _DUCKDB_INTEGERS:
+        return "integer"
+    if tid in ("float", "double", "decimal"):
+        return "number"
+    if tid.startswith("timestamp"):
+        return "timestamp"
+    return {"boolean": "bool", "date": "date", "null": "null"}.get(tid, "other")
+
+
+def _parquet_files(path: Path) -> list[Path]:
+    """The Parquet files to scan, each checked to be one (magic bytes at both ends) before DuckDB opens it."""
+    files = sorted(p for p in path.rglob("*.parquet") if p.is_file()) if path.is_dir() else [path]
+    if not files:
+        raise InputError(f"文件夹 {path} 中没有 .parquet 文件", f"the folder {path} holds no .parquet files",
+                         where=str(path), hint=Text("给出 Parquet 文件或含 Parquet 文件的文件夹",
+                                                    "give a Parquet file or a folder of Parquet files"))
+    for file in files:
+        try:
+            size = file.stat().st_size
+            with open(file, "rb") as fh:
+                head = fh.read(4)
+                fh.seek(max(size - 4, 0))
+                tail = fh.read(4)
+        except OSError as exc:
+            raise InputError(f"无法打开文件 {file}：{exc.strerror}", f"cannot open {file}: {exc.strerror}",
+                             where=str(file)) from None
+        if size < 12 or head != b"PAR1" or tail != b"PAR1":
+            raise InputError(f"{file} 不是有效的 Parquet 文件（内容损坏或与扩展名不符）",
+                             f"{file} is not a valid Parquet file (damaged, or not what its name says)",
+                             where=str(file), hint=Text("确认文件未损坏，且格式与扩展名一致",
+                                                        "check the file is not damaged and matches its "
+                                                        "extension"))
+    return files
+
+
+def _source_relation(con, standards) -> tuple[str, str, bool]:
+    """Register the standards as view `bm_src` with canonical column names.
+
+    Returns (name, digest, scanned): scanned is True for Parquet read by DuckDB out of core. Nothing from
+    the data reaches SQL text: the Parquet files are given to DuckDB's relational API as a list of paths,
+    and its columns are picked and renamed with `duckdb.ColumnExpression` (a quoted identifier).
+    """
+    import duckdb
+
+    if isinstance(standards, (str, Path)) and (Path(standards).suffix.lower() == ".parquet"
+                                               or Path(standards).is_dir()):
         path = Path(standards)
         if not path.exists():
-            raise InputError(f"找不到文件 {path}", f"file not found: {path}")
-        glob = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
-        quoted = glob.replace("'", "''")
-        headers = con.sql(f"SELECT * FROM read_parquet('{quoted}') LIMIT 0").columns
-        mapping = canonical_columns(headers, STANDARD_COLUMNS)
-        from leaderkit.standards.loading import REQUIRED_STANDARD, bare_hint
-
-        missing = [c for c in REQUIRED_STANDARD if c not in mapping.values()]
-        if missing:
-            raise InputError(f"{path} 缺少必需的列：{missing}", f"{path} lacks required columns: {missing}")
-        select = ", ".join(f'"{h}" AS {c}' for h, c in mapping.items())
-        header_bare = bare_hint([h for h, c in mapping.items() if c == "requirement"])
-        if header_bare and "bare" not in mapping.values():
-            select += ", 'max' AS bare" if header_bare == "max" else ", 'min' AS bare"
-        con.execute(f"CREATE OR REPLACE VIEW bm_src AS SELECT {select} FROM read_parquet('{quoted}')")
-        stat = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(
-            path.rglob("*.parquet") if path.is_dir() else [path])]
+            raise InputError(f"找不到文件 {path}", f"file not found: {path}",
+                             hint=Text("检查路径是否正确", "check the path"))
+        files = [str(f) for f in _parquet_files(path)]
+        try:
+            scan = con.read_parquet(files, union_by_name=True)
+            headers, types = scan.columns, scan.types
+        except duckdb.Error as exc:
+            raise InputError(f"无法读取 {path}：Parquet 文件损坏，或各文件的列类型不一致",
+                             f"cannot read {path}: a Parquet file is damaged, or the files disagree on "
+                             f"column types", where=str(path),
+                             hint=Text("逐个检查文件，或重新导出", "check the files one by one, or export them again")
+                             ) from exc
+        mapping = require_columns(str(path), headers, STANDARD_COLUMNS, REQUIRED_STANDARD)
+        for header, sql_type in zip(headers, types, strict=True):
+            if header in mapping:
+                check_column_type(str(path), header, mapping[header], _duckdb_kind(sql_type), str(sql_type))
+        numbered = not {"filename", "file_row_number"} & set(headers)
+        if numbered:
+            scan = con.read_parquet(files, union_by_name=True, filename=True, file_row_number=True)
+        _register_scan(con, scan, mapping, numbered)
+        stat = [(f, os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in files]
         digest = hashlib.sha256(repr(stat).encode()).hexdigest()[:16]
-        return str(path), digest
+        return str(path), digest, True
     df = load_standards(standards)
-    keep = [c for c in STANDARD_COLUMNS if c in df.columns]
+    keep = [c for c in _SOURCE_COLUMNS if c in df.columns]
     frame = df[keep].copy()
     for c in keep:
-        if c not in ("year", "published", "mass_produced"):
+        if c not in _KEPT_AS_TYPED:
             frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
     con.register("bm_src_df", frame)
     con.execute("CREATE OR REPLACE VIEW bm_src AS SELECT * FROM bm_src_df")
     digest = hashlib.sha256(pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes()).hexdigest()[:16]
-    return df.attrs.get("source", "<DataFrame>"), digest
+    return df.attrs.get("source", "<DataFrame>"), digest, False
+
+
+def _register_scan(con, scan, mapping: dict[str, str], numbered: bool) -> None:
+    """Views over the Parquet scan: `bm_src`, the canonical columns as loading reads them (text trimmed,
+    empty as NULL; `bare` from the column or the requirement's header), and `bm_src_rows`, the same
+    with where each row is (file, row) for the messages of `_check_scan`."""
+    import duckdb
+
+    varchar = duckdb.type("VARCHAR")
+
+    def text(expr):
+        return duckdb.FunctionExpression("nullif", duckdb.FunctionExpression("trim", expr.cast(varchar)),
+                                         duckdb.ConstantExpression(""))
+
+    columns = {}
+    for header, canonical in mapping.items():
+        if canonical in _SOURCE_COLUMNS:
+            expr = duckdb.ColumnExpression(header)
+            columns[canonical] = expr if canonical in _KEPT_AS_TYPED else text(expr)
+    header_bare = duckdb.ConstantExpression(bare_hint([h for h, c in mapping.items() if c == "requirement"]))
+    columns["bare"] = (duckdb.CoalesceOperator(duckdb.FunctionExpression("lower", columns["bare"]),
+                                               header_bare.cast(varchar))
+                       if "bare" in columns else header_bare.cast(varchar))
+    if numbered:
+        file, row = duckdb.ColumnExpression("filename"), duckdb.ColumnExpression("file_row_number")
+    else:
+        file = duckdb.ConstantExpression(None).cast(varchar)
+        row = duckdb.ConstantExpression(None).cast(duckdb.type("BIGINT"))
+    located = [*(e.alias(c) for c, e in columns.items()), file.alias("lk_file"), row.alias("lk_row")]
+    scan.project(*located).create_view("bm_src_rows", replace=True)
+    con.execute("CREATE OR REPLACE VIEW bm_src AS SELECT * EXCLUDE (lk_file, lk_row) FROM bm_src_rows")
+
+
+def _check_scan(con, name: str) -> None:
+    """What load_standards checks, for a scanned Parquet source: rows at all, no empty required value, a
+    `bare` column that says max or min, not a baselines file. Asked of the small tables the comparison
+    built (no extra pass over the data); the rows are looked up only when something is wrong."""
+    n_standards, n_unnamed = con.execute(
+        "SELECT count(*), count(*) FILTER (standard_id IS NULL) FROM bm_standards").fetchall()[0]
+    if n_standards == 0:
+        raise InputError(f"{name} 没有数据行", f"{name} has no rows", where=name,
+                         hint=Text("检查是否选对了文件", "check that this is the right file"))
+    n_bad_keys = con.execute("""
+        SELECT count(*) FROM bm_key_list k JOIN bm_req r USING (tid)
+        WHERE k.k_domain = '' OR k.k_indicator = '' OR r.key_text = '' OR r.key_bare NOT IN ('', 'max', 'min')
+    """).fetchall()[0][0]
+    if not n_unnamed and not n_bad_keys:
+        check_file_kind(name, _standard_ids(con), "standards")
+        return
+    first = con.execute(f"""
+        SELECT lk_file, lk_row, {", ".join(f"{c} IS NULL" for c in REQUIRED_STANDARD)},
+               bare IS NOT NULL AND bare NOT IN ('max', 'min') AS bad_bare, bare,
+               count(*) OVER () AS n_bad
+        FROM bm_src_rows
+        WHERE {" OR ".join(f"{c} IS NULL" for c in REQUIRED_STANDARD)} OR bare NOT IN ('max', 'min')
+        ORDER BY lk_file, lk_row LIMIT 1""").fetchall()[0]
+    file, row, *empty, bad_bare, bare, n_bad = first
+    column = next((c for c, e in zip(REQUIRED_STANDARD, empty, strict=True) if e), "bare")
+    zh, en = ("必填项为空", "required value is empty") if any(empty) else (
+        "bare 列应为 max 或 min", "the bare column must be max or min")
+    hint = Text("补全或删去这些行；或用 load_standards(…, on_bad_rows='report') 读入（坏行被列出并跳过）后传给 benchmark",
+                "fill in or remove the rows, or read the file with load_standards(…, on_bad_rows='report') "
+                "(bad rows listed and left out) and pass the frame to benchmark")
+    if row is None:  # the file has columns of its own named filename / file_row_number: no row to name
+        raise InputError(f"{name} 有 {n_bad} 行的列 {column}：{zh}",
+                         f"{name}: {n_bad} rows, column {column}: {en}", where=f"{name}:{column}", hint=hint)
+    found = {"file": file, "row": row + 2, "column": column, "value": bare if column == "bare" else None,
+             "problem": zh, "problem_en": en}
+    raise problems_error(file, [found], count=n_bad, hint=hint)
+
+
+def _standard_ids(con, batch: int = 10_000):
+    """The standard numbers of `bm_standards`, a batch at a time (read only as far as the caller asks)."""
+    start = 0
+    while rows := con.execute("SELECT standard_id FROM bm_standards WHERE rowid >= ? AND rowid < ?",
+                              [start, start + batch]).fetchall():
+        yield from (r[0] for r in rows if r[0] is not None)
+        start += batch
+
+
+def _connect(database: str, memory_limit: str | None, threads: int | None):
+    """A DuckDB connection with its settings given as configuration values, never as SQL text."""
+    import duckdb
+
+    config = {"threads": int(threads or os.cpu_count() or 1), "preserve_insertion_order": False,
+              "temp_directory": str(Path(tempfile.gettempdir()) / "leaderkit-duckdb")}
+    if memory_limit:
+        config["memory_limit"] = str(memory_limit)
+    try:
+        con = duckdb.connect(database, config=config)
+    except duckdb.Error as exc:
+        settings = f"database={database!r}, memory_limit={memory_limit!r}, threads={threads!r}"
+        raise InputError(f"无法打开 DuckDB（{settings}）", f"cannot open DuckDB ({settings})", where="benchmark",
+                         hint=Text("memory_limit 写作 '4GB' 这样的大小；database 为 ':memory:' 或可写的文件路径",
+                                   "memory_limit is a size such as '4GB'; database is ':memory:' or a "
+                                   "writable file path")) from exc
+    con.execute("SET enable_progress_bar = false")  # a library does not draw on the user's terminal
+    return con
 
 
 def benchmark(standards, baselines, *, memory_limit: str | None = "4GB", threads: int | None = None,
@@ -285,22 +450,40 @@ def benchmark(standards, baselines, *, memory_limit: str | None = "4GB", threads
     """Benchmark declared standards against national and industry baselines (对标).
 
     standards: a DataFrame from `load_standards` (or any frame with canonical or Chinese headers), a
-      CSV/Excel file, or a Parquet file/folder (national scale: scanned by DuckDB, out of core).
+      CSV/Excel file, or a Parquet file/folder (national scale: scanned by DuckDB, out of core; its
+      columns are type-checked and its rows checked for empty required values as `load_standards` does).
     baselines: a DataFrame from `load_baselines` or a file.
-    Returns a `Benchmark`. Inputs are never modified.
+    Returns a `Benchmark`. Inputs are never modified. A file that cannot be read is an `InputError`.
     """
     import duckdb
 
-    con = duckdb.connect(database)
-    if memory_limit:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
-    con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
-    con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/leaderkit-duckdb'")
-    con.execute("SET preserve_insertion_order = false")
+    con = _connect(database, memory_limit, threads)
+    source, scanned = "<DataFrame>" if isinstance(standards, pd.DataFrame) else str(standards), False
+    try:
+        source, digest, scanned = _source_relation(con, standards)
+        base = load_baselines(baselines)
+        req = _compare(con, base)
+        if scanned:
+            _check_scan(con, source)
+    except duckdb.OutOfMemoryException as exc:
+        raise InputError(f"对标 {source} 时内存不足（memory_limit={memory_limit}）",
+                         f"out of memory benchmarking {source} (memory_limit={memory_limit})", where=source,
+                         hint=Text("调高 memory_limit，或按领域拆分数据",
+                                   "raise memory_limit, or split the data by domain")) from exc
+    except duckdb.Error as exc:
+        if not scanned:
+            raise
+        raise InputError(f"读取 {source} 时出错：Parquet 数据损坏，或各文件的列类型不一致",
+                         f"cannot read {source}: the Parquet data is damaged, or the files disagree on "
+                         f"column types", where=source,
+                         hint=Text("逐个检查文件，或重新导出", "check the files one by one, or export them again")
+                         ) from exc
+    unparsed = req.loc[req["kind"].eq("invalid"), ["key_text", "error"]].rename(columns={"key_text": "text"})
+    return Benchmark(con=con, source=source, digest=digest, unparsed=unparsed.reset_index(drop=True))
 
-    source, digest = _source_relation(con, standards)
-    base = load_baselines(baselines)
 
+def _compare(con, base: pd.DataFrame) -> pd.DataFrame:
+    """The comparison tables and views over `bm_src`; returns the parsed requirement texts."""
     # The comparisons depend only on (domain, indicator, requirement text, unit): do them once per
     # distinct key (a few hundred thousand at national scale), then carry them to the rows (tens of
     # millions) through small integer-keyed lookups: (domain, indicator) → slot, (text, unit, bare) → tid.
@@ -383,5 +566,4 @@ def benchmark(standards, baselines, *, memory_limit: str | None = "4GB", threads
               LEFT JOIN bm_key_levels k ON k.slot = sl.slot AND k.tid = r.tid
               GROUP BY s.standard_id)
     """)
-    unparsed = req.loc[req["kind"].eq("invalid"), ["key_text", "error"]].rename(columns={"key_text": "text"})
-    return Benchmark(con=con, source=source, digest=digest, unparsed=unparsed.reset_index(drop=True))
+    return req
