@@ -44,15 +44,10 @@ from leaderkit._kit.files import OutputError, write_bytes
 from leaderkit._kit.i18n import LeaderkitError, Text, check_language, get_language, pick, tr
 from leaderkit.app.paths import data_dir
 from leaderkit.app.upload import UPLOAD_LIMIT_BYTES, SizedUpload
+from leaderkit.schemes.policy import LEADER_TARGETS, PUBLIC_LEADERS_2022, choose_scheme, target_group
+from leaderkit.schemes.policy import reference_date as policy_reference_date
 
 # seed 002 三: leaders to be formed by domain group (形成 1000 / 500 / 200 个以上企业标准“领跑者”).
-LEADER_TARGETS: tuple[tuple[str, Text, tuple[str, ...], int], ...] = (
-    ("consumer", Text("消费品", "Consumer goods"), ("消费品",), 1000),
-    ("equipment", Text("装备制造与新兴产业", "Equipment & emerging industries"), ("装备制造", "新兴产业"), 500),
-    ("services", Text("服务", "Services"), ("服务",), 200),
-)
-# DOMAIN.md "Public figures" (CNIS and SAMR press reports): cumulative leader standards by 2022.
-PUBLIC_LEADERS_2022 = {"standards": 2856, "enterprises": 1679}
 GRADE_NAMES = {1: Text("一级", "Grade 1"), 2: Text("二级", "Grade 2"), 3: Text("三级", "Grade 3"),
                4: Text("四级", "Grade 4")}
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -279,17 +274,11 @@ def chosen_schemes(data: DashboardData) -> pd.DataFrame:
     best when the panel reviewed them, else the first by id. Columns: domain, scheme_id, why_zh, why_en."""
     rows = []
     for domain in data.domains_with_schemes:
-        valid = sorted(s.id for s in data.schemes_for(domain) if validation_report(data, s.id).ok)
-        if not valid:
-            continue
+        valid = [s.id for s in data.schemes_for(domain) if validation_report(data, s.id).ok]
         panel = panel_review(data, domain) if len(valid) > 1 else None
-        if panel is not None and panel.best in valid:
-            rows.append((domain, panel.best, "专家评审最优方案", "best scheme of the expert review"))
-        elif len(valid) == 1:
-            rows.append((domain, valid[0], "唯一通过校验的方案", "the only scheme that passes validation"))
-        else:
-            rows.append((domain, valid[0], "多个方案通过校验且无评审结果：取编号最小者",
-                         "several valid schemes and no review: the first by id"))
+        chosen = choose_scheme(valid, panel.best if panel is not None else None)
+        if chosen is not None:
+            rows.append((domain, chosen[0], chosen[1].zh, chosen[1].en))
     return pd.DataFrame(rows, columns=["domain", "scheme_id", "why_zh", "why_en"])
 
 
@@ -307,8 +296,7 @@ def domain_groups(data: DashboardData) -> pd.Series:
     if "category" not in data.standards.columns:
         return pd.Series(dtype=object)
     cats = data.standards.dropna(subset=["category"]).groupby("domain")["category"].first()
-    to_group = {c: key for key, _, cats_, _ in LEADER_TARGETS for c in cats_}
-    return cats.map(to_group).dropna()
+    return cats.map(target_group).dropna()
 
 
 def leaders_by_group(data: DashboardData) -> pd.DataFrame:
@@ -336,24 +324,16 @@ def leaders_by_group(data: DashboardData) -> pd.DataFrame:
 
 
 def reference_date(data: DashboardData, today: date | None = None) -> date:
-    """The date the leadership page looks ahead from (数据基准日).
-
-    $LEADERKIT_ASOF when set; otherwise the opening of the latest publicity window of a chosen scheme that
-    is not after today (the data's current round), else the latest title publication, else today. The
-    sample data end in 2024: looking ahead from the real today would show an empty calendar.
-    """
-    if os.environ.get("LEADERKIT_ASOF"):
-        return pd.Timestamp(os.environ["LEADERKIT_ASOF"]).date()
+    """The date the leadership page looks ahead from (数据基准日): `leaderkit.schemes.policy.reference_date` on
+    the chosen schemes' publicity windows and the register's titles."""
     today = today or date.today()
     starts = []
     for sid in chosen_schemes(data)["scheme_id"]:
         t = data.schemes[sid].timeline
         if t is not None:
-            starts += [w.start for w in (t.scheme_publicity, t.list_publicity) if w is not None and w.start <= today]
-    if starts:
-        return max(starts)
-    published = [d for d in data.register.titles(on=today)["published"] if d <= today] if data.register else []
-    return max(published) if published else today
+            starts += [w.start for w in (t.scheme_publicity, t.list_publicity) if w is not None]
+    published = list(data.register.titles(on=today)["published"]) if data.register else []
+    return policy_reference_date(starts, published, today)
 
 
 def upcoming(data: DashboardData, on: date, weeks: int = 8) -> pd.DataFrame:

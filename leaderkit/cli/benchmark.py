@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from leaderkit._kit.cells import neutralise
 from leaderkit._kit.i18n import Text, tr
@@ -36,7 +37,7 @@ def run(args) -> int:
 
     on_bad = "report" if args.skip_bad_rows else "raise"
     standards = args.standards
-    if not str(standards).lower().endswith(".parquet"):
+    if not (str(standards).lower().endswith(".parquet") or Path(standards).is_dir()):  # Parquet: scanned by DuckDB
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", BadRowsWarning)
             standards = load_standards(standards, on_bad_rows=on_bad)

@@ -102,8 +102,8 @@ def test_corrupted_excel_shows_the_error_in_the_page(server, page, tmp_path):
     open_explorer(server, page)
     upload(page, bad)
     status = page.locator(".lk-explorer-status .lk-error")
-    expect(status).to_contain_text("无法读取文件 损坏的文件.xlsx", timeout=60_000)
-    expect(status).to_contain_text("cannot read 损坏的文件.xlsx")
+    expect(status).to_contain_text("损坏的文件.xlsx 不是有效的Excel (.xlsx) 文件", timeout=60_000)
+    expect(status).to_contain_text("损坏的文件.xlsx is not a valid Excel (.xlsx) file")
     expect(page.locator("body")).not_to_contain_text("Traceback")
     expect(page.locator(".lk-explorer-ranking")).to_be_visible()  # the previous ranking stays
     screenshot(page, "explorer-corrupt-excel")
