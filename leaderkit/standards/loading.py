@@ -385,6 +385,37 @@ def _frame(headers: list[str], rows: list[list[str]], index: list[int]) -> pd.Da
                         index=pd.Index(index, dtype="int64"), columns=headers)
 
 
+class _Records:
+    """The records of a file read row by row (CSV or a sheet): the header, the good rows with their
+    spreadsheet numbers, and the bad ones as problems. Shared by both row readers."""
+
+    def __init__(self, path: Path, max_rows: int):
+        self.path, self.name, self.max_rows = path, str(path), max_rows
+        self.header: list[str] | None = None
+        self.rows: list[list[str]] = []
+        self.index: list[int] = []
+        self.found: list[dict] = []
+        self.records = 0
+
+    def count(self) -> None:
+        """One more record after the header; refuses a file over the row limit."""
+        self.records += 1
+        if self.records > self.max_rows:
+            raise _too_many_rows(self.path, self.max_rows)
+
+    def keep(self, number: int, cells: list[str]) -> None:
+        self.rows.append(cells)
+        self.index.append(number - 2)
+
+    def bad(self, number: int, value, zh: str, en: str) -> None:
+        self.found.append(_problem(self.name, number, None, value, zh, en))
+
+    def result(self) -> tuple[pd.DataFrame, list[dict]]:
+        if self.header is None or not (self.rows or self.found):
+            raise _no_rows(self.path)
+        return _frame(_unique_headers(self.header), self.rows, self.index), self.found
+
+
 def _drop_blank(df: pd.DataFrame) -> pd.DataFrame:
     """Rows whose every cell is empty are not rows (their numbers stay counted in the index)."""
     if df.empty or not len(df.columns):
@@ -637,12 +668,7 @@ def _csv_rows(lines: list[str], bad: dict, sep: str, max_rows: int,
     """Row by row (Python's csv): every record keeps its number, so bad ones can be named and left out."""
     limit = csv.field_size_limit()
     reader = csv.reader(lines, delimiter=sep, skipinitialspace=True)
-    name = str(path)
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    index: list[int] = []
-    found: list[dict] = []
-    records = 0
+    out = _Records(path, max_rows)
     number = 0
     start = 0
     while True:
@@ -661,33 +687,28 @@ def _csv_rows(lines: list[str], bad: dict, sep: str, max_rows: int,
         start = end
         if fields is not None and not broken and not "".join(fields).strip():
             continue
-        if header is None:
+        if out.header is None:
             if broken or fields is None:
                 why = broken[0] if broken else error
                 raise InputError(f"{path} 的表头无法读取：{why[0]}", f"the header of {path} cannot be read: {why[1]}",
                                  where=f"{path}:{number}", hint=Text("从原系统重新导出 CSV（UTF-8 或 GBK）",
                                                                     "export the CSV again (UTF-8 or GBK)"))
-            header = fields
+            out.header = fields
             continue
-        records += 1
-        if records > max_rows:
-            raise _too_many_rows(path, max_rows)
+        out.count()
+        width = len(out.header)
         if broken:
-            found.append(_problem(name, number, None, broken[0][2].rstrip("\r\n")[:200], *broken[0][:2]))
+            out.bad(number, broken[0][2].rstrip("\r\n")[:200], *broken[0][:2])
         elif fields is None:
-            found.append(_problem(name, number, None, None, *error))
-        elif len(fields) != len(header):
-            found.append(_problem(
-                name, number, None, sep.join(fields)[:200],
-                f"有 {len(fields)} 个字段，表头有 {len(header)} 个（分隔符多了或少了，或引号未闭合）",
-                f"has {len(fields)} fields where the header has {len(header)} (a delimiter too many or too "
-                f"few, or an unclosed quote)"))
+            out.bad(number, None, *error)
+        elif len(fields) != width:
+            out.bad(number, sep.join(fields)[:200],
+                    f"有 {len(fields)} 个字段，表头有 {width} 个（分隔符多了或少了，或引号未闭合）",
+                    f"has {len(fields)} fields where the header has {width} (a delimiter too many or too "
+                    f"few, or an unclosed quote)")
         else:
-            rows.append(fields)
-            index.append(number - 2)
-    if header is None or not (rows or found):
-        raise _no_rows(path)
-    return _frame(_unique_headers(header), rows, index), found
+            out.keep(number, fields)
+    return out.result()
 
 
 # ---- Excel -------------------------------------------------------------------------------------------
@@ -717,43 +738,34 @@ def _read_xlsx(path: Path, sheet, max_rows: int, max_unpacked: int) -> tuple[pd.
     try:
         ws = _sheet(book, sheet, path)
         ws.reset_dimensions()  # the size a file declares is not trusted: read the rows that are there
-        name = str(path)
-        header: list[str] | None = None
-        rows: list[list[str]] = []
-        index: list[int] = []
-        found: list[dict] = []
-        records = 0
+        out = _Records(path, max_rows)
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
             cells = [_cell_text(v) for v in values]
             if not "".join(cells).strip():
                 continue
-            if header is None:
+            if out.header is None:
                 while cells and not cells[-1].strip():
                     cells.pop()
-                header = cells
+                out.header = cells
                 continue
-            records += 1
-            if records > max_rows:
-                raise _too_many_rows(path, max_rows)
-            extra = [k for k, c in enumerate(cells[len(header):], start=len(header) + 1) if c.strip()]
+            out.count()
+            width = len(out.header)
+            extra = [k for k, c in enumerate(cells[width:], start=width + 1) if c.strip()]
             if extra:
                 from openpyxl.utils import get_column_letter
 
                 letter = get_column_letter(extra[0])
-                found.append(_problem(name, number, None, cells[extra[0] - 1][:200], f"{letter} 列有值，但该列没有表头",
-                                      f"a value in column {letter}, which has no header"))
+                out.bad(number, cells[extra[0] - 1][:200], f"{letter} 列有值，但该列没有表头",
+                        f"a value in column {letter}, which has no header")
                 continue
-            rows.append(cells + [""] * (len(header) - len(cells)))
-            index.append(number - 2)
+            out.keep(number, cells + [""] * (width - len(cells)))
     except InputError:
         raise
     except Exception:  # a damaged sheet inside a readable zip
         raise _not_readable(path, what) from None
     finally:
         book.close()
-    if header is None or (not rows and not found):
-        raise _no_rows(path)
-    return _frame(_unique_headers(header), rows, index), found
+    return out.result()
 
 
 def _sheet(book, sheet, path: Path):
