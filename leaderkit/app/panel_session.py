@@ -1,0 +1,272 @@
+"""The panel session page (专家评审会议): each expert scores from their own browser, the chair watches.
+
+Every viewer of the page has their own Voilà kernel; all kernels read and write the same session file
+(`leaderkit.schemes.session.PanelSession`, default `$LEADERKIT_SESSION` or the user's data folder), so the
+page keeps no state of its own: closing the browser loses nothing and reopening resumes.
+
+- 专家评分 / expert: pick your name, score each scheme on the criteria, submit. A scheme you are conflicted
+  with is shown as 回避 with the reason and cannot be submitted (the store refuses it too).
+- 组长视图 / chair: scores so far, totals, trimmed mean, Kendall's W with p and a plain reading, the best
+  scheme (`review_panel` on the store's scores), decisions and the meeting record (.docx, PDF). A `Ticker`
+  in the page asks the kernel to look at the store every half second; the figures are recomputed only when the
+  store changed.
+"""
+
+from __future__ import annotations
+
+import html
+import tempfile
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+from leaderkit._kit.i18n import LeaderkitError, Text, check_language, get_language, tr
+from leaderkit.app.views import (
+    STYLE,
+    download_link,
+    error_html,
+    html_table,
+    load_data,
+    message_html,
+    validation_report,
+)
+from leaderkit.schemes.panel import PanelError
+from leaderkit.schemes.session import PanelSession, SessionError, agreement_reading, default_session_path
+
+REFRESH_MS = 500
+
+
+class Ticker(anywidget.AnyWidget):
+    """An invisible widget whose browser side adds one to `tick` every `interval_ms`: the kernel's observer
+    runs in the kernel's own thread, and the ticking stops when the page closes."""
+
+    _esm = """
+    export default {
+      render({ model }) {
+        const id = setInterval(() => { model.set("tick", model.get("tick") + 1); model.save_changes(); },
+                               model.get("interval_ms"));
+        return () => clearInterval(id);
+      },
+    };
+    """
+    tick = traitlets.Int(0).tag(sync=True)
+    interval_ms = traitlets.Int(REFRESH_MS).tag(sync=True)
+
+
+def open_session(path=None, data=None) -> PanelSession:
+    """The session at `path` (default `default_session_path()`); when there is none yet, a new one for the
+    data folder's first domain with several schemes passing validation; where the folder has that domain's
+    panel files, the schemes its panel reviewed and its experts as members."""
+    from leaderkit.app.views import _panel_files
+    from leaderkit.schemes.panel import read_scores
+
+    target = Path(path).expanduser() if path is not None else default_session_path()
+    if target.exists():
+        return PanelSession(target)
+    data = data or load_data()
+    passing = {d: sorted((s for s in data.schemes_for(d) if validation_report(data, s.id).ok), key=lambda s: s.id)
+               for d in data.domains_with_schemes}
+    several = [d for d, schemes in passing.items() if len(schemes) > 1]
+    if not several:
+        raise SessionError("数据文件夹中没有可供比较的合格方案（同一领域至少 2 个通过校验）",
+                           "the data folder has no competing schemes (2 or more passing validation in one domain)",
+                           hint=Text("在 schemes/ 中放入同一领域的方案文件", "put the domain's scheme files in schemes/"))
+    domain = several[0]
+    schemes, experts = passing[domain], None
+    ids = {s.id for s in schemes}
+    for scores, experts_file in _panel_files(data):
+        scored = set(read_scores(scores)["scheme"])
+        if len(scored) > 1 and scored <= ids:
+            schemes, experts = [s for s in schemes if s.id in scored], experts_file
+            break
+    try:
+        return PanelSession.start(target, domain=domain, schemes=schemes, members=experts)
+    except SessionError:
+        if target.exists():  # another kernel started it a moment ago
+            return PanelSession(target)
+        raise
+
+
+class ExpertSheet:
+    """An expert's score sheet (专家评分表): pick your name, enter points per criterion, submit per scheme."""
+
+    def __init__(self, session: PanelSession, lang: str | None = None):
+        import ipywidgets as w
+
+        self.session, self.lang = session, check_language(lang or get_language())
+        names = self.session.members()["name"].tolist()
+        self.who = w.Dropdown(options=[("—", "")] + [(n, n) for n in names], value="",
+                              description=tr("我是", "I am", self.lang))
+        self.who.add_class("lk-who")
+        self.status = w.HTML()
+        self.status.add_class("lk-sheet-status")
+        self.sheets = w.VBox()
+        self.fields: dict[str, dict] = {}
+        self.buttons: dict[str, w.Button] = {}
+        self.who.observe(lambda _: self.render(), names="value")
+        self.widget = w.VBox([self.who, self.sheets, self.status])
+        self.widget.add_class("lk-expert-sheet")
+        self.render()
+
+    def render(self) -> None:
+        import ipywidgets as w
+
+        t = self.lang
+        self.fields, self.buttons, boxes = {}, {}, []
+        expert = self.who.value
+        if not expert:
+            self.sheets.children = [w.HTML(f"<div class='lk-note'>{tr('先选择您的姓名', 'pick your name first', t)}</div>")]
+            return
+        st = self.session.settings
+        conflicts = self.session.conflicts()
+        mine = conflicts[conflicts["expert"] == expert].set_index("scheme")
+        given = self.session.scores()
+        given = given[given["expert"] == expert].set_index(["scheme", "criterion"])["score"]
+        for sid, scheme in st.schemes.items():
+            head = w.HTML(f"<b>{html.escape(sid)}</b> {html.escape(scheme.agency.name)}")
+            if sid in mine.index:
+                reason = mine.loc[sid, "reason" if t == "zh" else "reason_en"]
+                boxes.append(w.VBox([head, w.HTML(message_html(
+                    "warning", f"回避：{reason}", f"recused: {mine.loc[sid, 'reason_en']}", lang=t))]))
+                continue
+            fields = {c: w.BoundedFloatText(value=float(given.get((sid, c), 0.0)), min=0.0, max=float(top), step=0.5,
+                                            description=f"{c}（≤{top:g}）", style={"description_width": "150px"})
+                      for c, top in st.criteria.items()}
+            button = w.Button(description=tr(f"提交 {sid} 的评分", f"submit scores for {sid}", t),
+                              button_style="primary")
+            button.add_class(f"lk-submit-{sid}")
+            button.on_click(lambda _, sid=sid: self.submit(sid))
+            self.fields[sid], self.buttons[sid] = fields, button
+            boxes.append(w.VBox([head, *fields.values(), button]))
+        self.sheets.children = boxes
+
+    def submit(self, scheme: str) -> None:
+        """Store this expert's points for `scheme` (the store checks membership, range and conflicts)."""
+        points = {c: f.value for c, f in self.fields[scheme].items()}
+        try:
+            self.session.submit(self.who.value, scheme, points)
+        except LeaderkitError as exc:
+            self.status.value = error_html(exc, self.lang)
+            return
+        total = sum(points.values())
+        self.status.value = message_html("ok", f"已提交 {scheme} 的评分，合计 {total:g} 分",
+                                         f"scores for {scheme} submitted, total {total:g}", lang=self.lang)
+
+
+class ChairBoard:
+    """The chair's view (组长视图): totals, trimmed mean, Kendall's W, the best scheme, decisions, the record."""
+
+    def __init__(self, session: PanelSession, lang: str | None = None):
+        import ipywidgets as w
+
+        self.session, self.lang = session, check_language(lang or get_language())
+        t = self.lang
+        self.version = -1
+        self.review = None
+        self.figures = w.HTML()
+        self.figures.add_class("lk-chair")
+        names = self.session.members()["name"].tolist()
+        self.by = w.Dropdown(options=names, description=tr("记录人", "by", t))
+        self.decision = w.Textarea(placeholder=tr("会议决定", "decision of the meeting", t),
+                                   layout=w.Layout(width="100%"))
+        record = w.Button(description=tr("记录决定", "record the decision", t))
+        record.on_click(lambda _: self.record_decision())
+        docx = w.Button(description=tr("会议纪要 .docx", "meeting record .docx", t))
+        pdf = w.Button(description=tr("会议纪要 PDF", "meeting record PDF", t))
+        docx.on_click(lambda _: self.export("docx"))
+        pdf.on_click(lambda _: self.export("pdf"))
+        self.message = w.HTML()
+        self.download = w.HTML()
+        self.widget = w.VBox([self.figures, w.HBox([self.by, record]), self.decision, w.HBox([docx, pdf]),
+                              self.message, self.download])
+        self.widget.add_class("lk-chair-board")
+        self.refresh()
+
+    def refresh(self, force: bool = False) -> bool:
+        """Redraw from the store when it changed since the last look (or `force`); True when redrawn."""
+        version = self.session.version()
+        if version == self.version and not force:
+            return False
+        self.version = version
+        t = self.lang
+        parts = []
+        totals = self.session.totals()
+        parts.append(f"<h4>{tr('评分进度（各专家总分）', 'scores so far (totals)', t)}</h4>")
+        parts.append(html_table(totals.rename_axis(columns=None).reset_index(), lang=t) if not totals.empty
+                     else f"<div class='lk-note'>{tr('尚无评分', 'no scores yet', t)}</div>")
+        try:
+            self.review = self.session.review()
+        except PanelError as exc:
+            self.review = None
+            parts.append(error_html(exc, t))
+        if self.review is not None:
+            r = self.review
+            table = r.table.reset_index()[["scheme", "experts", "mean", "trimmed_mean", "rank"]].round(2)
+            parts.append(f"<h4>{tr('评审结果', 'review', t)}</h4>")
+            parts.append(html_table(table, {"scheme": Text("方案", "scheme"), "experts": Text("完整评分", "complete"),
+                                            "mean": Text("均值", "mean"), "trimmed_mean": Text("截尾均值", "trimmed mean"),
+                                            "rank": Text("名次", "rank")}, lang=t))
+            if r.kendall_w is not None:
+                reading = agreement_reading(r.kendall_w, r.p_value).get(t)
+                parts.append(f"<div class='lk-w'>Kendall W = {r.kendall_w:.3f}, p = {r.p_value:.4f}"
+                             f"（{r.raters} {tr('位专家', 'experts', t)}）：<b>{html.escape(reading)}</b></div>")
+            parts.append("<div class='lk-best'>" + "<br>".join(html.escape(x) for x in r.summary(t).splitlines())
+                         + "</div>")
+        decisions = self.session.decisions()
+        if len(decisions):
+            parts.append(f"<h4>{tr('会议决定', 'decisions', t)}</h4>")
+            parts.append(html_table(decisions, {"text": Text("决定", "decision"), "by": Text("记录人", "by"),
+                                                "at": Text("时间", "when")}, lang=t))
+        self.figures.value = "".join(parts)
+        return True
+
+    def record_decision(self) -> None:
+        try:
+            self.session.record_decision(self.decision.value, by=self.by.value)
+        except LeaderkitError as exc:
+            self.message.value = error_html(exc, self.lang)
+            return
+        self.decision.value = ""
+        self.message.value = ""
+        self.refresh()
+
+    def export(self, kind: str) -> None:
+        """The meeting record as a download link (.docx or PDF)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"meeting.{kind}"
+            try:
+                (self.session.export_docx if kind == "docx" else self.session.export_pdf)(path, lang=self.lang)
+            except LeaderkitError as exc:
+                self.message.value = error_html(exc, self.lang)
+                return
+            payload = path.read_bytes()
+        mime = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document" if kind == "docx"
+                else "application/pdf")
+        name = tr(f"会议纪要.{kind}", f"meeting-record.{kind}", self.lang)
+        self.download.value = download_link(payload, name, tr(f"下载 {name}", f"download {name}", self.lang), mime)
+
+
+class PanelSessionView:
+    """The panel session page (专家评审会议): the expert's sheet and the chair's view in two tabs, refreshed
+    from the store every half second while the page is open."""
+
+    def __init__(self, session: PanelSession | None = None, lang: str | None = None):
+        import ipywidgets as w
+
+        self.lang = check_language(lang or get_language())
+        self.session = session or open_session()
+        st = self.session.settings
+        self.expert = ExpertSheet(self.session, self.lang)
+        self.chair = ChairBoard(self.session, self.lang)
+        self.ticker = Ticker()
+        self.ticker.observe(lambda _: self.chair.refresh(), names="tick")
+        tabs = w.Tab([self.expert.widget, self.chair.widget])
+        tabs.set_title(0, tr("专家评分", "expert", self.lang))
+        tabs.set_title(1, tr("组长视图", "chair", self.lang))
+        title = w.HTML(f"<div class='lk-title'><h2>{html.escape(st.title)}</h2><p>"
+                       f"{html.escape(tr('领域', 'domain', self.lang))}：{html.escape(st.domain)} · "
+                       f"{html.escape('、'.join(st.schemes))} · {html.escape(st.programme)}</p></div>")
+        self.widget = w.VBox([w.HTML(STYLE), title, tabs, self.ticker], layout=w.Layout(width="100%"))
+        self.widget.add_class("lk-page")
+        self.widget.add_class("lk-panel-session")
