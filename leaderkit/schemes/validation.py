@@ -48,7 +48,8 @@ def _rule(code: str, severity: str, zh: str, en: str, source: str) -> Rule:
 RULES: dict[str, Rule] = {
     r.code: r
     for r in [
-        _rule("001", "error", "方案九项内容齐全且不为空", "the nine contents are present and non-empty", "003 2.1"),
+        _rule("001", "error", "方案九项内容齐全、不为空、不是占位（略、无、待定、见附件）",
+              "the nine contents are present, non-empty and not placeholders (略, 无, 待定, see the attachment)", "003 2.1"),
         _rule("002", "error", "至少有一个核心指标", "at least one core indicator", "002 四(四); 001 三(二)3"),
         _rule("003", "warning", "至少三个核心指标（leaderkit 约定，依据文件未规定）",
               "at least three core indicators (a leaderkit convention; no source document states it)", "leaderkit 约定 / convention"),
@@ -73,18 +74,23 @@ RULES: dict[str, Rule] = {
               "weights sum to 1 (or are declared unnormalised)", "leaderkit 约定 / convention (issue 3)"),
         _rule("014", "error", "排行方法完整且与指标一致", "the ranking method is complete and consistent with the indicators",
               "001 三(二)3; 002 四(四)"),
-        _rule("015", "error", "领跑者确定规则完整且一致", "the leader rule is complete and consistent",
+        _rule("015", "error", "领跑者确定规则完整且一致；不使人人成为领跑者，不超过活动规定的比例",
+              "the leader rule is complete and consistent; it does not make everyone a leader or exceed the "
+              "programme's share",
               "001 三(二)4; 002 四(五)"),
         _rule("016", "error", "评估周期不超过上限（原则上 1 年）", "the cycle does not exceed the maximum (normally 1 year)",
               "001 三(二)2"),
-        _rule("017", "error", "不向企业收取费用", "no fee is charged to enterprises", "002 四(三); 003 1.2; 001 三(四)"),
+        _rule("017", "error", "不以任何名义向企业收费或要求其购买检测、符合性验证、会员或服务",
+              "no fee, and no paid test, conformity check, membership or service required of enterprises, under any name",
+              "002 四(三); 003 1.2; 001 三(四)"),
         _rule("018", "error", "评估机构不是工作机构或其下属单位",
               "the agency is not the working organisation or one of its subsidiaries", "002 四(三)"),
         _rule("019", "error", "评估机构不在负面清单上、未被取消资格",
               "the agency is not on the negative list or disqualified", "001 三(四)"),
         _rule("020", "error", "领域属于活动的重点领域", "the domain is one of the programme's key domains",
               "002 四(二); 000 附件1; 004 三2"),
-        _rule("021", "error", "评审专家人数不少于活动要求", "the review panel is at least the programme minimum",
+        _rule("021", "error", "评审专家人数不少于活动要求（重复列出只计一人）",
+              "the review panel is at least the programme minimum (an expert listed twice counts once)",
               "001 三(一)2"),
         _rule("022", "error", "评审专家不来自方案编制单位、无利益冲突",
               "no expert is from a compiling unit or declares a conflict", "001 三(一)2"),
@@ -242,7 +248,7 @@ def validate(
     _indicators(scheme, f)
     _weights(scheme, f)
     _ranking(scheme, f)
-    _leader_rule(scheme, f)
+    _leader_rule(scheme, prog, f)
     _cycle_and_fees(scheme, prog, f)
     _agency(scheme, prog, on, f)
     _domain(scheme, prog, f)
@@ -267,10 +273,31 @@ def _empty(value) -> bool:
     return False
 
 
+PLACEHOLDERS = frozenset({"略", "无", "暂无", "待定", "待补充", "另行通知", "同上", "见附件", "详见附件", "参见附件",
+                          "tbd", "todo", "n/a", "na", "none", "-", "—", "/", "…", "..."})
+"""Texts that stand in for a content instead of giving it; a scheme file has no attachments, so "见附件"
+(see the attachment) points at nothing that can be checked."""
+
+
+def _placeholder(value) -> str | None:
+    texts = value if isinstance(value, list) else [value]
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        bare = re.sub(r"[\s。．.，,；;：:（）()【】\[\]“”\"'、]+", "", text).lower()
+        if bare in PLACEHOLDERS or re.fullmatch(r"(详)?见附(件|录)[0-9一二三四五六七八九十a-z]*", bare):
+            return text.strip()
+    return None
+
+
 def _contents(s: Scheme, f: _Findings) -> None:
     for key, label in CONTENTS.items():
-        if _empty(getattr(s, key)):
+        value = getattr(s, key)
+        if _empty(value):
             f.add("001", f"缺少方案内容“{label.zh}”（{key}）", f"the scheme lacks “{label.en}” ({key})", key)
+        elif key != "indicators" and (stand_in := _placeholder(value)) is not None:
+            f.add("001", f"方案内容“{label.zh}”只写了“{stand_in}”，没有给出内容",
+                  f"the scheme's “{label.en}” says only “{stand_in}”: the content is not given", key)
 
 
 def _ipath(i: int) -> str:
@@ -459,7 +486,7 @@ def _ranking(s: Scheme, f: _Findings) -> None:
                f"normalise/aggregate apply to the weighted method only, not to {r.method}", "ranking")
 
 
-def _leader_rule(s: Scheme, f: _Findings) -> None:
+def _leader_rule(s: Scheme, p: Program, f: _Findings) -> None:
     rule = s.leader_rule
     if rule is None:
         f.cannot("015", "方案未给出结构化的领跑者确定规则（leader_rule）",
@@ -471,6 +498,13 @@ def _leader_rule(s: Scheme, f: _Findings) -> None:
                 f.add("015", f"规则为达到{LEVEL_NAMES[rule.reach_level].zh}，但核心指标 {ind.name}（{ind.id}）没有该水平",
                       f"the rule is to reach the {LEVEL_NAMES[rule.reach_level].en}, which core indicator {ind.id} lacks",
                       f"{_ipath(i)}.levels")
+    if rule.top_percent is not None and rule.top_percent >= 100:
+        f.add("015", f"领跑者为排名前 {rule.top_percent:g}%：所有入榜标准都是领跑者，名单失去区分",
+              f"leaders are the top {rule.top_percent:g} %: every ranked standard would lead", "leader_rule.top_percent")
+    elif rule.top_percent is not None and p.max_leader_percent is not None and rule.top_percent > p.max_leader_percent:
+        f.add("015", f"领跑者为排名前 {rule.top_percent:g}%，超过活动 {p.name} 的上限 {p.max_leader_percent:g}%",
+              f"leaders are the top {rule.top_percent:g} %, over the {p.max_leader_percent:g} % limit of {p.name}",
+              "leader_rule.top_percent")
     if rule.top_n and rule.max_leaders and rule.top_n > rule.max_leaders:
         f.add("015", f"top_n（{rule.top_n}）大于 max_leaders（{rule.max_leaders}）",
               f"top_n ({rule.top_n}) exceeds max_leaders ({rule.max_leaders})", "leader_rule.top_n")
@@ -495,6 +529,40 @@ def _cycle_and_fees(s: Scheme, p: Program, f: _Findings) -> None:
     elif (s.fees.charged or s.fees.amount > 0) and not p.fees_allowed:
         f.add("017", f"方案向企业收费（{s.fees.amount:g} 元）；评估不得向企业收取费用",
               f"the scheme charges enterprises ({s.fees.amount:g} yuan); evaluation must be free of charge", "fees")
+    if not p.fees_allowed:
+        for where, sentence in _disguised_fees(s):
+            f.add("017", f"方案要求企业付费或购买服务（以任何名义均不允许）：“{sentence}”",
+                  f"the scheme requires enterprises to pay or buy a service (not allowed under any name): “{sentence}”",
+                  where)
+
+
+_PAYING = re.compile(r"收费|付费|缴费|缴纳|交纳|支付|付款|有偿|费用|会费|年费|服务费|检测费|测试费|认证费|评估费|评价费|"
+                     r"咨询费|赞助|购买|订购|fee|paid|payment|purchase|subscription", re.IGNORECASE)
+_SERVICE = re.compile(r"(须|需|需要|应|应当|必须|要求|方可|才能|才可).{0,12}(委托|送检|送样|加入|成为|参加|参与|购买|办理|接受)"
+                      r".{0,16}(检测|测试|检验|认证|符合性|合格评定|核查|验证|会员|理事|培训|咨询|服务|辅导)", re.IGNORECASE)
+_NEGATED = re.compile(r"(不|免|无|未|禁止|不得|不会|不再|无需|无须|不需|不收|不向|零)[^。；;，,]{0,8}"
+                      r"(收|付|缴|交|支|费|购|委托|送|加入|成为|参加|接受)", re.IGNORECASE)
+
+
+def _disguised_fees(s: Scheme) -> list[tuple[str, str]]:
+    """Sentences of the scheme that require enterprises to pay, or to buy a test, a conformity check, a
+    membership or a service, under any name (002 四(三); 003 1.2 未以任何名义); a negated sentence
+    ("不收取任何费用") is not one."""
+    texts = [(key, getattr(s, key)) for key in ("purpose", "scope", "rationale", "evaluation_method",
+                                                 "ranking_mechanism", "leader_mechanism", "targets", "notes")]
+    texts += [(f"enterprise_information[{i}]", v) for i, v in enumerate(s.enterprise_information)]
+    texts += [(f"{_ipath(i)}.note", ind.note) for i, ind in enumerate(s.indicators)]
+    if s.fees is not None and not (s.fees.charged or s.fees.amount > 0):  # a declared fee is found as such
+        texts.append(("fees.note", s.fees.note))
+    found = []
+    for where, text in texts:
+        if not isinstance(text, str):
+            continue
+        for sentence in re.split(r"(?<=[。；;！!？?\n])", text):
+            sentence = sentence.strip()
+            if sentence and (_PAYING.search(sentence) or _SERVICE.search(sentence)) and not _NEGATED.search(sentence):
+                found.append((where, sentence[:80]))
+    return found
 
 
 _CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -565,9 +633,17 @@ def _experts(s: Scheme, p: Program, f: _Findings) -> None:
         f.cannot("021", "方案未列出评审专家", "the scheme lists no review experts", "experts")
         f.cannot("022", "方案未列出评审专家", "the scheme lists no review experts", "experts")
         return
-    if len(s.experts) < p.min_experts:
-        f.add("021", f"评审专家 {len(s.experts)} 人，少于 {p.min_experts} 人",
-              f"{len(s.experts)} review experts, fewer than {p.min_experts}", "experts")
+    people: dict[str, int] = {}
+    for i, e in enumerate(s.experts):
+        key = re.sub(r"\s+", "", e.name)
+        if key in people:
+            f.add("021", f"评审专家 {e.name} 重复列出（第 {people[key] + 1} 位与第 {i + 1} 位），只计一人",
+                  f"review expert {e.name} is listed twice (entries {people[key] + 1} and {i + 1}); counted once",
+                  f"experts[{i}]", severity="warning")
+        people.setdefault(key, i)
+    if len(people) < p.min_experts:
+        f.add("021", f"评审专家 {len(people)} 人，少于 {p.min_experts} 人",
+              f"{len(people)} review experts, fewer than {p.min_experts}", "experts")
     conflicts = expert_conflicts(s.experts, [s])
     names = [e.name for e in s.experts]
     for row in conflicts.itertuples():
