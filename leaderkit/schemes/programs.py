@@ -75,6 +75,9 @@ class Program(_Model):
     usual_cycle_months: int = Field(12, description="评估周期原则 / usual cycle")
     max_cycle_months: int = Field(description="评估周期上限 / maximum cycle")
     ban_years: int = Field(3, description="取消资格后不得参与的年数 / years barred")
+    adjustment_bans: bool = Field(
+        False, description="动态调整（标准废止、产品停售）终止的称号是否也导致三年禁入 / whether a title ended by "
+        "dynamic adjustment (standard abolished, product discontinued) bars the enterprise too")
     max_leader_percent: float | None = Field(
         None, gt=0, le=100, description="领跑者占参评标准的最高比例（%）；None 表示依据文件未规定 / the largest share "
         "of leaders among the ranked standards a programme allows; None: no document sets one")

@@ -1,0 +1,716 @@
+"""The register of a programme's rounds (评估轮次登记簿): calls, schemes, publicity, objections, supervision.
+
+A `RoundRegister` is one DuckDB file per programme with one append-only table of events; every state
+(a window's status, an open objection, an open revocation case) is derived from the events, never edited:
+
+- call (征集) — the year's call for schemes and agencies in a key domain (document 001 三(一)1, 002 四(二));
+- scheme_submitted / scheme_approved — a scheme and its agency, submitted and approved after expert review
+  (001 三(一)2);
+- window (公示) — a publicity window: `scheme` (schemes and agencies, 001 三(一)3) or `list` (ranking list and
+  leader shortlist, 001 三(二)5, 002 四(四)(五)), with its first and last day. The register takes the last
+  day as given: the working-day arithmetic lives in the schemes lane (`leaderkit.schemes.round.open_window`
+  counts the programme's working days with `leaderkit.schemes.workdays.publicity_end`);
+- objection / objection_closed (异议) — who, when, about what; the expert handling opinion (专家评议处理意见)
+  and the outcome (001 三(一)3, 三(二)5);
+- published (发布) — refused unless the window has ended and every objection received is closed: a list
+  is published only "经向社会公示无异议后" (002 四(四)(五));
+- complaint / complaint_closed (投诉举报, 002 四(六); 001 二2);
+- sampling (抽查) — product, standard, indicator, the declared requirement and the measured value; the value
+  is read with `leaderkit.limits.requirements` and checked against the requirement (001 三(三)(四); 004 三7(4));
+- case_opened / case_closed — a revocation case; a failed sampling opens one with reason 4
+  (`sampling_failure`) in the same transaction. Deciding to revoke records the revocation in the title
+  register (`TitleRegister.revoke`), which starts the 3-year ban and the loss of incentives (001 三(四),
+  002 四(六), 004 三7).
+
+Every write is one transaction; `with register.batch(): …` makes several writes one transaction, so a batch
+that fails anywhere records nothing. There is no method that updates or deletes: a correction is a new event.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from leaderkit._kit.i18n import LeaderkitError, Text
+from leaderkit.limits.requirements import REL_TOL, RequirementError, parse_requirement
+from leaderkit.registers.titles import REVOCATION_REASONS, TitleError, TitleRegister, ban_end
+
+STAGES: dict[str, Text] = {
+    "scheme": Text("评估方案和评估机构公示", "publicity of the schemes and agencies"),
+    "list": Text("企业标准排行榜和“领跑者”入围名单公示", "publicity of the ranking list and the leader shortlist"),
+}
+STAGE_CLAUSES = {"scheme": "001 三(一)3", "list": "001 三(二)5; 002 四(四)(五)"}
+OBJECTION_OUTCOMES: dict[str, Text] = {
+    "upheld": Text("异议成立", "objection upheld"),
+    "rejected": Text("异议不成立", "objection rejected"),
+    "withdrawn": Text("异议撤回", "objection withdrawn"),
+}
+COMPLAINT_OUTCOMES: dict[str, Text] = {
+    "substantiated": Text("经核实属实", "substantiated"),
+    "unfounded": Text("经核实不属实", "unfounded"),
+}
+CASE_OUTCOMES: dict[str, Text] = {
+    "revoked": Text("取消称号", "title revoked"),
+    "dismissed": Text("不予取消", "no revocation"),
+}
+VERDICTS: dict[str, Text] = {
+    "pass": Text("符合公开标准", "meets the declared standard"),
+    "fail": Text("达不到公开标准水平", "below the declared standard"),
+    "not_comparable": Text("无法比较，需专家判定", "cannot be compared: an expert decides"),
+}
+KINDS = ("call", "scheme_submitted", "scheme_approved", "window", "objection", "objection_closed", "published",
+         "complaint", "complaint_closed", "sampling", "case_opened", "case_closed")
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS round_meta (
+    programme VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+CREATE SEQUENCE IF NOT EXISTS round_event_seq START 1;
+CREATE TABLE IF NOT EXISTS round_events (
+    event_id BIGINT PRIMARY KEY DEFAULT nextval('round_event_seq'),
+    kind VARCHAR NOT NULL CHECK (kind IN ({", ".join(f"'{k}'" for k in KINDS)})),
+    year INTEGER,
+    domain VARCHAR,
+    ref VARCHAR,
+    refers_to BIGINT,
+    stage VARCHAR,
+    party VARCHAR,
+    on_date DATE NOT NULL,
+    until_date DATE,
+    about VARCHAR,
+    opinion VARCHAR,
+    outcome VARCHAR,
+    title_id VARCHAR,
+    product VARCHAR,
+    standard VARCHAR,
+    indicator VARCHAR,
+    declared VARCHAR,
+    measured VARCHAR,
+    reason VARCHAR,
+    title_event BIGINT,
+    note VARCHAR,
+    recorded_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+"""
+
+
+class RoundError(LeaderkitError, ValueError):
+    """A round event that cannot be recorded (轮次事件无法登记); nothing of the write was kept."""
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """What a sampling result (抽查结果) means: its event, the verdict and the revocation case it opened."""
+
+    event_id: int
+    verdict: str
+    case_id: int | None
+    text: Text
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
+def _day(value, what: str) -> date:
+    try:
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if value is None or str(value).strip() == "":
+            raise ValueError
+        return pd.Timestamp(str(value).strip()).date()
+    except (ValueError, TypeError):
+        raise RoundError(f"{what} 不是有效日期：{value!r}", f"{what} is not a valid date: {value!r}",
+                         hint=Text("写成 2023-03-15 的形式", "write it as 2023-03-15")) from None
+
+
+def _needed(value, what: Text) -> str:
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise RoundError(f"{what.zh}不能为空", f"{what.en} is empty", hint=Text(f"填写{what.zh}", f"give the {what.en}"))
+    return text
+
+
+def _choice(value: str, choices: dict[str, Text], what: Text) -> str:
+    if value not in choices:
+        listed = "、".join(f"{k}（{t.zh}）" for k, t in choices.items())
+        raise RoundError(f"未知的{what.zh} {value!r}；可用：{listed}", f"unknown {what.en} {value!r}; one of: "
+                         + ", ".join(choices), hint=Text(f"从 {', '.join(choices)} 中选择", f"use one of {', '.join(choices)}"))
+    return value
+
+
+def conformity(declared: str, measured: str) -> str:
+    """Whether a measured value meets a declared requirement (抽查结果与公开标准比较): pass, fail, not_comparable.
+
+    The declared requirement is a set of allowed values (`parse_requirement`); the measured text must be one
+    number, with or without a unit ("0.62 mg/kg", "620 μg/kg", "0.62"; without a unit it is read in the
+    requirement's unit). It passes when it lies in the set — a bound counts when the value equals it within
+    `REL_TOL` and the bound is inclusive. A qualitative requirement or another dimension → not_comparable.
+    """
+    try:
+        need = parse_requirement(declared)
+    except RequirementError as exc:
+        raise RoundError(f"公开标准要求“{declared}”无法解析：{exc.text.zh}",
+                         f"the declared requirement {declared!r} cannot be read: {exc.text.en}") from None
+    try:
+        got = parse_requirement(measured)
+    except RequirementError as exc:
+        raise RoundError(f"实测值“{measured}”无法解析：{exc.text.zh}",
+                         f"the measured value {measured!r} cannot be read: {exc.text.en}") from None
+    if got.kind != "numeric" or got.lower is None or got.lower != got.upper:
+        raise RoundError(f"实测值应为一个数值（可带单位），收到“{measured}”",
+                         f"the measured value must be one number (with or without a unit), got {measured!r}",
+                         hint=Text("例如 0.62 mg/kg", "e.g. 0.62 mg/kg"))
+    if need.kind != "numeric" or (got.dimension and need.dimension and got.dimension != need.dimension):
+        return "not_comparable"
+    value = got.lower * (got.factor if got.dimension else need.factor)
+    lo, hi = need.base_lower, need.base_upper
+
+    def same(a: float, b: float) -> bool:
+        return math.isclose(a, b, rel_tol=REL_TOL)
+
+    low_ok = lo is None or (same(value, lo) and need.lower_inclusive) or (value > lo and not same(value, lo))
+    high_ok = hi is None or (same(value, hi) and need.upper_inclusive) or (value < hi and not same(value, hi))
+    return "pass" if low_ok and high_ok else "fail"
+
+
+def _check_file(path: Path, create: bool) -> None:
+    if not path.exists():
+        if create:
+            return
+        raise RoundError(f"轮次登记簿不存在：{path}", f"no round register at {path}", where=str(path),
+                         hint=Text("检查路径；新建登记簿请用 RoundRegister(path, programme=…, create=True)"
+                                   "（命令行：leaderkit round create）",
+                                   "check the path; to start a new register use RoundRegister(path, programme=…, "
+                                   "create=True) (command line: leaderkit round create)"))
+    if create:
+        raise RoundError(f"{path} 已存在，不能再新建", f"{path} exists already", where=str(path),
+                         hint=Text("打开已有登记簿时不要加 create", "open an existing register without create"))
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+    if path.is_dir() or head[8:12] != b"DUCK":
+        raise RoundError(f"{path} 不是轮次登记簿（DuckDB 文件）", f"{path} is not a round register (a DuckDB file)",
+                         where=str(path))
+
+
+class RoundRegister:
+    """Register of a programme's rounds (评估轮次登记簿), stored in DuckDB, append-only.
+
+    `RoundRegister(path, programme="national", create=True)` creates a new file for a programme;
+    `RoundRegister(path)` opens an existing one (a missing file, a file that is not a DuckDB file, or a
+    DuckDB file without a round register — a title register, say — is refused). `":memory:"` gives a
+    throw-away register (then `programme` is needed). Use it as a context manager or call `close()`.
+    """
+
+    def __init__(self, path: str | Path, *, programme: str | None = None, create: bool = False):
+        import duckdb
+
+        self.path = str(path)
+        memory = self.path == ":memory:"
+        if not memory:
+            _check_file(Path(self.path).expanduser(), create)
+        if (create or memory) and not (programme or "").strip():
+            raise RoundError("新建轮次登记簿需要给出活动名称", "a new round register needs the programme's name",
+                             hint=Text("例如 programme='national'", "e.g. programme='national'"))
+        if not memory and create:
+            Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(self.path)
+        except duckdb.Error as exc:
+            raise RoundError(f"无法打开轮次登记簿 {self.path}：{exc}", f"cannot open the round register {self.path}: {exc}",
+                             hint=Text("检查路径，或是否有其他程序正占用该文件",
+                                       "check the path, or whether another program holds the file")) from None
+        self._depth = 0
+        tables = {r[0] for r in self._con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if not (create or memory) and "round_meta" not in tables:
+            self._con.close()
+            raise RoundError(f"{self.path} 不是轮次登记簿（没有 round_meta 表）",
+                             f"{self.path} is not a round register (no round_meta table)", where=self.path,
+                             hint=Text("称号登记簿请用 TitleRegister 打开", "open a title register with TitleRegister"))
+        with self._transaction() as con:
+            con.execute(_SCHEMA)
+            if create or memory:
+                con.execute("INSERT INTO round_meta (programme) VALUES (?)", [programme.strip()])
+        self.programme = self._con.execute("SELECT programme FROM round_meta LIMIT 1").fetchone()[0]
+
+    # --- plumbing ---------------------------------------------------------------------------------
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> RoundRegister:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self._con
+            finally:
+                self._depth -= 1
+            return
+        self._con.execute("BEGIN TRANSACTION")
+        self._depth = 1
+        try:
+            yield self._con
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth = 0
+        self._con.execute("COMMIT")
+
+    @contextmanager
+    def batch(self) -> Iterator[RoundRegister]:
+        """Several writes as one transaction: when any of them fails, none is recorded."""
+        with self._transaction():
+            yield self
+
+    def _insert(self, kind: str, on: date, **values) -> int:
+        cols = ["kind", "on_date", *values]
+        marks = ", ".join("?" for _ in cols)
+        return self._con.execute(f"INSERT INTO round_events ({', '.join(cols)}) VALUES ({marks}) RETURNING event_id",
+                                 [kind, on, *values.values()]).fetchone()[0]
+
+    def _one(self, sql: str, params: list):
+        return self._con.execute(sql, params).fetchone()
+
+    def _frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        df = self._con.execute(sql, params or []).fetchdf()
+        for col in df.columns:
+            if pd.api.types.is_datetime64_any_dtype(df[col]) and col != "recorded_at":
+                df[col] = df[col].dt.date
+        return df
+
+    def _event(self, event_id: int, kind: str, what: Text):
+        row = self._one("SELECT * FROM round_events WHERE event_id = ? AND kind = ?", [int(event_id), kind])
+        if row is None:
+            raise RoundError(f"没有编号为 {event_id} 的{what.zh}", f"no {what.en} with id {event_id}",
+                             hint=Text("用 pending() 或 events() 查看编号", "see pending() or events() for the ids"))
+        names = [d[0] for d in self._con.description]
+        return dict(zip(names, row, strict=True))
+
+    # --- calls and schemes ------------------------------------------------------------------------
+    def call(self, year: int, domains: list[str], on, note: str = "") -> list[int]:
+        """Record the year's call for schemes and agencies (征集评估方案和评估机构) in its key domains
+        (001 三(一)1; 002 四(二)): one event per domain, all or none. A domain is called once a year."""
+        on = _day(on, "征集日期 / call date")
+        names = [_needed(d, Text("重点领域", "key domain")) for d in domains]
+        if not names:
+            raise RoundError("征集至少需要一个重点领域", "a call needs at least one key domain")
+        with self._transaction():
+            ids = []
+            for name in names:
+                if self._one("SELECT 1 FROM round_events WHERE kind = 'call' AND year = ? AND domain = ?",
+                             [int(year), name]):
+                    raise RoundError(f"{year} 年已征集过领域“{name}”（整批未登记）",
+                                     f"{year}: the domain {name!r} was called already (nothing of the batch recorded)",
+                                     hint=Text("每个领域每年征集一次", "a domain is called once a year"))
+                ids.append(self._insert("call", on, year=int(year), domain=name, note=note))
+            return ids
+
+    def submit_scheme(self, scheme: str, agency: str, year: int, domain: str, on, note: str = "") -> int:
+        """Record a submitted scheme and its agency (申报评估方案); the domain must have been called that year."""
+        scheme, agency = _needed(scheme, Text("方案编号", "scheme id")), _needed(agency, Text("评估机构", "agency"))
+        on = _day(on, "申报日期 / submission date")
+        with self._transaction():
+            called = self._one("SELECT on_date FROM round_events WHERE kind = 'call' AND year = ? AND domain = ?",
+                               [int(year), domain])
+            if called is None or called[0] > on:
+                raise RoundError(f"{year} 年未在 {on} 前征集领域“{domain}”的评估方案",
+                                 f"no call for {domain!r} in {year} on or before {on}",
+                                 hint=Text("先登记征集（call）", "record the call first (001 三(一)1)"))
+            if self._one("SELECT 1 FROM round_events WHERE kind = 'scheme_submitted' AND ref = ?", [scheme]):
+                raise RoundError(f"方案 {scheme} 已申报", f"scheme {scheme} was submitted already")
+            return self._insert("scheme_submitted", on, year=int(year), domain=domain, ref=scheme, party=agency,
+                                note=note)
+
+    def approve_scheme(self, scheme: str, on, opinion: str = "") -> int:
+        """Record a scheme approved by the expert review (通过专家评审, 001 三(一)2)."""
+        on = _day(on, "评审日期 / approval date")
+        with self._transaction():
+            sub = self._one("SELECT year, domain, party, on_date FROM round_events WHERE kind = 'scheme_submitted' "
+                            "AND ref = ?", [scheme])
+            if sub is None:
+                raise RoundError(f"方案 {scheme} 未申报", f"scheme {scheme} was not submitted",
+                                 hint=Text("先登记申报（submit_scheme）", "record the submission first"))
+            if self._one("SELECT 1 FROM round_events WHERE kind = 'scheme_approved' AND ref = ?", [scheme]):
+                raise RoundError(f"方案 {scheme} 已通过评审", f"scheme {scheme} was approved already")
+            if on < sub[3]:
+                raise RoundError(f"评审日期 {on} 早于申报日期 {sub[3]}", f"approval {on} is before submission {sub[3]}")
+            return self._insert("scheme_approved", on, year=sub[0], domain=sub[1], ref=scheme, party=sub[2],
+                                opinion=opinion)
+
+    # --- publicity --------------------------------------------------------------------------------
+    def open_window(self, stage: str, year: int, domain: str, start, end, window_id: str | None = None) -> str:
+        """Record a publicity window (公示期) from `start` through `end` (both counted); returns its id.
+
+        `end` is computed by the caller with the working-day calendar (`leaderkit.schemes.round.open_window`).
+        A scheme window needs an approved scheme of the year and domain (001 三(一)3); a list window needs
+        the scheme window of the year and domain published first (001 三(一)3: the agency gets the standards
+        only after the scheme publicity).
+        """
+        stage = _choice(stage, STAGES, Text("公示阶段", "stage"))
+        start, end = _day(start, "公示开始 / start"), _day(end, "公示截止 / end")
+        if end < start:
+            raise RoundError(f"公示截止日 {end} 早于开始日 {start}", f"the window ends ({end}) before it starts ({start})")
+        wid = window_id or f"{year}/{domain}/{stage}"
+        with self._transaction():
+            if self._one("SELECT 1 FROM round_events WHERE kind = 'window' AND ref = ?", [wid]):
+                raise RoundError(f"公示 {wid} 已登记", f"window {wid} exists already",
+                                 hint=Text("重新公示请给出新的 window_id", "give a new window_id for a new publicity"))
+            if stage == "scheme":
+                if not self._one("SELECT 1 FROM round_events WHERE kind = 'scheme_approved' AND year = ? AND domain = ? "
+                                 "AND on_date <= ?", [int(year), domain, start]):
+                    raise RoundError(f"{year} 年领域“{domain}”在 {start} 前没有通过评审的方案，不能公示",
+                                     f"{year} {domain!r}: no approved scheme by {start} to publicise",
+                                     hint=Text("001 三(一)3：公示通过专家评审的方案", "001 三(一)3 publicises approved schemes"))
+            else:
+                ok = self._one("SELECT 1 FROM round_events p JOIN round_events w ON w.kind = 'window' AND w.ref = p.ref "
+                               "WHERE p.kind = 'published' AND w.stage = 'scheme' AND w.year = ? AND w.domain = ? "
+                               "AND p.on_date <= ?", [int(year), domain, start])
+                if not ok:
+                    raise RoundError(f"{year} 年领域“{domain}”的评估方案在 {start} 前尚未公示完毕发布，不能公示名单",
+                                     f"{year} {domain!r}: the scheme publicity was not completed by {start}",
+                                     hint=Text("001 三(一)3：方案公示无异议后评估机构才开展评估",
+                                               "001 三(一)3: the evaluation starts after the scheme publicity"))
+            self._insert("window", start, year=int(year), domain=domain, ref=wid, stage=stage, until_date=end)
+        return wid
+
+    def _window(self, window_id: str) -> dict:
+        row = self._one("SELECT event_id, stage, year, domain, on_date, until_date FROM round_events "
+                        "WHERE kind = 'window' AND ref = ?", [window_id])
+        if row is None:
+            raise RoundError(f"没有公示 {window_id!r}", f"no window {window_id!r}",
+                             hint=Text("用 windows() 查看公示编号", "see windows() for the ids"))
+        return dict(zip(("event_id", "stage", "year", "domain", "start", "end"), row, strict=True))
+
+    def object(self, window_id: str, by: str, on, about: str, note: str = "") -> int:
+        """Record an objection (异议) received during a publicity window; returns its id."""
+        by, about = _needed(by, Text("异议人", "objector")), _needed(about, Text("异议事项", "what it is about"))
+        on = _day(on, "收到日期 / received")
+        with self._transaction():
+            w = self._window(window_id)
+            if not w["start"] <= on <= w["end"]:
+                raise RoundError(f"{on} 不在公示 {window_id} 的公示期 {w['start']}～{w['end']} 内",
+                                 f"{on} is outside the window {window_id} ({w['start']} to {w['end']})",
+                                 hint=Text("异议在公示期间提出（001 三(一)3、三(二)5）；期外来信按投诉举报登记",
+                                           "objections are raised during the window; later letters are complaints"))
+            return self._insert("objection", on, ref=window_id, year=w["year"], domain=w["domain"], party=by,
+                                about=about, note=note)
+
+    def close_objection(self, objection_id: int, on, opinion: str, outcome: str) -> int:
+        """Close an objection with the expert handling opinion (专家评议处理意见) and its outcome."""
+        opinion = _needed(opinion, Text("专家处理意见", "expert opinion"))
+        outcome = _choice(outcome, OBJECTION_OUTCOMES, Text("异议处理结果", "objection outcome"))
+        on = _day(on, "处理日期 / closed on")
+        with self._transaction():
+            obj = self._event(objection_id, "objection", Text("异议", "objection"))
+            if self._one("SELECT 1 FROM round_events WHERE kind = 'objection_closed' AND refers_to = ?",
+                         [int(objection_id)]):
+                raise RoundError(f"异议 {objection_id} 已处理", f"objection {objection_id} is closed already")
+            if on < obj["on_date"]:
+                raise RoundError(f"处理日期 {on} 早于收到日期 {obj['on_date']}",
+                                 f"closed on {on}, before it was received ({obj['on_date']})")
+            return self._insert("objection_closed", on, refers_to=int(objection_id), ref=obj["ref"],
+                                opinion=opinion, outcome=outcome)
+
+    def publish(self, window_id: str, on) -> int:
+        """Record the publication (发布) of what a window publicised: only after the window has ended and with
+        every objection closed by `on` (002 四(四)(五) 经向社会公示无异议后发布; 001 三(一)3, 三(二)5)."""
+        on = _day(on, "发布日期 / published on")
+        with self._transaction():
+            w = self._window(window_id)
+            if self._one("SELECT 1 FROM round_events WHERE kind = 'published' AND ref = ?", [window_id]):
+                raise RoundError(f"公示 {window_id} 已发布", f"window {window_id} was published already")
+            if on <= w["end"]:
+                raise RoundError(f"公示 {window_id} 到 {w['end']} 才结束，{on} 不能发布",
+                                 f"window {window_id} runs through {w['end']}: it cannot be published on {on}",
+                                 hint=Text("公示期满后发布", "publish after the window has ended"))
+            still = self._open_objections(on, window_id)
+            if len(still):
+                ids = "、".join(str(i) for i in still["objection_id"])
+                raise RoundError(f"公示 {window_id} 还有未处理的异议（{ids}），不能发布",
+                                 f"window {window_id} has open objections ({ids}): it cannot be published",
+                                 hint=Text(f"由工作机构组织专家评议，形成处理意见后再发布（{STAGE_CLAUSES[w['stage']]}）",
+                                           f"close them with the experts' opinion first ({STAGE_CLAUSES[w['stage']]})"))
+            return self._insert("published", on, ref=window_id, year=w["year"], domain=w["domain"], stage=w["stage"])
+
+    # --- supervision ------------------------------------------------------------------------------
+    def complain(self, by: str, on, about: str, title_id: str | None = None, note: str = "") -> int:
+        """Record a complaint or report (投诉举报, 002 四(六)); `by` may be 匿名 for an anonymous report."""
+        by, about = _needed(by, Text("投诉举报人", "complainant")), _needed(about, Text("投诉举报事项", "subject"))
+        on = _day(on, "收到日期 / received")
+        with self._transaction():
+            return self._insert("complaint", on, party=by, about=about, title_id=title_id, note=note)
+
+    def close_complaint(self, complaint_id: int, on, outcome: str, opinion: str) -> int:
+        """Close a complaint after it was checked (核实): substantiated or unfounded, with the finding."""
+        opinion = _needed(opinion, Text("核实意见", "finding"))
+        outcome = _choice(outcome, COMPLAINT_OUTCOMES, Text("核实结果", "complaint outcome"))
+        on = _day(on, "办结日期 / closed on")
+        with self._transaction():
+            c = self._event(complaint_id, "complaint", Text("投诉举报", "complaint"))
+            if self._one("SELECT 1 FROM round_events WHERE kind = 'complaint_closed' AND refers_to = ?",
+                         [int(complaint_id)]):
+                raise RoundError(f"投诉举报 {complaint_id} 已办结", f"complaint {complaint_id} is closed already")
+            if on < c["on_date"]:
+                raise RoundError(f"办结日期 {on} 早于收到日期 {c['on_date']}", f"closed on {on}, before {c['on_date']}")
+            return self._insert("complaint_closed", on, refers_to=int(complaint_id), outcome=outcome, opinion=opinion)
+
+    def record_sampling(self, title_id: str, product: str, standard: str, indicator: str, declared: str,
+                        measured: str, on, by: str = "", complaint: int | None = None,
+                        titles: TitleRegister | None = None) -> Sampling:
+        """Record a follow-up sampling result (抽查) of a leader product and judge it (`conformity`).
+
+        A failure opens a revocation case with reason 4 (sampling_failure: 产品抽检发现达不到公开标准水平,
+        001 三(四), 004 三7(4)) in the same transaction. With `titles` the title must be active on `on`.
+        """
+        title_id = _needed(title_id, Text("称号编号", "title id"))
+        product, standard = _needed(product, Text("产品", "product")), _needed(standard, Text("标准编号", "standard"))
+        indicator = _needed(indicator, Text("指标", "indicator"))
+        on = _day(on, "抽查日期 / sampled on")
+        verdict = conformity(_needed(declared, Text("公开标准要求", "declared requirement")),
+                             _needed(measured, Text("实测值", "measured value")))
+        if titles is not None:
+            _active_title(titles, title_id, on)
+        with self._transaction():
+            if complaint is not None:
+                self._event(complaint, "complaint", Text("投诉举报", "complaint"))
+            event = self._insert("sampling", on, title_id=title_id, product=product, standard=standard,
+                                 indicator=indicator, declared=declared, measured=measured, party=by,
+                                 outcome=verdict, refers_to=complaint)
+            case = self._open_case(title_id, "sampling_failure", on, event) if verdict == "fail" else None
+        v = VERDICTS[verdict]
+        text = Text(f"{product}（{standard}）{indicator}：实测 {measured}，公开标准要求 {declared}——{v.zh}",
+                    f"{product} ({standard}) {indicator}: measured {measured}, declared {declared} — {v.en}")
+        if case is not None:
+            text = Text(f"{text.zh}；已立案 {case}（取消称号理由 4）", f"{text.en}; revocation case {case} opened (reason 4)")
+        return Sampling(event, verdict, case, text)
+
+    def open_case(self, title_id: str, reason: str | int, on, source: int | None = None, note: str = "") -> int:
+        """Open a revocation case (取消称号案件) for one of the seven reasons (key or number 1–7), e.g. after a
+        substantiated complaint of fraud (reason 6); `source` is the event that led to it."""
+        with self._transaction():
+            return self._open_case(_needed(title_id, Text("称号编号", "title id")), reason,
+                                   _day(on, "立案日期 / opened on"), source, note)
+
+    def _open_case(self, title_id: str, reason: str | int, on: date, source: int | None, note: str = "") -> int:
+        by_number = {str(n): k for k, (n, _) in REVOCATION_REASONS.items()}
+        key = by_number.get(str(reason), str(reason))
+        if key not in REVOCATION_REASONS:
+            raise RoundError(f"未知的取消称号理由 {reason!r}", f"unknown revocation reason {reason!r}",
+                             hint=Text("001 三(四) / 004 三7 的七种情形：" + "、".join(REVOCATION_REASONS),
+                                       "the seven reasons: " + ", ".join(REVOCATION_REASONS)))
+        if not self.cases().query("title_id == @title_id and status == 'open'").empty:
+            raise RoundError(f"称号 {title_id} 已有未结案件", f"title {title_id} has an open case already",
+                             hint=Text("先结案", "decide the open case first"))
+        return self._insert("case_opened", on, title_id=title_id, reason=key, refers_to=source, note=note)
+
+    def decide_case(self, case_id: int, on, titles: TitleRegister, *, revoke: bool, opinion: str = "") -> int:
+        """Decide a revocation case. `revoke=True` revokes the title in the title register (`TitleRegister.revoke`:
+        the 3-year ban and the loss of incentives follow, 001 三(四), 002 四(六)); otherwise it is dismissed.
+
+        The two files are not one transaction: the case is checked first, then the title register is written,
+        then the case is closed; a refused revocation leaves the case open.
+        """
+        on = _day(on, "结案日期 / decided on")
+        case = self._event(case_id, "case_opened", Text("案件", "case"))
+        if self._one("SELECT 1 FROM round_events WHERE kind = 'case_closed' AND refers_to = ?", [int(case_id)]):
+            raise RoundError(f"案件 {case_id} 已结案", f"case {case_id} is closed already")
+        if on < case["on_date"]:
+            raise RoundError(f"结案日期 {on} 早于立案日期 {case['on_date']}", f"decided on {on}, before {case['on_date']}")
+        title_event = None
+        if revoke:
+            try:
+                title_event = titles.revoke(case["title_id"], case["reason"], on=on,
+                                            note=f"轮次登记簿案件 {case_id}" + (f"：{opinion}" if opinion else ""))
+            except TitleError as exc:
+                raise RoundError(f"案件 {case_id} 未结案：{exc.text.zh}", f"case {case_id} stays open: {exc.text.en}",
+                                 where=exc.where, hint=exc.hint) from None
+        with self._transaction():
+            return self._insert("case_closed", on, refers_to=int(case_id), title_id=case["title_id"],
+                                reason=case["reason"], outcome="revoked" if revoke else "dismissed",
+                                opinion=opinion, title_event=title_event)
+
+    # --- queries ----------------------------------------------------------------------------------
+    def events(self) -> pd.DataFrame:
+        """Every event in the order recorded."""
+        return self._frame("SELECT * FROM round_events ORDER BY event_id")
+
+    def schemes(self) -> pd.DataFrame:
+        """Submitted schemes and agencies per year and domain, with the approval date when approved."""
+        return self._frame(
+            "SELECT s.year, s.domain, s.ref AS scheme, s.party AS agency, s.on_date AS submitted, "
+            "a.on_date AS approved FROM round_events s LEFT JOIN round_events a ON a.kind = 'scheme_approved' "
+            "AND a.ref = s.ref WHERE s.kind = 'scheme_submitted' ORDER BY s.year, s.domain, s.ref")
+
+    def windows(self, on=None) -> pd.DataFrame:
+        """Publicity windows on a date (default today) with their status: not_started, publicity (running),
+        objections_open (ended, an objection not closed), ready (ended, all closed, not yet published), published."""
+        day = _day(on if on is not None else date.today(), "on")
+        df = self._frame(
+            """
+            SELECT w.ref AS window_id, w.stage, w.year, w.domain, w.on_date AS start, w.until_date AS "end",
+                   p.on_date AS published,
+                   (SELECT count(*) FROM round_events o WHERE o.kind = 'objection' AND o.ref = w.ref
+                    AND o.on_date <= ?) AS objections,
+                   (SELECT count(*) FROM round_events o WHERE o.kind = 'objection' AND o.ref = w.ref
+                    AND o.on_date <= ? AND NOT EXISTS (SELECT 1 FROM round_events c WHERE c.kind = 'objection_closed'
+                    AND c.refers_to = o.event_id AND c.on_date <= ?)) AS open_objections
+            FROM round_events w
+            LEFT JOIN round_events p ON p.kind = 'published' AND p.ref = w.ref AND p.on_date <= ?
+            WHERE w.kind = 'window' ORDER BY w.on_date, w.ref
+            """, [day, day, day, day])
+        status = []
+        for row in df.itertuples(index=False):
+            if day < row.start:
+                status.append("not_started")
+            elif day <= row.end:
+                status.append("publicity")
+            elif pd.notna(row.published):
+                status.append("published")
+            elif row.open_objections:
+                status.append("objections_open")
+            else:
+                status.append("ready")
+        df["status"] = status
+        return df
+
+    def is_published(self, window_id: str, on=None) -> bool:
+        """Whether the window's list (or schemes) counts as published on a date: ended, every objection
+        closed, and the publication recorded (002 四(四)(五))."""
+        self._window(window_id)
+        w = self.windows(on).set_index("window_id").loc[window_id]
+        return w["status"] == "published"
+
+    def _open_objections(self, day: date, window_id: str | None = None) -> pd.DataFrame:
+        return self._frame(
+            "SELECT o.event_id AS objection_id, o.ref AS window_id, o.party AS objector, o.on_date AS received, "
+            "o.about FROM round_events o WHERE o.kind = 'objection' AND o.on_date <= ? AND (? IS NULL OR o.ref = ?) "
+            "AND NOT EXISTS (SELECT 1 FROM round_events c WHERE c.kind = 'objection_closed' "
+            "AND c.refers_to = o.event_id AND c.on_date <= ?) ORDER BY o.event_id", [day, window_id, window_id, day])
+
+    def objections(self) -> pd.DataFrame:
+        """Every objection with its handling: opinion, outcome and the day it was closed (None while open)."""
+        return self._frame(
+            "SELECT o.event_id AS objection_id, o.ref AS window_id, o.party AS objector, o.on_date AS received, "
+            "o.about, c.opinion, c.outcome, c.on_date AS closed FROM round_events o LEFT JOIN round_events c "
+            "ON c.kind = 'objection_closed' AND c.refers_to = o.event_id WHERE o.kind = 'objection' "
+            "ORDER BY o.event_id")
+
+    def complaints(self) -> pd.DataFrame:
+        """Every complaint or report with its outcome (None while open)."""
+        return self._frame(
+            "SELECT o.event_id AS complaint_id, o.party AS complainant, o.on_date AS received, o.about, o.title_id, "
+            "c.outcome, c.opinion, c.on_date AS closed FROM round_events o LEFT JOIN round_events c "
+            "ON c.kind = 'complaint_closed' AND c.refers_to = o.event_id WHERE o.kind = 'complaint' "
+            "ORDER BY o.event_id")
+
+    def samplings(self) -> pd.DataFrame:
+        """Every sampling result with its verdict (pass / fail / not_comparable)."""
+        return self._frame(
+            "SELECT event_id AS sampling_id, on_date AS sampled, party AS sampled_by, title_id, product, standard, "
+            "indicator, declared, measured, outcome AS verdict, refers_to AS complaint_id FROM round_events "
+            "WHERE kind = 'sampling' ORDER BY event_id")
+
+    def cases(self) -> pd.DataFrame:
+        """Revocation cases: reason, status (open / revoked / dismissed), the title register's event id."""
+        df = self._frame(
+            "SELECT o.event_id AS case_id, o.title_id, o.reason, o.on_date AS opened, o.refers_to AS source, "
+            "COALESCE(c.outcome, 'open') AS status, c.on_date AS decided, c.title_event, c.opinion "
+            "FROM round_events o LEFT JOIN round_events c ON c.kind = 'case_closed' AND c.refers_to = o.event_id "
+            "WHERE o.kind = 'case_opened' ORDER BY o.event_id")
+        df["reason_number"] = [REVOCATION_REASONS[r][0] for r in df["reason"]]
+        return df
+
+    def pending(self, on=None, within_days: int = 10) -> pd.DataFrame:
+        """What needs doing on a date (待办): open objections, windows ending within `within_days` calendar
+        days, windows ready to publish, open complaints and open revocation cases. Columns: item, id, what, since, due."""
+        if within_days < 0:
+            raise RoundError("天数不能为负", "within_days must be ≥ 0")
+        day = _day(on if on is not None else date.today(), "on")
+        rows = []
+        for o in self._open_objections(day).itertuples(index=False):
+            rows.append(("objection", str(o.objection_id), f"{o.window_id}: {o.objector} — {o.about}", o.received, None))
+        for w in self.windows(day).itertuples(index=False):
+            if w.status == "publicity" and w.end <= day + timedelta(days=int(within_days)):
+                rows.append(("window_ending", w.window_id, STAGES[w.stage].zh, w.start, w.end))
+            elif w.status in ("ready", "objections_open"):
+                rows.append((f"window_{w.status}", w.window_id, STAGES[w.stage].zh, w.start, w.end))
+        for c in self.complaints().itertuples(index=False):
+            if c.received <= day and (pd.isna(c.closed) or c.closed > day):
+                rows.append(("complaint", str(c.complaint_id), f"{c.complainant} — {c.about}", c.received, None))
+        for c in self.cases().itertuples(index=False):
+            if c.opened <= day and (c.status == "open" or c.decided > day):
+                rows.append(("case", str(c.case_id), f"{c.title_id}: {REVOCATION_REASONS[c.reason][1].zh}",
+                             c.opened, None))
+        return pd.DataFrame(rows, columns=["item", "id", "what", "since", "due"])
+
+    # --- public notices ---------------------------------------------------------------------------
+    def window_notice(self, window_id: str, items: list[str] | None = None, contact: str = "") -> Text:
+        """The text of a publicity notice (公示通知): what is publicised, the period, how to object."""
+        w = self._window(window_id)
+        stage = STAGES[w["stage"]]
+        listed_zh = "".join(f"\n  {n}. {item}" for n, item in enumerate(items or [], start=1))
+        contact_zh = f"联系方式：{contact}。" if contact else ""
+        contact_en = f" Contact: {contact}." if contact else ""
+        return Text(
+            f"关于{w['year']}年度“{w['domain']}”领域{stage.zh}的公告\n"
+            f"现将{w['year']}年度“{w['domain']}”领域的{stage.zh.removesuffix('公示')}予以公示，公示期为 "
+            f"{w['start']} 至 {w['end']}（{STAGE_CLAUSES[w['stage']]}）。{listed_zh}\n"
+            f"对公示内容有异议的，请在公示期内以书面形式提出，写明异议人、联系方式和异议事项；"
+            f"工作机构将组织专家评议并形成处理意见。{contact_zh}",
+            f"Notice: {stage.en}, {w['domain']}, {w['year']}\n"
+            f"Publicity from {w['start']} through {w['end']} ({STAGE_CLAUSES[w['stage']]}).{listed_zh}\n"
+            f"Objections are raised in writing within the period, naming the objector, a contact and the matter; "
+            f"the working organisation has them reviewed by experts and answers with an opinion.{contact_en}")
+
+    def revocation_notice(self, case_id: int, titles: TitleRegister) -> Text:
+        """The text of a revocation notice (取消称号公告, 001 三(四); 002 四(六); 004 三7): enterprise, standard,
+        reason, the ban's last day and the loss of incentives. The case must have ended in a revocation."""
+        case = self.cases().set_index("case_id")
+        if int(case_id) not in case.index or case.loc[int(case_id), "status"] != "revoked":
+            raise RoundError(f"案件 {case_id} 没有以取消称号结案", f"case {case_id} did not end in a revocation",
+                             hint=Text("先用 decide_case(…, revoke=True) 结案", "decide it with revoke=True first"))
+        c = case.loc[int(case_id)]
+        t = titles.titles(on=c["decided"]).set_index("title_id")
+        if c["title_id"] not in t.index:
+            raise RoundError(f"称号登记簿中没有称号 {c['title_id']}", f"title {c['title_id']} is not in the title register",
+                             hint=Text("给出记录该称号的称号登记簿", "give the title register that holds the title"))
+        title = t.loc[c["title_id"]]
+        number, reason = REVOCATION_REASONS[c["reason"]]
+        until = ban_end(c["decided"])
+        return Text(
+            f"关于取消企业标准“领跑者”称号的公告\n"
+            f"经核实，{title['enterprise']}的{title['standard']}（{title['domain']}领域，称号编号 {c['title_id']}）"
+            f"存在“{reason.zh}”的情形（取消理由 {number}），自 {c['decided']} 起取消其企业标准“领跑者”称号。"
+            f"自该日起至 {until}（含当日），该企业不得参与企业标准排行榜和“领跑者”评估，不再享受企业标准“领跑者”制度相关的"
+            f"优惠政策（文件 001 三(四)、002 四(六)、004 三7）。",
+            f"Notice of revocation of an enterprise-standard leader title\n"
+            f"{title['enterprise']}, standard {title['standard']} ({title['domain']}, title {c['title_id']}): "
+            f"{reason.en} (reason {number}). The title is revoked as of {c['decided']}. The enterprise may not take "
+            f"part in ranking lists or leader evaluations through {until} and loses the incentives of the leader "
+            f"system (documents 001 三(四), 002 四(六), 004 三7).")
+
+
+def _active_title(titles: TitleRegister, title_id: str, on: date) -> None:
+    t = titles.titles(on=on).set_index("title_id")
+    if title_id not in t.index:
+        raise RoundError(f"称号 {title_id!r} 不在称号登记簿中", f"title {title_id!r} is not in the title register",
+                         hint=Text("检查称号编号", "check the title id"))
+    if t.loc[title_id, "status"] != "active":
+        raise RoundError(f"称号 {title_id} 在 {on} 不是有效称号（{t.loc[title_id, 'status']}）",
+                         f"title {title_id} is not active on {on} ({t.loc[title_id, 'status']})",
+                         hint=Text("抽查针对有效期内的领跑者产品", "sampling concerns titles in force"))
