@@ -13,7 +13,6 @@ import os
 import sys
 import warnings
 
-from leaderkit._kit.cells import CellsReplacedWarning
 from leaderkit._kit.i18n import LeaderkitError, default_language, set_language
 
 COMMANDS = ["benchmark", "validate", "grade", "rank", "synth", "round"]
@@ -49,10 +48,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", CellsReplacedWarning)
+            warnings.simplefilter("always")
             code = int(args._run(args) or 0)
-        for w in caught:
-            print(f"注意 / note: {w.message}", file=sys.stderr)
+        for w in caught:  # leaderkit's own warnings (replaced cells, a year without holiday data) are notes
+            if w.category.__module__.startswith("leaderkit."):
+                print(f"注意 / note: {w.message}", file=sys.stderr)
+            else:
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
         sys.stdout.flush()
         return code
     except LeaderkitError as exc:
