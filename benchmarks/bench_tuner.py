@@ -7,7 +7,9 @@ The 5,000 standards are the 100 洗涤机械 standards of sample_data replicated
 each standard × indicator taking a requirement text drawn (seeded) from all texts of that indicator in the
 sample, so the values vary while every text is one the parser has seen in real-looking data.
 A slider change = the widget's callback: a changed scheme (`with_changes`), `rank` on the prepared data
-(no text is parsed again), the bar chart and the table redrawn. Reference, measured in the same run:
+(no text is parsed again), the validation report of the tuned scheme, the bar chart, the table and the
+findings beside the sliders redrawn. The scheme is the sample's scheme A with its levels given roles
+(tiers first, a leader condition), so that its threshold sliders act and are offered. Reference, measured in the same run:
 `leaderkit.composite` alone on the same 5,000 × 6 matrix (min-max, weighted mean, ranks).
 Figures are medians; compare the ratio, which is measured in the same run.
 """
@@ -79,7 +81,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
 
-    scheme = Scheme.load(SCHEME)
+    scheme = Scheme.load(SCHEME).with_changes(
+        {"ranking.levels": {"entry": "none", "tier": "sort", "leader": {"level": "leader", "k": 1}}})
     t0 = time.perf_counter()
     data = synthesize(args.n)
     t_synth = time.perf_counter() - t0

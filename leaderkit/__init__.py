@@ -87,6 +87,8 @@ _EXPORTS = {
     "TitleRegister": "registers.titles",
     "TitleError": "registers.titles",
     "REVOCATION_REASONS": "registers.titles",
+    # expert panel widgets (专家组交互工具; ipywidgets and plotly load on first use)
+    "Tuner": "app.widgets",
 }
 
 __all__ = ["LeaderkitError", "Text", "get_language", "set_language", "tr", "__version__", *_EXPORTS]

@@ -79,3 +79,26 @@ def test_atomic_write_leaves_no_temporary_file(result, tmp_path):
     result.to_excel(target)
     assert sorted(p.name for p in target.parent.iterdir()) == ["公示.xlsx"]
     assert pd.read_excel(target, sheet_name="领跑者名单", header=None).iloc[1, 1] == "XDJX-2023-B"
+
+
+def test_tuned_variant_is_headed_as_a_draft_with_its_changes(tmp_path):
+    from leaderkit.app.widgets import Tuner
+
+    scheme = Scheme.load(SAMPLE_DATA / "schemes" / "washing_machines_b.yaml")
+    data = load_standards(SAMPLE_DATA / "standards.csv")
+    tuner = Tuner(scheme, data, on=ON)
+    tuner.set_weight("energy_use", 0.5)
+    tuner.set_threshold("water_use", "leader", "≤ 11")
+    wb = load_workbook(tuner.ranking.to_excel(tmp_path / "draft.xlsx"))
+    assert wb.sheetnames == [*SHEETS, "调整记录"]
+    for ws in wb.worksheets:
+        first = rows(ws)
+        assert "调整方案·草案" in first[0][0]
+        top = {r[0]: r[1] for r in first[:9] if r and r[0]}
+        assert top["方案编号"] == tuner.scheme.id != scheme.id
+        assert top["调整方案所依据的正式方案"] == scheme.id
+    changes = [r for r in rows(wb["调整记录"])[10:] if r[0]]
+    assert ["indicators.energy_use.weight", f"{scheme.indicator('energy_use').weight:g}", "0.5"] in changes
+    assert ["indicators.water_use.levels.leader", scheme.indicator("water_use").levels.leader, "≤ 11"] in changes
+    official = load_workbook(rank(scheme, data, on=ON).to_excel(tmp_path / "official.xlsx"))
+    assert official.sheetnames == list(SHEETS) and "草案" not in rows(official["排行榜"])[0][0]

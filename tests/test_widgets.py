@@ -24,6 +24,13 @@ def scheme():
     return Scheme.load(SAMPLE_DATA / "schemes" / "logistics.yaml")
 
 
+@pytest.fixture(scope="module")
+def conditioned(scheme):
+    """The sample scheme with a leader condition: its leader levels act."""
+    return scheme.with_changes({"ranking.levels": {"entry": "none", "tier": "none",
+                                                   "leader": {"level": "leader", "k": 1}}})
+
+
 def leaders(result):
     return result.leaders["standard_id"].tolist()
 
@@ -40,7 +47,8 @@ def test_weight_change_reranks_as_rank_says(scheme, data):
     assert tuner.weight_sliders["satisfaction"].value == 1.0
 
 
-def test_sliders_drive_the_same_path(scheme, data):
+def test_sliders_drive_the_same_path(conditioned, data):
+    scheme = conditioned
     tuner = Tuner(scheme, data, on=ON)
     tuner.weight_sliders["damage_rate"].value = 0.9
     assert tuner.scheme.indicator("damage_rate").weight == 0.9
@@ -52,13 +60,15 @@ def test_sliders_drive_the_same_path(scheme, data):
     assert list(bar.x) == eligible["standard_id"].head(tuner.shown).tolist()
 
 
-def test_threshold_text_and_levels(scheme, data):
+def test_threshold_text_and_levels(conditioned, data):
+    scheme = conditioned
     tuner = Tuner(scheme, data, on=ON)
     tuner.set_threshold("damage_rate", "leader", "≤ 0.3‰")
     changed = scheme.with_changes({"indicators.damage_rate.levels.leader": "≤ 0.3‰"})
     expected = rank(changed, data, on=ON)
     assert tuner.ranking.table["level_damage_rate"].tolist() == expected.table["level_damage_rate"].tolist()
     assert tuner.threshold_sliders["damage_rate", "leader"].value == pytest.approx(0.3)
+    assert tuner.scheme.id != scheme.id and tuner.scheme.derived_from == scheme.id
     tuner.reset()
     assert tuner.scheme == scheme and tuner.entering == [] and tuner.leaving == []
 
@@ -102,3 +112,12 @@ def test_comparison_view(data):
         view.comparison.b.table.query("eligible")["standard_id"])
     assert {t.name for t in view.figure.data} <= ranked and len(view.figure.data) > 0
     assert all(list(t.x) == [a.id, b.id] for t in view.figure.data)
+
+
+def test_comparison_view_in_english(data):
+    a = Scheme.load(SAMPLE_DATA / "schemes" / "washing_machines_a.yaml")
+    b = Scheme.load(SAMPLE_DATA / "schemes" / "washing_machines_b.yaml")
+    view = ComparisonView(a, b, data, on=ON, lang="en")
+    assert "Leader overlap (Jaccard)" in view.metrics.value and "领跑者重合" not in view.metrics.value
+    assert view.figure.layout.title.text.startswith("Rank changes")
+    assert view.figure.layout.yaxis.title.text == "rank"

@@ -16,18 +16,22 @@ import it). Charts are shown with `leaderkit.charts.chart_widget`; `.figure` is 
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from leaderkit._kit.i18n import LeaderkitError, Text, tr
+from leaderkit._kit.i18n import LeaderkitError, Text, check_language, get_language, tr
 from leaderkit.app.charts import chart_class, chart_widget, redraw
+from leaderkit.ranking.common import LEVEL_CODES, level_roles
 from leaderkit.ranking.compare import compare_schemes
 from leaderkit.ranking.result import Ranking, prepare, rank
-from leaderkit.schemes.model import LEVEL_NAMES, Scheme
+from leaderkit.schemes.model import LEVEL_NAMES, Change, Scheme
 
 _SHOWN = 30
 _COLOURS = {"leader": "#1f6feb", "entering": "#2da44e", "leaving": "#cf222e", "other": "#afb8c1"}
@@ -46,49 +50,96 @@ def _finite(value: Any, what: str) -> float:
     return value
 
 
-def _rows_html(table: pd.DataFrame, entering: set, leaving: set, limit: int) -> str:
-    head = "".join(f"<th>{h}</th>" for h in (tr("排名", "Rank"), tr("标准编号", "Standard"), tr("企业", "Enterprise"),
-                                              tr("得分", "Score"), tr("领跑者", "Leader"), tr("变化", "Change")))
+def _rows_html(table: pd.DataFrame, entering: set, leaving: set, limit: int, lang: str) -> str:
+    tiered = "tier" in table.columns
+    table = table[["standard_id", "enterprise", "rank", "score", "leader", "tie_at_cut", *(["tier"] if tiered else [])]]
+    heads = [tr("排名", "Rank", lang), tr("标准编号", "Standard", lang), tr("企业", "Enterprise", lang),
+             *([tr("档次", "Tier", lang)] if tiered else []), tr("得分", "Score", lang), tr("领跑者", "Leader", lang),
+             tr("变化", "Change", lang)]
+    head = "".join(f"<th>{h}</th>" for h in heads)
     body = []
     for row in table.head(limit).itertuples(index=False):
         sid = row.standard_id
-        change = (tr("新入选", "entering") if sid in entering else tr("移出", "leaving") if sid in leaving else "")
+        change = (tr("新入选", "entering", lang) if sid in entering else
+                  tr("移出", "leaving", lang) if sid in leaving else "")
         mark = "★" if row.leader else ("≈" if row.tie_at_cut else "")
         score = "" if pd.isna(row.score) else f"{row.score:.3f}"
+        tier = f"<td>{_level_word(row.tier, lang)}</td>" if tiered else ""
         cls = "entering" if sid in entering else "leaving" if sid in leaving else ("leader" if row.leader else "")
         body.append(f'<tr class="{cls}"><td>{row.rank}</td><td>{html.escape(sid)}</td>'
-                    f"<td>{html.escape(str(row.enterprise or ''))}</td><td>{score}</td><td>{mark}</td>"
+                    f"<td>{html.escape(str(row.enterprise or ''))}</td>{tier}<td>{score}</td><td>{mark}</td>"
                     f"<td>{change}</td></tr>")
     style = ("<style>.lk-rt td,.lk-rt th{padding:2px 8px;text-align:left}.lk-rt tr.entering{background:#dafbe1}"
              ".lk-rt tr.leaving{background:#ffebe9}.lk-rt tr.leader{background:#ddf4ff}</style>")
     return f'{style}<table class="lk-rt"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
+def _level_word(level, lang: str) -> str:
+    if level in LEVEL_NAMES:
+        return LEVEL_NAMES[level].zh if lang == "zh" else LEVEL_NAMES[level].en
+    return tr("未达到", "none", lang) if level == "none" else ""
+
+
+def level_effects(scheme: Scheme, ind) -> dict[str, Text]:
+    """What each level threshold of core indicator `ind` can change under the scheme (its role), by level;
+    a level missing from the result only labels the list (分级水平的作用)."""
+    roles = level_roles(scheme)
+    rk = scheme.ranking
+    rule = scheme.leader_rule
+    out: dict[str, Text] = {}
+    for level, _ in ind.levels.items():
+        name = LEVEL_NAMES[level]
+        if rk is not None and rk.method == "levels" and level in (rk.level_points or LEVEL_CODES):
+            out[level] = Text("按水平计分：改变得分与排名", "levels method: changes scores and ranks")
+        elif roles.entry == level:
+            out[level] = Text("入榜门槛：改变入榜资格", "entry floor: changes who enters the list")
+        elif roles.tier == "sort":
+            out[level] = Text("分档排序：改变档次与排名", "tier order: changes tiers and ranks")
+        elif roles.leader is not None and roles.leader.level == level:
+            out[level] = Text(f"领跑者条件：须达到{name.zh}", f"leader condition: leaders reach the {name.en}")
+        elif rule is not None and rule.reach_level == level:
+            out[level] = Text("领跑者规则 reach_level：改变领跑者", "leader rule reach_level: changes leaders")
+        elif (level == "leader" and ind.goalposts is None and rk is not None and rk.method == "weighted"
+              and rk.normalise == "goalpost"):
+            out[level] = Text("goalpost 归一化的上界：改变得分", "goalpost normalisation: changes scores")
+    return out
+
+
 class Tuner:
     """Weight and threshold tuner (权重与门槛调节器) for one scheme on one data set.
 
-    One slider per core-indicator weight and per level threshold of the one-sided core indicators (a
-    range indicator's thresholds are intervals: change them with `set_threshold(id, level, "3.05～3.15")`).
-    Every change re-ranks at once; leaders entering or leaving relative to the scheme as loaded are
-    highlighted in the table and the bar chart.
+    One slider per core-indicator weight, and one per level threshold of the one-sided core indicators
+    that can act under the scheme (`level_effects`: an entry floor, tiers as the first sort key, a leader
+    condition, the levels method, reach_level, goalposts). A level that only labels the list gets no slider;
+    the widget says why. A range indicator's thresholds are intervals: `set_threshold(id, level,
+    "3.05～3.15")`. Every change re-ranks at once and validates the tuned scheme (`report`); a finding on a
+    threshold is shown in red beside its slider. Leaders entering or leaving relative to the scheme as loaded
+    are highlighted in the table and the bar chart. `save(path)` writes the tuned variant (its own id,
+    `derived_from`, the changes old → new). `lang`: the language shown (default the library's).
     """
 
     def __init__(self, scheme: Scheme, standards, *, on=None, baselines=None, program=None, register=None,
-                 shown: int = _SHOWN):
+                 shown: int = _SHOWN, lang: str | None = None):
         import ipywidgets as W
         import plotly.graph_objects as go
 
         self._W = W
+        self.lang = check_language(lang or get_language())
+        lang = self.lang
         self.original = scheme
         self.scheme = scheme
         self.shown = shown
+        self._values: dict[str, Any] = {}
         self._prepared = prepare(scheme, standards, on=on, baselines=baselines, program=program, register=register)
         self.ranking: Ranking = rank(scheme, self._prepared)
+        self.report = self._validate(scheme)
         self._initial_leaders = set(self.ranking.leaders["standard_id"])
         self._silent = False
         self.core = scheme.core_indicators()
         self.weight_sliders: dict[str, Any] = {}
         self.threshold_sliders: dict[tuple[str, str], Any] = {}
+        self.threshold_findings: dict[tuple[str, str], Any] = {}
+        self.not_offered: dict[tuple[str, str], Text] = {}
         style = {"description_width": "12em"}
         layout = W.Layout(width="34em")
         for ind in self.core:
@@ -98,10 +149,18 @@ class Tuner:
             s.observe(self._on_weight(ind.id), names="value")
             self.weight_sliders[ind.id] = s
         values = self._prepared.matrix
+        rows = []
         for ind in self.core:
-            if ind.direction not in ("lower", "higher"):
-                continue
+            effects = level_effects(scheme, ind)
             for level, text in ind.levels.items():
+                if level not in effects:
+                    self.not_offered[ind.id, level] = Text(
+                        "仅作标注，不改变入榜、得分、排名或领跑者", "only labels; changes no entry, score, rank or leader")
+                    continue
+                if ind.direction not in ("lower", "higher"):
+                    self.not_offered[ind.id, level] = Text("区间指标：用 set_threshold 写区间文本",
+                                                           "range indicator: give an interval text to set_threshold")
+                    continue
                 t = self._threshold_value(ind, text)
                 col = values[ind.id].to_numpy(dtype=float)
                 known = col[np.isfinite(col)]
@@ -111,13 +170,26 @@ class Tuner:
                 lo, hi = lo - pad, hi + pad
                 if lo < 0 <= min(known.min() if known.size else t, t):
                     lo = 0.0
+                if not self._acts(ind, level, (lo, hi)):
+                    self.not_offered[ind.id, level] = Text(
+                        f"{effects[level].zh}，但在本数据上整个取值范围内都不改变入榜、得分、排名或领跑者",
+                        f"{effects[level].en}, but on this data it changes no entry, score, rank or leader anywhere "
+                        "in its range")
+                    continue
                 s = W.FloatSlider(value=t, min=lo, max=hi, step=(hi - lo) / 200,
-                                  description=f"{ind.name}·{LEVEL_NAMES[level].zh}", style=style, layout=layout,
-                                  continuous_update=False, readout_format=".4g")
+                                  description=f"{ind.name}·{_level_word(level, lang)}", style=style, layout=layout,
+                                  continuous_update=False, readout_format=".4g",
+                                  tooltip=str(effects[level].zh if lang == "zh" else effects[level].en))
                 s.observe(self._on_threshold(ind.id, level), names="value")
                 self.threshold_sliders[ind.id, level] = s
+                finding = W.HTML()
+                finding.add_class("lk-threshold-finding")
+                self.threshold_findings[ind.id, level] = finding
+                rows.append(W.HBox([s, finding]))
 
         self.status = W.HTML()
+        self.validity = W.HTML()
+        self.validity.add_class("lk-tuner-validity")
         self.leaders_box = W.HTML()
         self.leaders_box.add_class("lk-leaders")
         self.table_box = W.HTML()
@@ -125,37 +197,48 @@ class Tuner:
         ids, scores, colours, hover = self._bars()
         fig = go.Figure(
             data=[go.Bar(x=ids, y=scores, marker_color=colours, hovertext=hover, hoverinfo="text")],
-            layout=go.Layout(title=tr("综合得分（前 {n} 名）", "Scores (top {n})").format(n=shown),
+            layout=go.Layout(title=tr("综合得分（前 {n} 名）", "Scores (top {n})", lang).format(n=shown),
                              template="plotly_white", height=380, margin={"l": 40, "r": 10, "t": 50, "b": 110},
-                             xaxis={"tickangle": -45}, yaxis={"title": tr("得分", "score")}),
+                             xaxis={"tickangle": -45}, yaxis={"title": tr("得分", "score", lang)}),
         )
         self.chart = chart_widget(fig)
         self.figure = fig if isinstance(self.chart, chart_class()) else self.chart
-        weights_box = W.VBox([W.HTML(f"<b>{tr('权重', 'Weights')}</b>"), *self.weight_sliders.values()])
-        thresh_box = W.VBox([W.HTML(f"<b>{tr('分级门槛', 'Level thresholds')}</b>"),
-                             *self.threshold_sliders.values()])
-        self.widget = W.VBox([W.HBox([weights_box, thresh_box]), self.status, self.leaders_box, self.chart,
-                              self.table_box])
+        self.reset_button = W.Button(description=tr("恢复原方案", "Reset to the scheme", lang),
+                                     layout=W.Layout(width="12em"))
+        self.reset_button.add_class("lk-tuner-reset")
+        self.reset_button.on_click(lambda _: self.reset())
+        weights_box = W.VBox([W.HTML(f"<b>{tr('权重', 'Weights', lang)}</b>"), *self.weight_sliders.values()])
+        note = W.HTML(self._not_offered_html())
+        note.add_class("lk-levels-note")
+        thresh_box = W.VBox([W.HTML(f"<b>{tr('分级门槛', 'Level thresholds', lang)}</b>"), *rows, note])
+        self.widget = W.VBox([W.HBox([weights_box, thresh_box], layout=W.Layout(flex_flow="row wrap")),
+                              self.reset_button, self.validity, self.status,
+                              self.leaders_box, self.chart, self.table_box])
         self.widget.add_class("lk-tuner")
         self._draw()
 
     # ---- programmatic control (also what the sliders call) -----------------------------------------
 
     def set_weight(self, indicator_id: str, value: float) -> Ranking:
-        """Set one core indicator's weight (0–1; the scheme's weights are renormalised to sum 1) and re-rank."""
+        """Set one core indicator's weight (0–1; the scheme's weights are renormalised to sum 1, and the tuned
+        scheme says so with `ranking.weights_unnormalised: true`) and re-rank."""
         value = _finite(value, f"weight {indicator_id}")
         if indicator_id not in self.weight_sliders:
             raise WidgetError(f"没有核心指标 {indicator_id!r}。", f"No core indicator {indicator_id!r}.",
                               hint=Text(f"可选：{', '.join(self.weight_sliders)}", f"one of: {', '.join(self.weight_sliders)}"))
         if not 0 <= value <= 1:
             raise WidgetError(f"权重应在 0 到 1 之间，收到 {value}。", f"A weight must be between 0 and 1, got {value}.")
-        self._apply({f"indicators.{indicator_id}.weight": value})
+        changes: dict[str, Any] = {f"indicators.{indicator_id}.weight": value}
+        if self.original.ranking is not None and not self.original.ranking.weights_unnormalised:
+            changes["ranking.weights_unnormalised"] = True
+        self._apply(changes)
         self._quiet_set(self.weight_sliders[indicator_id], value)
         return self.ranking
 
     def set_threshold(self, indicator_id: str, level: str, text_or_value: str | float) -> Ranking:
         """Set a level threshold: a number (≤ for lower-is-better, ≥ for higher-is-better, in the scheme's
-        unit) or a requirement text ("≤ 0.018", "3.05～3.15 V"), and re-rank."""
+        unit) or a requirement text ("≤ 0.018", "3.05～3.15 V"), and re-rank. A level the scheme does not
+        let act can still be set here (it then only relabels)."""
         from leaderkit.limits.requirements import parse_requirement
 
         ind = next((i for i in self.core if i.id == indicator_id), None)
@@ -175,6 +258,9 @@ class Tuner:
                 raise WidgetError("区间指标的门槛请写成区间文本，如 “3.05～3.15”。",
                                   "Give a range indicator's threshold as an interval text, e.g. '3.05～3.15'.")
             text = f"{'≤' if ind.direction == 'lower' else '≥'} {value:.6g}"
+            own = getattr(self.original.indicator(indicator_id).levels, level)
+            if own is not None and self._threshold_value(ind, own) == value:
+                text = own
         self._apply({f"indicators.{indicator_id}.levels.{level}": text})
         slider = self.threshold_sliders.get((indicator_id, level))
         if slider is not None:
@@ -184,8 +270,9 @@ class Tuner:
         return self.ranking
 
     def reset(self) -> Ranking:
-        """Back to the scheme as loaded."""
+        """Back to the scheme as loaded (every change dropped)."""
         self.scheme = self.original
+        self._values = {}
         self._silent = True
         try:
             for ind in self.core:
@@ -196,8 +283,24 @@ class Tuner:
         finally:
             self._silent = False
         self.ranking = rank(self.scheme, self._prepared)
+        self.report = self._validate(self.scheme)
         self._draw()
         return self.ranking
+
+    def save(self, path) -> Path:
+        """Write the tuned scheme as YAML (atomically): its own id (`<official id>-调整-<6 hex>`, never the
+        official one), `derived_from: <official id>` and `changes` (path, old → new). `Scheme.load` and `rank`
+        of the file give this tuner's leaders. Refused when nothing was changed."""
+        if not self._values:
+            raise WidgetError("方案未作调整：没有可保存的调整方案。", "Nothing was tuned: there is no variant to save.",
+                              where=self.original.id,
+                              hint=Text("先调整权重或门槛。", "Change a weight or a threshold first."))
+        return self.scheme.dump(path)
+
+    @property
+    def changes(self) -> list[Change]:
+        """The changes from the scheme as loaded, old → new, in the order they were first made."""
+        return list(self.scheme.changes or []) if self._values else []
 
     @property
     def entering(self) -> list[str]:
@@ -220,6 +323,45 @@ class Tuner:
         if value is None:
             raise WidgetError(f"门槛“{text}”没有所需方向的限值。", f"Threshold {text!r} has no bound on the side that counts.")
         return float(value)
+
+    def _acts(self, ind, level: str, ends: tuple[float, float]) -> bool:
+        """Whether the threshold changes eligibility, a score, a rank or a leader at either end of its range
+        (every role is monotone in the threshold, so a change anywhere shows at an end)."""
+        def outcome(r: Ranking):
+            t = r.table
+            return (tuple(t["standard_id"]), tuple(t["eligible"]), tuple(t["rank"].fillna(0)),
+                    tuple(t["leader"]), np.nan_to_num(t["score"].to_numpy(dtype=float), nan=-1.0).round(12).tobytes())
+
+        nominal = outcome(self.ranking)
+        sign = "≤" if ind.direction == "lower" else "≥"
+        for end in ends:
+            changed = self.original.with_changes({f"indicators.{ind.id}.levels.{level}": f"{sign} {end:.6g}"})
+            try:
+                if outcome(rank(changed, self._prepared)) != nominal:
+                    return True
+            except LeaderkitError:
+                return True
+        return False
+
+    def _validate(self, scheme: Scheme):
+        from leaderkit.schemes.validation import validate
+
+        return validate(scheme, self._prepared.program, on=self._prepared.on)
+
+    def _variant(self) -> Scheme:
+        """The scheme as loaded with the recorded values, stamped as a variant (id, derived_from, changes)."""
+        base = self.original
+        if not self._values:
+            return base
+        tuned = base.with_changes(self._values)
+        old = base.to_dict()
+        record = [Change(path=path, old=_old_value(base, old, path), new=value)
+                  for path, value in self._values.items()]
+        official = base.derived_from or base.id
+        payload = json.dumps([c.model_dump(mode="json") for c in record], ensure_ascii=False, sort_keys=True)
+        tag = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:6]
+        return tuned.model_copy(update={"id": f"{official}-调整-{tag}", "derived_from": official,
+                                        "changes": [*(base.changes or []), *record]})
 
     def _quiet_set(self, slider, value: float) -> None:
         self._silent = True
@@ -250,29 +392,96 @@ class Tuner:
             action()
         except LeaderkitError as exc:
             self._quiet_set(slider, old)
-            self.status.value = f'<span style="color:#cf222e">{html.escape(str(exc.text))}</span>'
+            self.status.value = (f'<span style="color:#cf222e">'
+                                 f'{html.escape(exc.text.zh if self.lang == "zh" else exc.text.en)}</span>')
 
     def _apply(self, changes: dict) -> None:
-        changed = self.scheme.with_changes(changes)
-        result = rank(changed, self._prepared)
+        values = dict(self._values)
+        base = self.original.to_dict()
+        for path, value in changes.items():
+            if _old_value(self.original, base, path) == value:
+                values.pop(path, None)
+            else:
+                values[path] = value
+        weights_changed = any(p.endswith(".weight") for p in values)
+        if not weights_changed:
+            values.pop("ranking.weights_unnormalised", None)
+        previous = self._values
+        self._values = values
+        try:
+            changed = self._variant()
+            result = rank(changed, self._prepared)
+        except LeaderkitError:
+            self._values = previous
+            raise
         self.scheme, self.ranking = changed, result
+        self.report = self._validate(changed)
         self._draw()
 
+    def _not_offered_html(self) -> str:
+        if not self.not_offered:
+            return ""
+        lang = self.lang
+        names = {ind.id: ind.name for ind in self.core}
+        grouped: dict[str, list[str]] = {}
+        for (i, lv), why in self.not_offered.items():
+            grouped.setdefault(why.zh if lang == "zh" else why.en, []).append(f"{names[i]}·{_level_word(lv, lang)}")
+        sep = "、" if lang == "zh" else ", "
+        items = "".join(f"<li>{html.escape(why)}：{html.escape(sep.join(which))}</li>" for why, which in grouped.items())
+        roles = level_roles(self.original)
+        why = (tr("本方案未声明分级水平的作用（ranking.levels），这些水平只给榜单作标注。",
+                  "This scheme declares no role for its levels (ranking.levels): they only label the list.", lang)
+               if roles.entry == "none" and roles.tier != "sort" and roles.leader is None else
+               tr("以下水平在本方案中不起作用：", "These levels do not act under this scheme:", lang))
+        return (f"<div style='font-size:90%;color:#57606a'>{tr('未提供滑块的门槛', 'Thresholds without a slider', lang)}"
+                f"：{html.escape(why)}<ul style='margin:2px 0 0 1em;padding:0'>{items}</ul></div>")
+
+    def _validity_html(self) -> str:
+        lang = self.lang
+        rep = self.report
+        c = rep.counts()
+        verdict = tr("通过" if rep.ok else "未通过", "passes" if rep.ok else "fails", lang)
+        colour = "#1a7f37" if rep.ok else "#cf222e"
+        errors, warnings = c["error"], c["warning"]
+        counts = tr(f"错误 {errors}，警告 {warnings}", f"{errors} error(s), {warnings} warning(s)", lang)
+        title = tr("调整后方案校验", "Tuned scheme validation", lang)
+        head = f"<div style='color:{colour}'><b>{title}：{verdict}</b>；{counts}</div>"
+        found = self._failing()
+        if not found:
+            return head
+        rows = "".join(f"<tr style='color:{'#cf222e' if sev == 'error' else '#9a6700'}'><td>{html.escape(code)}</td>"
+                       f"<td>{html.escape(sev)}</td><td>{html.escape(str(m))}</td><td>{html.escape(str(w))}</td></tr>"
+                       for code, sev, m, w in found)
+        heads = "".join(f"<th style='text-align:left;padding-right:8px'>{h}</th>" for h in (
+            tr("代码", "code", lang), tr("级别", "severity", lang), tr("问题", "finding", lang), tr("位置", "where", lang)))
+        return f"{head}<table class='lk-tuner-findings'><tr>{heads}</tr>{rows}</table>"
+
+    def _failing(self) -> list[tuple[str, str, str, str]]:
+        """(code, severity, message in the widget's language, where) of the report's errors and warnings."""
+        f = self.report.findings
+        message = "message" if self.lang == "zh" else "message_en"
+        return [(code, sev, m, w) for code, sev, status, m, w in zip(
+            f["code"], f["severity"], f["status"], f[message], f["where"], strict=True)
+            if status == "fail" and sev in ("error", "warning")]
+
     def _draw(self) -> None:
+        lang = self.lang
         r = self.ranking
         entering, leaving = set(self.entering), set(self.leaving)
         lead = r.leaders
         names = "、".join(f"{row.standard_id}（{row.enterprise or ''}）" for row in lead.itertuples(index=False))
         changes = []
         if entering:
-            changes.append(tr("新入选：", "entering: ") + "、".join(sorted(entering)))
+            changes.append(tr("新入选：", "entering: ", lang) + "、".join(sorted(entering)))
         if leaving:
-            changes.append(tr("移出：", "leaving: ") + "、".join(sorted(leaving)))
+            changes.append(tr("移出：", "leaving: ", lang) + "、".join(sorted(leaving)))
         self.leaders_box.value = (
-            f"<b>{tr('领跑者', 'Leaders')}（{len(lead)}）</b>：{html.escape(names) or tr('无', 'none')}"
+            f"<b>{tr('领跑者', 'Leaders', lang)}（{len(lead)}）</b>：{html.escape(names) or tr('无', 'none', lang)}"
             + (f"<br>{html.escape('；'.join(changes))}" if changes else ""))
-        self.status.value = ('<div style="font-size:90%">' + "<br>".join(html.escape(str(n)) for n in r.notes)
-                             + "</div>")
+        self.status.value = ('<div style="font-size:90%">'
+                             + "<br>".join(html.escape(n.zh if lang == "zh" else n.en) for n in r.notes) + "</div>")
+        self.validity.value = self._validity_html()
+        self._draw_findings()
         ids, scores, colours, hover = self._bars()
         with self.figure.batch_update():
             bar = self.figure.data[0]
@@ -281,32 +490,58 @@ class Tuner:
             bar.marker.color = colours
             bar.hovertext = hover
         redraw(self.chart, self.figure)
-        eligible = r.table[r.table["eligible"]]
-        top = eligible.head(self.shown)
-        shown = pd.concat([top, eligible[eligible["standard_id"].isin(leaving) & ~eligible["standard_id"].isin(ids)]])
-        self.table_box.value = _rows_html(shown, entering, leaving, len(shown))
+        n = self._eligible_count()
+        sid = r.table["standard_id"].to_numpy(dtype=object)[:n]
+        below = [i for i in range(min(self.shown, n), n) if sid[i] in leaving]
+        shown = r.table.iloc[[*range(min(self.shown, n)), *below]]
+        self.table_box.value = _rows_html(shown, entering, leaving, len(shown), lang)
+
+    def _draw_findings(self) -> None:
+        """Each threshold's findings (errors and warnings of the tuned scheme at its path), in red beside it."""
+        at: dict[str, list[str]] = {}
+        for code, _, message, where in self._failing():
+            at.setdefault(where, []).append(f"<div style='color:#cf222e;font-size:85%;max-width:36em'>"
+                                            f"{html.escape(code)} {html.escape(str(message))}</div>")
+        position = {ind.id: i for i, ind in enumerate(self.original.indicators)}
+        for (ind_id, level), box in self.threshold_findings.items():
+            box.value = "".join(at.get(f"indicators[{position[ind_id]}].levels.{level}", []))
+
+    def _eligible_count(self) -> int:
+        """Eligible standards come first in `Ranking.table`: their number is where the list ends."""
+        return int(self.ranking.table["eligible"].to_numpy(dtype=bool).sum())
 
     def _bars(self) -> tuple[list, np.ndarray, list, list]:
         """The score chart's bars for the current ranking: ids, scores, colours (leader / entering /
         leaving / other) and hover texts. Used to build the figure and to update it."""
         entering, leaving = set(self.entering), set(self.leaving)
-        top = self.ranking.table[self.ranking.table["eligible"]].head(self.shown)
+        top = self.ranking.table.iloc[:min(self.shown, self._eligible_count())]
         ids = top["standard_id"].tolist()
         colours = [(_COLOURS["entering"] if s in entering else _COLOURS["leader"]) if lead_ else
                    (_COLOURS["leaving"] if s in leaving else _COLOURS["other"])
                    for s, lead_ in zip(ids, top["leader"], strict=True)]
-        hover = [f"{s}<br>{e}<br>{w}" for s, e, w in zip(ids, top["enterprise"].fillna(""), top["why_zh"], strict=True)]
+        why = top["why_zh"] if self.lang == "zh" else top["why_en"]
+        hover = [f"{s}<br>{e}<br>{w}" for s, e, w in zip(ids, top["enterprise"].fillna(""), why, strict=True)]
         return ids, top["score"].to_numpy(dtype=float), colours, hover
+
+
+def _old_value(scheme: Scheme, data: dict, path: str):
+    """The value at `path` in `data` (the scheme's `to_dict`), None when unset."""
+    try:
+        container, key = scheme._resolve(data, path)
+    except LeaderkitError:
+        return None
+    return container[key]
 
 
 class ComparisonView:
     """Two schemes side by side (方案比较视图): a bump chart of rank changes and the metrics table."""
 
     def __init__(self, a: Scheme, b: Scheme, standards, *, on=None, baselines=None, program=None, register=None,
-                 top: int = 15):
+                 top: int = 15, lang: str | None = None):
         import ipywidgets as W
         import plotly.graph_objects as go
 
+        self.lang = lang = check_language(lang or get_language())
         self.comparison = compare_schemes(a, b, standards, on=on, baselines=baselines, program=program,
                                           register=register)
         ta = self.comparison.a.table.set_index("standard_id")
@@ -329,20 +564,20 @@ class ComparisonView:
             data=traces,
             layout=go.Layout(
                 title=tr(f"排名变化（任一方案前 {top} 名；底部 = 未入榜）",
-                         f"Rank changes (top {top} under either scheme; bottom = not ranked)"),
+                         f"Rank changes (top {top} under either scheme; bottom = not ranked)", lang),
                 template="plotly_white", height=520, showlegend=False,
-                yaxis={"autorange": "reversed", "title": tr("排名", "rank")},
+                yaxis={"autorange": "reversed", "title": tr("排名", "rank", lang)},
                 margin={"l": 50, "r": 20, "t": 60, "b": 40}),
         )
         self.chart = chart_widget(fig)
         self.figure = fig if isinstance(self.chart, chart_class()) else self.chart
         m = self.comparison.metrics
         rows = [("Kendall τ", f"{m['kendall_tau']:.3f}"), ("Spearman ρ", f"{m['spearman_rho']:.3f}"),
-                (tr("WS 相似系数", "WS coefficient"), f"{m['ws']:.3f}"),
-                (tr("领跑者重合（Jaccard）", "Leader overlap (Jaccard)"), f"{m['leader_overlap_jaccard']:.3f}"),
-                (tr("共同排名", "Ranked by both"), str(m["n_common"])),
-                (tr("仅方案 A", "Only A"), str(m["n_only_a"])), (tr("仅方案 B", "Only B"), str(m["n_only_b"])),
-                (tr("领跑者 A / B / 共同", "Leaders A / B / both"),
+                (tr("WS 相似系数", "WS coefficient", lang), f"{m['ws']:.3f}"),
+                (tr("领跑者重合（Jaccard）", "Leader overlap (Jaccard)", lang), f"{m['leader_overlap_jaccard']:.3f}"),
+                (tr("共同排名", "Ranked by both", lang), str(m["n_common"])),
+                (tr("仅方案 A", "Only A", lang), str(m["n_only_a"])), (tr("仅方案 B", "Only B", lang), str(m["n_only_b"])),
+                (tr("领跑者 A / B / 共同", "Leaders A / B / both", lang),
                  f"{m['leaders_a']} / {m['leaders_b']} / {m['leaders_both']}")]
         self.metrics = W.HTML("<table>" + "".join(f"<tr><th style='text-align:left;padding-right:1em'>{k}</th>"
                                                   f"<td>{v}</td></tr>" for k, v in rows) + "</table>")

@@ -8,7 +8,7 @@ import numpy as np
 
 from leaderkit._kit.i18n import Text
 from leaderkit.methods.scoring import top_count
-from leaderkit.ranking.common import LEVEL_CODES
+from leaderkit.ranking.common import LEVEL_CODES, level_roles, setting
 from leaderkit.schemes.model import LEVEL_NAMES, Scheme
 
 
@@ -29,6 +29,22 @@ def cut_at(ranks: np.ndarray, candidates: np.ndarray, k: int, tie_rule: str) -> 
     return above, at
 
 
+def leader_condition(scheme: Scheme, levels: np.ndarray) -> tuple[np.ndarray | None, Text | None]:
+    """Who meets the scheme's leader condition (`ranking.levels.leader`: the level reached on k or all of the
+    core indicators that set it), and the condition in words; (None, None) without a condition."""
+    cond = level_roles(scheme).leader
+    if cond is None:
+        return None, None
+    sets = setting(scheme.core_indicators(), cond.level)
+    need = int(sets.sum()) if cond.k == "all" else min(int(cond.k), int(sets.sum()))
+    hits = ((levels >= LEVEL_CODES[cond.level]) & sets).sum(axis=1)
+    name = LEVEL_NAMES[cond.level]
+    words = (Text(f"全部 {need} 项核心指标达到{name.zh}", f"every core indicator ({need}) at the {name.en}")
+             if cond.k == "all" else
+             Text(f"至少 {need} 项核心指标达到{name.zh}", f"at least {need} core indicator(s) at the {name.en}"))
+    return hits >= need, words
+
+
 def choose_leaders(scheme: Scheme, ranks: np.ndarray, eligible: np.ndarray, levels: np.ndarray,
              notes: list[Text]) -> tuple[np.ndarray, np.ndarray]:
     rule = scheme.leader_rule
@@ -44,6 +60,12 @@ def choose_leaders(scheme: Scheme, ranks: np.ndarray, eligible: np.ndarray, leve
         return none, none.copy()
     if n == 0:
         return none, none.copy()
+    condition, words = leader_condition(scheme, levels)
+    if condition is not None:
+        met = int((eligible & condition).sum())
+        notes.append(Text(f"领跑者条件：{words.zh}；符合资格者中 {met} 项满足。",
+                          f"Leader condition: {words.en}; {met} eligible standard(s) meet it."))
+        eligible = eligible & condition
     tie_names = {"include_all": Text("并列者全部入选", "all tied standards included"),
                  "exclude_all": Text("并列者全部不入选", "all tied standards left out"),
                  "panel_decides": Text("由专家组决定，暂不列入名单", "the expert panel decides; not listed until then")}

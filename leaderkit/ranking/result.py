@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +34,18 @@ import numpy as np
 import pandas as pd
 
 from leaderkit._kit.i18n import Text, tr
-from leaderkit.ranking.common import LEVEL_CODE_NAMES, LEVEL_CODES, RankingError
+from leaderkit.ranking.common import LEVEL_CODE_NAMES, LEVEL_CODES, RankingError, level_roles
 from leaderkit.ranking.entry import (
     check_eligibility,
+    entry_floor,
 )
 from leaderkit.ranking.leaders import choose_leaders
 from leaderkit.ranking.score import (
+    levels_reached,
     score_standards,
+    threshold_values,
+    tier_first,
+    tiers,
 )
 from leaderkit.ranking.values import (
     core_values,
@@ -47,6 +53,9 @@ from leaderkit.ranking.values import (
     load_with_conditions,
 )
 from leaderkit.schemes.model import LEVEL_NAMES, LEVEL_ORDER, Scheme
+
+TEXT_COLUMNS = ("standard_id", "enterprise", "region", "reasons_zh", "reasons_en")
+LEVEL_TEXT = pd.Series(LEVEL_CODE_NAMES).array
 
 
 @dataclass
@@ -81,6 +90,9 @@ class Prepared:
         self.arrays = {c: e[c].to_numpy(dtype=object) for c in ("standard_id", "enterprise", "region", "reasons",
                                                                  "reasons_zh", "reasons_en")}
         self.arrays["values"] = self.matrix.to_numpy(dtype=float)
+        # the text columns as the table holds them (pandas' own inference, done once): a re-rank only
+        # reorders them
+        self.arrays["typed"] = {c: pd.Series(self.arrays[c]).array for c in TEXT_COLUMNS}
 
 
 def _data_key(scheme: Scheme) -> str:
@@ -182,10 +194,20 @@ def eligibility(scheme: Scheme, standards, *, on, baselines=None, program=None, 
     no looser value against a mandatory limit; every numeric baseline indicator met; public at least
     `program.min_public_days` before `on`; mass-produced; the enterprise conditions of document 003 2.5 where
     the data has columns for them; not barred on `on` (`register`, a TitleRegister or its path); every
-    core value present unless the scheme names an imputation.
+    core value present unless the scheme names an imputation; with an entry floor
+    (`ranking.levels.entry`), every core indicator at the entry level (`below_entry_level`).
     """
-    return prepare(scheme, standards, on=on, baselines=baselines, program=program,
-                   register=register).eligibility.copy()
+    prep = prepare(scheme, standards, on=on, baselines=baselines, program=program, register=register)
+    return entered(scheme, prep)[0].copy()
+
+
+def entered(scheme: Scheme, prep: Prepared, thresholds=None) -> tuple[pd.DataFrame, np.ndarray]:
+    """The eligibility of `prep` with the scheme's entry floor applied, and the levels reached (standards ×
+    core indicators, codes of LEVEL_CODES) on the scheme's thresholds (`threshold_values`, when not given)."""
+    core = scheme.core_indicators()
+    thresholds = threshold_values(scheme, core) if thresholds is None else thresholds
+    levels = levels_reached(core, prep.lower, prep.upper, thresholds)
+    return entry_floor(scheme, core, levels, prep.eligibility), levels
 
 
 def _frame_hash(frame: pd.DataFrame) -> bytes:
@@ -212,7 +234,9 @@ class Ranking:
     """A ranking list and its leaders (排行榜与领跑者名单), with the scheme and a digest of its inputs.
 
     table: every standard of the domain — standard_id, enterprise, region, eligible, reasons_zh, reasons_en,
-        score, rank (eligible only; 1 = best, ties share the lowest number), leader, tie_at_cut,
+        score, rank (eligible only; 1 = best, ties share the lowest number; with `ranking.levels.tier: sort`
+        the tier comes first), leader, tie_at_cut, tier (when the scheme shows tiers: leader / advanced /
+        baseline / none, the lowest level reached over the core indicators),
         level_<indicator> (leader / advanced / baseline / none), value_<indicator> (declared value in the
         scheme's unit), why_zh, why_en. Eligible rows first, by rank then standard_id.
     leaders: the leader rows with why (rank, score, levels reached). excluded: ineligible rows with reasons.
@@ -261,17 +285,21 @@ class Ranking:
 
 def _level_phrases(core, combos: np.ndarray) -> tuple[list[str], list[str]]:
     """'；领跑水平：a、b；先进水平：c' for each distinct row of level codes."""
-    zh_out, en_out = [], []
-    for combo in combos:
-        zh, en = "", ""
-        for level in LEVEL_ORDER:
-            hit = [ind for ind, code in zip(core, combo, strict=True) if code == LEVEL_CODES[level]]
-            if hit:
-                zh += f"；{LEVEL_NAMES[level].zh}：" + "、".join(ind.name for ind in hit)
-                en += f"; {LEVEL_NAMES[level].en}: " + ", ".join(ind.id for ind in hit)
-        zh_out.append(zh)
-        en_out.append(en)
-    return zh_out, en_out
+    names = tuple((ind.name, ind.id) for ind in core)
+    pairs = [_level_phrase(names, tuple(combo.tolist())) for combo in combos]
+    return [zh for zh, _ in pairs], [en for _, en in pairs]
+
+
+@lru_cache(maxsize=4096)
+def _level_phrase(names: tuple[tuple[str, str], ...], combo: tuple[int, ...]) -> tuple[str, str]:
+    """The phrase of one row of level codes (cached: a re-rank meets the same rows again)."""
+    zh, en = "", ""
+    for level in LEVEL_ORDER:
+        hit = [pair for pair, code in zip(names, combo, strict=True) if code == LEVEL_CODES[level]]
+        if hit:
+            zh += f"；{LEVEL_NAMES[level].zh}：" + "、".join(name for name, _ in hit)
+            en += f"; {LEVEL_NAMES[level].en}: " + ", ".join(i for _, i in hit)
+    return zh, en
 
 
 def _why(core, levels: np.ndarray, ranks, scores, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -303,15 +331,33 @@ def rank(scheme: Scheme, standards, *, on=None, baselines=None, program=None, re
 
     prep = prepare(scheme, standards, on=on, baselines=baselines, program=program, register=register)
     notes = list(prep.notes)
-    elig = prep.eligibility
-    eligible = elig["eligible"].to_numpy(dtype=bool)
+    roles = level_roles(scheme)
     core = scheme.core_indicators()
-    scored = score_standards(scheme, prep, eligible, notes)
+    thresholds = threshold_values(scheme, core)
+    elig, reached = entered(scheme, prep, thresholds)
+    eligible = elig["eligible"].to_numpy(dtype=bool)
+    scored = score_standards(scheme, prep, eligible, notes, levels=reached, thresholds=thresholds)
     levels, ranks, scores = scored["levels"], scored["rank"], scored["score"]
+    tier = tiers(core, levels)
+    if roles.entry != "none":
+        floored = int((prep.eligibility["eligible"].to_numpy(dtype=bool) & ~eligible).sum())
+        notes.append(Text(f"入榜门槛：每项核心指标达到{LEVEL_NAMES[roles.entry].zh}；{floored} 项因此未入榜。",
+                          f"Entry floor: every core indicator at the {LEVEL_NAMES[roles.entry].en}; "
+                          f"{floored} standard(s) left out by it."))
+    if roles.tier == "sort" and eligible.any():
+        ranks = tier_first(tier, ranks, eligible)
+        notes.append(Text("排行榜按档次（领跑/先进/基准，即各核心指标达到的最低水平）分档，档内按得分排序。",
+                          "The list is formed tier by tier (leader/advanced/baseline: the lowest level reached "
+                          "over the core indicators), by score within a tier."))
     if not eligible.any():
         notes.append(Text("没有符合资格的标准：不形成排行榜。", "No eligible standard: no ranking list."))
     leader, tied = choose_leaders(scheme, ranks, eligible, levels, notes)
-    arrays = prep.arrays
+    arrays = dict(prep.arrays)
+    typed = dict(arrays["typed"])
+    if elig is not prep.eligibility:  # the entry floor added reasons
+        for c in ("reasons", "reasons_zh", "reasons_en"):
+            arrays[c] = elig[c].to_numpy(dtype=object)
+        typed.update({c: pd.Series(arrays[c]).array for c in ("reasons_zh", "reasons_en")})
     # eligibility rows are sorted by standard_id, so a stable sort keeps that order within a rank
     order = np.argsort(np.where(eligible, ranks, np.iinfo(np.int64).max), kind="stable")
     rows = np.nonzero(eligible)[0]
@@ -319,20 +365,22 @@ def rank(scheme: Scheme, standards, *, on=None, baselines=None, program=None, re
     why_en = arrays["reasons_en"].copy()
     why_zh[rows], why_en[rows] = _why(core, levels, ranks, scores, rows)
     columns: dict[str, Any] = {
-        "standard_id": arrays["standard_id"][order],
-        "enterprise": arrays["enterprise"][order],
-        "region": arrays["region"][order],
+        "standard_id": typed["standard_id"].take(order),
+        "enterprise": typed["enterprise"].take(order),
+        "region": typed["region"].take(order),
         "eligible": eligible[order],
-        "reasons_zh": arrays["reasons_zh"][order],
-        "reasons_en": arrays["reasons_en"][order],
+        "reasons_zh": typed["reasons_zh"].take(order),
+        "reasons_en": typed["reasons_en"].take(order),
         "score": scores[order],
         "rank": pd.array(np.where(eligible, ranks, 0)[order], dtype="Int64"),
         "leader": leader[order],
         "tie_at_cut": tied[order],
     }
     columns["rank"][~columns["eligible"]] = pd.NA
+    if roles.tier != "none":
+        columns["tier"] = LEVEL_TEXT.take(np.where(eligible, tier, -1)[order], allow_fill=True)
     for j, ind in enumerate(core):
-        columns[f"level_{ind.id}"] = LEVEL_CODE_NAMES[levels[order, j]]
+        columns[f"level_{ind.id}"] = LEVEL_TEXT.take(levels[order, j].astype(np.intp))
     for j, ind in enumerate(core):
         columns[f"value_{ind.id}"] = arrays["values"][order, j]
     columns["why_zh"] = why_zh[order]
@@ -340,6 +388,7 @@ def rank(scheme: Scheme, standards, *, on=None, baselines=None, program=None, re
     table = pd.DataFrame(columns)
     is_leader = columns["leader"]
     leaders = table.loc[is_leader, ["standard_id", "enterprise", "region", "rank", "score",
+                                    *(["tier"] if "tier" in table.columns else []),
                                     *[f"level_{i.id}" for i in core], "why_zh", "why_en"]].reset_index(drop=True)
     out = ~columns["eligible"]
     excluded = pd.DataFrame({

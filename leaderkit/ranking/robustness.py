@@ -41,9 +41,9 @@ from leaderkit.methods.uncertainty import (
     progress_bar,
     weighted_keys,
 )
-from leaderkit.ranking.common import LEVEL_CODES, RankingError
+from leaderkit.ranking.common import LEVEL_CODES, RankingError, level_roles
 from leaderkit.ranking.leaders import choose_leaders
-from leaderkit.ranking.result import prepare
+from leaderkit.ranking.result import entered, prepare
 from leaderkit.ranking.score import (
     goalposts_of,
     levels_reached,
@@ -51,6 +51,8 @@ from leaderkit.ranking.score import (
     score_standards,
     scored_values,
     threshold_values,
+    tier_first,
+    tiers,
 )
 from leaderkit.schemes.model import LEVEL_ORDER, Scheme
 
@@ -121,7 +123,7 @@ def scheme_robustness(scheme: Scheme, standards, *, on=None, n: int = 1000, seed
     """
     check_run(n, seed)
     prep = prepare(scheme, standards, on=on, baselines=baselines, program=program, register=register)
-    eligible = prep.eligibility["eligible"].to_numpy(dtype=bool)
+    eligible = entered(scheme, prep)[0]["eligible"].to_numpy(dtype=bool)
     if eligible.sum() < 2:
         raise RankingError("符合资格的标准少于 2 项，无法做稳健性分析。",
                            "Fewer than 2 eligible standards: no robustness analysis.", where=scheme.id)
@@ -152,6 +154,7 @@ def scheme_robustness(scheme: Scheme, standards, *, on=None, n: int = 1000, seed
             for start in range(0, n, per_chunk):
                 part = range(start, min(start + per_chunk, n))
                 ranks, levels = model.ranks(inputs, values, part, ranker)
+                ranks = model.tiered(ranks)
                 if role == "main":
                     tally.add(start, ranks, None if rule is None else model.leaders(ranks, levels))
                 else:
@@ -159,7 +162,7 @@ def scheme_robustness(scheme: Scheme, standards, *, on=None, n: int = 1000, seed
                 advance(len(part))
 
     table, sensitivity, by_row = tally.summary(model.index, [inp.path for inp in inputs], varied)
-    table.insert(0, "nominal_rank", score_standards(scheme, prep, eligible, [])["rank"][eligible])
+    table.insert(0, "nominal_rank", model.tiered(score_standards(scheme, prep, eligible, [])["rank"][eligible]))
     settings = {
         "scheme": scheme.id,
         "method": model.method,
@@ -214,6 +217,7 @@ class _Model:
                     lower[hole[:, j], j] = filled[hole[:, j], j]
         self.data, self.lower, self.upper = data, lower, upper
         self.levels = levels_reached(self.core, lower, upper, self.thresholds)
+        self.tier = tiers(self.core, self.levels) if level_roles(scheme).tier == "sort" else None
         self.w0 = None
         if self.method != "lexicographic":
             self.w0 = weight_vector(scheme_weights(scheme, self.core, data, self.directions, []), self.ids)
@@ -295,8 +299,22 @@ class _Model:
                          f"weights take \"dirichlet\" or a percentage in [0, 100], got {value!r}")
         return _Input(path, "weights", "weights", value if isinstance(value, str) else float(value))
 
+    def tiered(self, ranks: np.ndarray) -> np.ndarray:
+        """Ranks with the scheme's tier first (`ranking.levels.tier: sort`), else as they are."""
+        if self.tier is None:
+            return ranks
+        return tier_first(self.tier, ranks, np.ones(ranks.shape, dtype=bool))
+
     def _thresholds(self, path, ind_id: str, level: str, value) -> _Input:
         self._indicator(path, ind_id)
+        roles = level_roles(self.scheme)
+        if roles.entry != "none" or roles.tier == "sort":
+            self._refuse(path, "本方案的分级水平决定入榜（entry）或分档排序（tier: sort），门槛变动会改变参评集合或档次，"
+                               "本分析不模拟", "this scheme's levels decide who enters the list (entry) or the tier "
+                               "order (tier: sort); a moved threshold changes the list itself, which this analysis "
+                               "does not simulate",
+                         Text("用 rank 比较改动后的方案，或去掉门槛扰动。",
+                              "Compare rank of the changed scheme instead, or leave thresholds fixed."))
         if level != "*" and level not in LEVEL_ORDER:
             self._refuse(path, f"没有水平 {level!r}", f"there is no level {level!r}",
                          Text("水平为 leader、advanced、baseline 或 *。",
@@ -365,7 +383,9 @@ class _Model:
         if self.method == "levels" or self.goalpost_levels.intersection(inp.targets):
             return "ranks"
         rule = self.scheme.leader_rule
-        return "leaders" if rule is not None and rule.reach_level else None
+        if rule is not None and (rule.reach_level or level_roles(self.scheme).leader is not None):
+            return "leaders"
+        return None
 
     # ---- one draw -----------------------------------------------------------------------------------------
 

@@ -79,6 +79,28 @@ def levels_reached(core, lower, upper, thresholds) -> np.ndarray:
     return codes
 
 
+def tiers(core, levels: np.ndarray) -> np.ndarray:
+    """The tier of each standard (档次: 3 领跑, 2 先进, 1 基准, 0 none): the lowest level it reaches over the
+    core indicators that set a level."""
+    graded = np.array([bool(ind.levels.items()) for ind in core], dtype=bool)
+    if not graded.any():
+        return np.zeros(levels.shape[:-1], dtype=np.int8)
+    return levels[..., graded].min(axis=-1)
+
+
+def tier_first(tier: np.ndarray, ranks: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Ranks with the tier as the first sort key and the method's rank as the second (ties share the lowest
+    number, 1, 2, 2, 4). Works on one list or on draws × standards."""
+    key = (3 - tier.astype(np.int64)) * (np.int64(ranks.shape[-1]) + 1) + ranks
+    key = np.where(eligible, key, np.iinfo(np.int64).max)
+    ordered = np.sort(key, axis=-1)
+    if key.ndim == 1:
+        out = np.searchsorted(ordered, key, side="left") + 1
+    else:
+        out = np.array([np.searchsorted(o, k, side="left") + 1 for o, k in zip(ordered, key, strict=True)])
+    return np.where(eligible, out, 0).astype(ranks.dtype)
+
+
 def goalposts_of(scheme: Scheme, core, thresholds) -> dict[str, tuple[float, float]]:
     """Goalposts per core indicator: declared, else (the national baseline limit, the leader level)."""
     from leaderkit.limits.requirements import parse_requirement
@@ -135,8 +157,11 @@ def scheme_weights(scheme: Scheme, core, data: pd.DataFrame, directions, notes) 
 
 
 def score_standards(scheme: Scheme, prep: Prepared, eligible: np.ndarray, notes: list[Text], *,
-           method_override: dict | None = None) -> dict[str, Any]:
-    """Scores, ranks and levels of the eligible standards by the scheme's method (method layer calls)."""
+           method_override: dict | None = None, levels: np.ndarray | None = None,
+           thresholds: dict | None = None) -> dict[str, Any]:
+    """Scores, ranks and levels of the eligible standards by the scheme's method (method layer calls).
+    `levels`, `thresholds`: the levels reached and `threshold_values`, when the caller has them already
+    (levels are copied, not changed)."""
     from leaderkit.methods.scoring import composite, impute, level_points, lexicographic, topsis
 
     core = scheme.core_indicators()
@@ -145,14 +170,20 @@ def score_standards(scheme: Scheme, prep: Prepared, eligible: np.ndarray, notes:
             "aggregate": rk.aggregate if rk else "amean",
             "imputation": None if not rk or rk.imputation == "none" else rk.imputation}
     spec.update(method_override or {})
-    thresholds = threshold_values(scheme, core)
+    thresholds = threshold_values(scheme, core) if thresholds is None else thresholds
     values, directions = scored_values(core, prep.lower, prep.upper)
-    levels = levels_reached(core, prep.lower, prep.upper, thresholds)
+    levels = (levels_reached(core, prep.lower, prep.upper, thresholds) if levels is None
+              else levels.copy())
     index = prep.info.index[eligible]
     n = int(eligible.sum())
     out = {"levels": levels, "score": np.full(len(eligible), np.nan), "rank": np.zeros(len(eligible), np.int64),
            "method": spec, "imputed": []}
     if n == 0:
+        return out
+    if n == 1:
+        out["rank"][eligible] = 1
+        notes.append(Text("只有 1 项符合资格的标准：排第 1 名，不计算得分。",
+                          "Only one eligible standard: it ranks first; no score is computed."))
         return out
     data = pd.DataFrame(values[eligible], index=index, columns=[ind.id for ind in core])
     if spec["imputation"] and np.isnan(data.to_numpy()).any():

@@ -125,6 +125,34 @@ class Indicator(_Model):
         return None if self.unit in (None, "1") else self.unit
 
 
+class LeaderCondition(_Model):
+    """What a leader must reach besides its place on the list (领跑者的水平条件)."""
+
+    level: LevelName = Field("leader", description="须达到的水平 / the level a leader reaches")
+    k: Count | Literal["all"] = Field(
+        "all", description="在几项核心指标上达到：all 全部，或数目 / on how many core indicators: all, or a number"
+    )
+
+
+class LevelRoles(_Model):
+    """What the level thresholds of the core indicators do (分级水平的作用), docs/RANKING.md §3a.
+
+    Omitted from a scheme: the levels only label the list (the behaviour before roles existed). Given,
+    each field has the default of document 002 四(四) and published practice: a standard enters the list only
+    if every core indicator reaches the baseline level, the list is formed tier by tier (领跑/先进/基准), and no
+    leader condition beyond the leader rule."""
+
+    entry: LevelName | Literal["none"] = Field(
+        "baseline", description="入榜门槛：每项核心指标须达到的水平；none 不设 / entry floor on every core indicator"
+    )
+    tier: Literal["sort", "show", "none"] = Field(
+        "sort", description="分档：sort 先按档次再按得分排序 / show 仅显示 / none 不设 / tier of the list"
+    )
+    leader: LeaderCondition | None = Field(
+        None, description="领跑者须在 k 项（或全部）核心指标达到的水平 / the leader's level condition"
+    )
+
+
 class RankingMethod(_Model):
     """How the ranking list is computed (排行榜形成方法); consumed by the ranking step."""
 
@@ -150,6 +178,9 @@ class RankingMethod(_Model):
         None, description="levels 方法中各水平得分 / points per level reached"
     )
     priority: list[str] | None = Field(None, description="lexicographic 的指标优先顺序 / priority order")
+    levels: LevelRoles | None = Field(
+        None, description="分级水平的作用：入榜门槛、分档、领跑者条件；省略则仅作标注 / what the levels do"
+    )
 
 
 class LeaderRule(_Model):
@@ -231,6 +262,14 @@ class Fees(_Model):
     note: str | None = None
 
 
+class Change(_Model):
+    """One change of a tuned variant (调整记录): the path in the scheme, the old and the new value."""
+
+    path: str = Field(min_length=1, description="修改路径，如 indicators.noise.weight / path")
+    old: bool | float | str | None = Field(None, description="原值 / old value")
+    new: bool | float | str | None = Field(None, description="新值 / new value")
+
+
 class Scheme(_Model):
     """An evaluation scheme (评估方案) — see the module docstring and docs/RULES_SCHEMES.md."""
 
@@ -266,6 +305,12 @@ class Scheme(_Model):
     fees: Fees | None = None
     experts: list[Expert] = Field(default_factory=list, description="方案评审专家 / review experts")
     notes: str | None = None
+    derived_from: str | None = Field(
+        None, description="调整方案所依据的正式方案编号 / the official scheme this tuned variant comes from"
+    )
+    changes: list[Change] | None = Field(
+        None, description="相对正式方案的改动（旧值 → 新值）/ changes from the official scheme"
+    )
 
     _source: str | None = PrivateAttr(None)
     _lines: dict[tuple, int] = PrivateAttr(default_factory=dict)

@@ -104,3 +104,76 @@ def test_moving_a_weight_slider_changes_leaders_as_the_library_says(server, page
     wb = openpyxl.load_workbook(path, read_only=True)
     cells = {str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c}
     assert after <= cells and "XDJX-2023-A" in " ".join(cells)
+
+
+ROLES = "  levels: {entry: none, tier: show, leader: {level: leader, k: 1}}\n"
+
+
+@pytest.fixture(scope="module")
+def roled(tmp_path_factory):
+    """A copy of the sample data whose scheme A gives its leader level a role (a leader condition)."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("roled") / "data"
+    shutil.copytree(SAMPLE_DATA, folder)
+    path = folder / "schemes" / "washing_machines_a.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  imputation: none\n" in text
+    path.write_text(text.replace("  imputation: none\n", "  imputation: none\n" + ROLES, 1), encoding="utf-8")
+    s = VoilaServer("expert_panel_roled", env={"LEADERKIT_DATA": str(folder)})
+    yield s, folder
+    s.stop()
+
+
+def type_into(page, slider, value: str) -> None:
+    slider.locator(".widget-readout").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
+
+
+def test_levels_without_a_role_get_no_slider_and_a_note(server, page):
+    from playwright.sync_api import expect
+
+    open_panel(server, page)
+    note = page.locator(".lk-tuner .lk-levels-note")
+    expect(note).to_contain_text("ranking.levels")
+    expect(page.locator(".lk-tuner .widget-slider").filter(has_text="领跑水平")).to_have_count(0)
+
+
+def test_threshold_slider_moves_leaders_and_validation_as_the_library_says(roled, page):
+    from playwright.sync_api import expect
+
+    server, folder = roled
+    data = db.load_data(folder)
+    scheme = data.schemes["XDJX-2023-A"]
+    kw = {"on": scheme.timeline.ranking_date, "baselines": data.baselines, "register": data.register}
+    before = rank(scheme, data.standards, **kw)
+    after = rank(scheme.with_changes({"indicators.moisture.levels.leader": "≤ 40"}), data.standards, **kw)
+    moved = set(after.leaders["standard_id"]) ^ set(before.leaders["standard_id"])
+    assert moved  # the threshold matters on this data
+
+    open_panel(server, page)
+    slider = page.locator(".lk-tuner .widget-slider").filter(has_text="含水率·领跑水平").first
+    expect(slider).to_be_visible()
+    type_into(page, slider, "40")
+    leaders = page.locator(".lk-tuner .lk-leaders")
+    expect(leaders).to_contain_text("新入选", timeout=30_000)
+    text = leaders.inner_text().split("新入选")[0]
+    every = set(before.leaders["standard_id"]) | set(after.leaders["standard_id"])
+    assert {sid for sid in every if sid in text} == set(after.leaders["standard_id"])
+    validity = page.locator(".lk-tuner .lk-tuner-validity")
+    expect(validity).to_contain_text("通过")
+    screenshot_of(page, ".lk-tuning", "expert-panel-threshold")
+
+    type_into(page, slider, "50")  # looser than the advanced level and only equal to the industry limit
+    finding = page.locator(".lk-tuner .lk-threshold-finding").filter(has_text="LK-S011")
+    expect(finding).to_be_visible(timeout=30_000)
+    expect(validity).to_contain_text("未通过")
+    assert "：通过" not in validity.inner_text()
+    screenshot_of(page, ".lk-tuning", "expert-panel-invalid-threshold")
+    for width in (1024, 1440):  # the tuning section with its findings, at a narrow and a wide window
+        page.set_viewport_size({"width": width, "height": 1500})
+        expect(finding).to_be_visible()
+        expect(page.locator(".lk-tuner .js-plotly-plot .bars .point").first).to_be_visible(timeout=30_000)
+        screenshot_of(page, ".lk-tuning", f"expert-panel-tuning-{width}")
