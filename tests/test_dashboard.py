@@ -357,7 +357,7 @@ def test_views_render_in_their_own_language_and_leave_the_librarys_alone(data):
     view.set_language("en")
     assert get_language() == "zh"
     assert "overview" in view.body.children[0].children[0].value and view.lang == "en"
-    grades = view.body.children[4].children[1].value
+    grades = view.body.children[5].children[1].value
     assert "Grade 1" in grades and "meets grade 1" in grades and "满足一级条件" not in grades
     upcoming = view.upcoming_box.children[0].value
     assert "list publicity ends" in upcoming and "榜单公示截止" not in upcoming
@@ -374,7 +374,7 @@ def test_explorer_and_panel_views_take_a_language(data):
     assert get_language() == "zh"
     page = explorer.body.children[0].children[0].value
     assert "Ranking explorer" in page
-    ranking = explorer.body.children[-2].children[-1].value
+    ranking = explorer.table.table.value
     assert "why (rank or reasons)" in ranking and "说明（名次或不符合原因）" not in ranking
     assert explorer.upload("空.csv", b"") is False
     assert explorer.message.index("空.csv is empty") < explorer.message.index("文件 空.csv 是空的")
@@ -529,3 +529,168 @@ def test_expert_panel_says_so_when_no_domain_has_both_scheme_and_standards(tmp_p
     view = db.ExpertPanelView(data)
     assert view.domain is None
     assert "没有同时具备评估方案" in view.body.children[0].value
+
+
+# ---- explorer: busy state, validation status, downloads, paged table (issue 12) -----------------------
+
+
+def _links(html_text: str) -> dict[str, bytes]:
+    """file name → bytes of every data-URI download link in an HTML string."""
+    return {name: base64.b64decode(data) for name, data in
+            re.findall(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", html_text)}
+
+
+def _download_box(view):
+    return next(c for c in view.body.children if "lk-download-box" in c._dom_classes)
+
+
+def test_explorer_picker_says_which_schemes_pass_validation(data):
+    view = db.ExplorerView(data)
+    picker = view.body.children[1].children[2]
+    labels = dict((value, label) for label, value in picker.options)
+    assert labels["XDJX-2023-A"] == "XDJX-2023-A · 洗涤机械 · 校验通过"
+    assert labels["XDJX-2023-DEFECT-WEIGHTS-SUM"].endswith("· 校验未通过")
+    view.set_language("en")
+    picker = view.body.children[1].children[2]
+    assert dict((v, k) for k, v in picker.options)["XDJX-2023-DEFECT-FEE-CHARGED"].endswith("· validation fails")
+
+
+def test_a_failing_schemes_workbook_is_marked_unvalidated_draft(data):
+    import openpyxl
+
+    view = db.ExplorerView(data, scheme_id="XDJX-2023-A")
+    assert "XDJX-2023-A-公示名单.xlsx" in _links(_download_box(view).value)
+    view.select(scheme_id="XDJX-2023-DEFECT-WEIGHTS-SUM")
+    assert "lk-warning" in view.message and "未通过校验" in view.message
+    files = _links(_download_box(view).value)
+    name = "XDJX-2023-DEFECT-WEIGHTS-SUM-未通过校验·草案.xlsx"
+    assert name in files
+    wb = openpyxl.load_workbook(io.BytesIO(files[name]), read_only=True)
+    for sheet in wb.sheetnames:
+        assert "未通过校验·草案" in next(wb[sheet].iter_rows(values_only=True))[0]
+
+
+def test_explorer_shows_busy_and_no_stale_result_while_computing(data, monkeypatch):
+    view = db.ExplorerView(data)
+    seen = []
+    compute = view.compute
+
+    def watched():
+        classes = [cls for child in view.body.children for cls in child._dom_classes]
+        html_text = "".join(getattr(child, "value", "") for child in view.body.children)
+        seen.append(("lk-download-box" in classes, "lk-busy" in html_text, view.busy))
+        compute()
+
+    monkeypatch.setattr(view, "compute", watched)
+    view.select(scheme_id="XDJX-2023-B")
+    assert seen == [(False, True, True)]
+    assert not view.busy and "lk-busy" not in view.body.children[2].value
+    assert "XDJX-2023-B-公示名单.xlsx" in _links(_download_box(view).value)
+
+
+def test_ranking_csv_download_is_the_table_with_cells_neutralised(data):
+    view = db.ExplorerView(data)
+    files = _links(_download_box(view).value)
+    table = pd.read_csv(io.BytesIO(files["XDJX-2023-A-排行榜.csv"]), encoding="utf-8-sig")
+    assert list(table.columns) == ["名次", "领跑者", "标准编号", "企业", "地区", "符合资格", "得分", "说明（名次或不符合原因）"]
+    assert len(table) == len(view.ranking.table)
+    assert table["标准编号"].tolist() == view.ranking.table["standard_id"].tolist()
+    rows = pd.DataFrame({"standard_id": ["=1+2", "@SUM(A1)", "Q/A 1"]})
+    out = db.csv_bytes(rows, {"standard_id": db.Text("标准编号", "standard")}, lang="en").decode("utf-8-sig")
+    assert out.splitlines() == ["standard", "'=1+2", "'@SUM(A1)", "Q/A 1"]
+
+
+def test_bad_rows_of_an_upload_download_as_csv(data):
+    view = db.ExplorerView(data)
+    assert view.upload("gbk.csv", (SAMPLE_DATA / "standards_gbk.csv").read_bytes())
+    files = _links(view.body.children[2].value)
+    bad = pd.read_csv(io.BytesIO(files["问题行.csv"]), encoding="utf-8-sig")
+    assert bad[["行", "列", "问题"]].values.tolist() == [[18, "standard_id", "必填项为空"]]
+
+
+def test_reasons_name_indicators_in_english(data):
+    ranking = db.scheme_ranking(data, "XDJX-2023-A")
+    rows = db.ranking_rows(ranking, "en")
+    first = rows["why_shown"].iloc[0]
+    assert first.startswith("rank 1, score 65.00; leader level: 洗净比")
+    assert not any(ind.id in why for why in rows["why_shown"] for ind in ranking.scheme.indicators)
+
+
+def test_public_time_after_the_list_date_is_said_in_words(data):
+    table = db.scheme_ranking(data, "XDJX-2023-A").table.set_index("standard_id")
+    assert table.loc["Q/ZJF 0020-2023", "why_zh"].endswith("公开时间不足（公开日期晚于榜单日期）")
+    assert "(published after the list date)" in table.loc["Q/ZJF 0020-2023", "why_en"]
+    assert "公开 21 日" in table.loc["Q/CKS 0029-2023", "why_zh"]
+    assert not table["why_zh"].str.contains("公开 -").any()
+
+
+def test_paged_table_pages_sorts_and_searches(data):
+    ranking = db.scheme_ranking(data, "XDJX-2023-A")
+    t = db.PagedTable(db.ranking_rows(ranking), db.RANKING_COLUMNS, "lk-x", page_size=25)
+    assert "第 1/4 页 · 第 1–25 行，共 100 行" in t.info.value and t.previous.disabled
+    assert t.table.value.count("<tr>") == 25
+    t.next.click()
+    t.next.click()
+    t.next.click()
+    assert "第 4/4 页 · 第 76–100 行" in t.info.value and t.next.disabled
+    t.search.value = "zjf"
+    assert t.rows()["standard_id"].tolist() == ["Q/ZJF 0019-2022", "Q/ZJF 0020-2023"]
+    assert "第 1/1 页" in t.info.value
+    t.search.value = ""
+    t.sort.value, t.descending.value = "score", True
+    assert t.rows()["score"].head(3).tolist() == [65.0, 62.86, 53.86]
+    t.size.value = 100
+    assert t.table.value.count("<tr>") == 100
+
+
+# ---- leadership: the target in honest words, linear leaders, nothing internal (issue 12) ---------------
+
+
+def test_target_status_separates_the_estimate_from_the_interval():
+    assert db.target_status(0.267, 0.15, 0.40) == (True, "spans")  # 26.7 % meets by the estimate
+    assert db.target_status(0.38, 0.259, 0.52) == (True, "above")
+    assert db.target_status(0.15, 0.08, 0.25) == (False, "spans")
+    assert db.target_status(0.05, 0.01, 0.12) == (False, "below")
+
+
+def test_target_table_has_two_honest_columns_per_domain_and_region(data):
+    t = db.target_table(data).set_index(["group", "name"])
+    battery = t.loc[("domain", "储能用锂离子电池")]
+    assert (bool(battery["estimate_meets"]), battery["interval"]) == (True, "above")
+    assert set(t.index.get_level_values("group")) == {"domain", "region"}
+    meets_by_estimate = t[t["estimate_meets"] & (t["interval"] == "spans")]
+    assert len(meets_by_estimate) > 0  # the rows the old 达标 (lower bound ≥ 20 %) column showed as 否
+    page = db.target_html(db.target_table(data), "domain", "zh")
+    assert "估计值达标，区间含目标，尚不确定" in page and "已达标（区间下限也不低于目标）" in page
+
+
+def test_leaders_figure_is_linear():
+    table = pd.DataFrame({"target": [1000, 500, 200], "leaders": [0, 2, 5], "domains": ["", "a", "b"]})
+    fig = db.leaders_figure(table)
+    assert fig.layout.xaxis.type == "linear" and list(fig.data[1].x) == [0, 2, 5]
+    assert fig.layout.xaxis.range[0] == 0
+
+
+def test_leadership_page_shows_no_internal_labels_or_paths(data):
+    for lang in ("zh", "en"):
+        view = db.LeadershipView(data, lang=lang)
+        text = "".join(getattr(c, "value", "") for box in view.body.children
+                       for c in getattr(box, "children", [box]) if isinstance(getattr(c, "value", None), str))
+        for internal in ("seed 00", "文件 00", str(data.folder), "/work/"):
+            assert internal not in text, (lang, internal)
+        assert db.data_time(data.folder) in text
+        assert view.meta.lang == {"zh": "zh-CN", "en": "en"}[lang] and view.meta.title
+
+
+def test_check_lines_print_in_the_notebook_but_not_on_a_served_page(monkeypatch, capsys):
+    monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)
+    db.print_check("数据核对 / check: x=1")
+    assert capsys.readouterr().out == "数据核对 / check: x=1\n"
+    monkeypatch.setenv("VOILA_KERNEL_ID", "abc")
+    db.print_check("数据核对 / check: x=1")
+    assert capsys.readouterr().out == ""
+
+
+def test_overview_figure_follows_the_page_width(data):
+    fig = db.overview_figure(data, db.leaders_by_group(data))
+    assert fig.layout.width is None and fig.layout.autosize is True

@@ -12,6 +12,10 @@ notebook works everywhere. Nothing is loaded from the internet.
 
     widget = chart_widget(fig)     # Chart or FigureWidget
     redraw(widget, fig)            # after changing fig (no-op for a FigureWidget built from it)
+
+Figures are drawn at the width of their container (`responsive`): a figure without a fixed width follows
+the page from 1024 px to 1920 px. `page_meta(title, lang)` is an invisible widget that sets the page's
+`<html lang>` and `<title>` and gives every slider handle the label of its slider (`aria-label`).
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ export default {
     el.appendChild(div);
     const draw = () => {
       const fig = model.get("figure");
-      Plotly.react(div, fig.data || [], fig.layout || {}, { displaylogo: false, responsive: false });
+      Plotly.react(div, fig.data || [], fig.layout || {}, { displaylogo: false, responsive: true });
     };
     draw();
     model.on("change:figure", draw);
@@ -61,6 +65,61 @@ export default {
   },
 };
 """
+
+
+_META_ESM = """
+function label(root) {
+  for (const slider of root.querySelectorAll(".widget-slider, .widget-hslider")) {
+    const text = (slider.querySelector(".widget-label") || {}).textContent || "";
+    for (const handle of slider.querySelectorAll(".noUi-handle, [role=slider], input[type=range]")) {
+      if (text && handle.getAttribute("aria-label") !== text) handle.setAttribute("aria-label", text);
+    }
+  }
+}
+
+export default {
+  render({ model, el }) {
+    const apply = () => {
+      document.documentElement.lang = model.get("lang");
+      document.title = model.get("title");
+      label(document);
+    };
+    apply();
+    model.on("change:lang", apply);
+    model.on("change:title", apply);
+    const observer = new MutationObserver(() => label(document));
+    observer.observe(document.body, { childList: true, subtree: true });
+    el.style.display = "none";
+    return () => { observer.disconnect(); model.off("change:lang", apply); model.off("change:title", apply); };
+  },
+};
+"""
+
+
+@functools.cache
+def page_meta_class():
+    """The `PageMeta` widget class (built on first use)."""
+    import anywidget
+    import traitlets
+
+    class PageMeta(anywidget.AnyWidget):
+        """Sets the page's <html lang> and <title>; labels slider handles with their slider's label."""
+
+        _esm = _META_ESM
+        lang = traitlets.Unicode("zh-CN").tag(sync=True)
+        title = traitlets.Unicode().tag(sync=True)
+
+    return PageMeta
+
+
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+
+def page_meta(title: str, lang: str):
+    """An invisible widget giving the page `title` and `<html lang>` for `lang` ("zh" → zh-CN, "en")."""
+    widget = page_meta_class()(title=title, lang=HTML_LANG.get(lang, lang))
+    widget.add_class("lk-meta")
+    return widget
 
 
 def plotly_url() -> str | None:

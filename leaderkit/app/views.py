@@ -31,6 +31,7 @@ import base64
 import html
 import json
 import os
+import re
 import tempfile
 import time
 import warnings
@@ -42,6 +43,7 @@ import pandas as pd
 
 from leaderkit._kit.files import OutputError, write_bytes
 from leaderkit._kit.i18n import LeaderkitError, Text, check_language, get_language, pick, tr
+from leaderkit.app.charts import HTML_LANG, page_meta
 from leaderkit.app.paths import data_dir
 from leaderkit.app.upload import UPLOAD_LIMIT_BYTES, SizedUpload
 from leaderkit.schemes.policy import LEADER_TARGETS, PUBLIC_LEADERS_2022, choose_scheme, target_group
@@ -52,7 +54,20 @@ GRADE_NAMES = {1: Text("一级", "Grade 1"), 2: Text("二级", "Grade 2"), 3: Te
                4: Text("四级", "Grade 4")}
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 GOOD, BAD, NEUTRAL = "#2a9d8f", "#e76f51", "#8d99ae"
-FULL, HALF = 1160, 575  # figure widths in pixels: the page is at most 1180 px wide
+DOC_002 = Text("《关于实施企业标准“领跑者”制度的意见》", "the 2018 opinion on the enterprise standard leader system")
+DOC_003 = Text("《企业标准“领跑者”评估机构评价》", "the agency evaluation standard")
+# status of a share against the target: (the estimate reaches it, the interval's relation to it) → words, colour
+TARGET_STATUS = {
+    (True, "above"): (Text("已达标（区间下限也不低于目标）", "met (the whole interval clears the target)"), "#2a9d8f"),
+    (True, "spans"): (Text("估计值达标，区间含目标，尚不确定", "met by the estimate; the interval includes the target"),
+                      "#e9c46a"),
+    (False, "spans"): (Text("估计值未达标，区间含目标，尚不确定",
+                            "below by the estimate; the interval includes the target"), "#f4a261"),
+    (False, "below"): (Text("未达标（区间上限也低于目标）", "not met (the whole interval is below the target)"),
+                       "#e76f51"),
+}
+INTERVAL_WORDS = {"above": Text("全部高于目标", "clears it"), "spans": Text("包含目标", "includes it"),
+                  "below": Text("全部低于目标", "below it")}
 
 
 class UploadError(LeaderkitError, ValueError):
@@ -188,7 +203,8 @@ def leadership_results(data: DashboardData) -> dict:
     chosen["leaders"] = [len(scheme_ranking(data, sid).leaders) for sid in chosen["scheme_id"]]
     latest = None if data.grades is None else data.grades[data.grades["year"] == numbers["grade_year"]].copy()
     return {"folder": data.folder, "on": on, "numbers": numbers, "leaders": leaders, "chosen": chosen,
-            "grades": latest, "upcoming": upcoming(data, on, DEFAULT_WEEKS),
+            "grades": latest, "upcoming": upcoming(data, on, DEFAULT_WEEKS), "targets": target_table(data),
+            "data_time": data_time(data.folder),
             "figure": {lang: overview_figure(data, leaders, lang=lang).to_json() for lang in ("zh", "en")}}
 
 
@@ -392,6 +408,69 @@ def grade_distribution(grades: pd.DataFrame) -> pd.DataFrame:
     return counts[["year", "grade", "label_zh", "label_en", "agencies"]]
 
 
+def target_status(rate: float, ci_low: float, ci_high: float, target: float = 0.20) -> tuple[bool, str]:
+    """(the estimate reaches the target, where the 95 % interval lies: "above", "spans" or "below")."""
+    where = "above" if ci_low >= target else ("below" if ci_high < target else "spans")
+    return bool(rate >= target), where
+
+
+def target_table(data: DashboardData, target: float = 0.20) -> pd.DataFrame:
+    """The share stricter than national/industry standards per domain and per region against the target
+    (对照 20% 目标): group ("domain"/"region"), name, stricter, n, rate, ci_low, ci_high, estimate_meets
+    (rate ≥ target), interval ("above", "spans", "below"). Two honest columns instead of one 达标."""
+    frames = []
+    for by in ("domain", "region"):
+        t = data.bm.adoption(by=[by]).rename(columns={by: "name"})
+        t.insert(0, "group", by)
+        frames.append(t[["group", "name", "stricter", "n", "rate", "ci_low", "ci_high"]])
+    out = pd.concat(frames, ignore_index=True)
+    status = [target_status(r, lo, hi, target) for r, lo, hi in zip(out["rate"], out["ci_low"], out["ci_high"],
+                                                                   strict=True)]
+    out["estimate_meets"] = [m for m, _ in status]
+    out["interval"] = [w for _, w in status]
+    return out
+
+
+def target_html(table: pd.DataFrame, by: str, lang: str | None = None) -> str:
+    """The target table of one group as HTML, each row coloured by its status, in `lang`."""
+    t = table[table["group"] == by].sort_values("rate", ascending=False)
+    head = [tr("领域", "domain", lang) if by == "domain" else tr("地区", "region", lang), tr("比例", "share", lang),
+            tr("95% 区间", "95% interval", lang), tr("估计值 ≥ 20%", "estimate ≥ 20 %", lang),
+            tr("区间与 20% 目标", "interval vs 20 %", lang), tr("判断", "status", lang)]
+    rows = []
+    for r in t.itertuples():
+        words, colour = TARGET_STATUS[(r.estimate_meets, r.interval)]
+        cells = [html.escape(str(r.name)), f"{r.rate:.1%} ({r.stricter}/{r.n})", f"{r.ci_low:.1%}–{r.ci_high:.1%}",
+                 tr("是", "yes", lang) if r.estimate_meets else tr("否", "no", lang),
+                 INTERVAL_WORDS[r.interval].get(lang),
+                 f"<span class='lk-dot' style='background:{colour}'></span>{html.escape(words.get(lang))}"]
+        rows.append(f"<tr class='lk-status-{'met' if r.estimate_meets else 'below'}-{r.interval}'>"
+                    + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return (f"<table class='lk-table lk-target-table'><thead><tr>{''.join(f'<th>{h}</th>' for h in head)}</tr>"
+            f"</thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def data_time(folder: Path) -> str:
+    """When the data were last changed (数据更新时间): the newest file of the folder, to the minute."""
+    from datetime import datetime
+
+    times = [p.stat().st_mtime for p in Path(folder).rglob("*") if p.is_file()] if Path(folder).exists() else []
+    return datetime.fromtimestamp(max(times)).strftime("%Y-%m-%d %H:%M") if times else ""
+
+
+def served() -> bool:
+    """Whether this kernel runs a page served by Voilà (Voilà sets VOILA_KERNEL_ID in every kernel it starts,
+    preheated or not); JupyterLab, nbconvert and nbval do not."""
+    return bool(os.environ.get("VOILA_KERNEL_ID"))
+
+
+def print_check(line: str) -> None:
+    """Print a notebook's regression line (# NBVAL_CHECK_OUTPUT) except on a served page, where viewers would
+    see a raw debug line."""
+    if not served():
+        print(line)
+
+
 def headline(data: DashboardData) -> dict:
     """The leadership page's key numbers, all from library calls."""
     s = data.bm.summary()
@@ -443,8 +522,8 @@ def adoption_figure(table: pd.DataFrame, by: str, target: float = 0.20, *, width
         return fig
     vertical = by == "region"
     t = table.sort_values("rate", ascending=not vertical)
-    colours = [GOOD if m else (BAD if h < target else NEUTRAL)
-               for m, h in zip(t["meets_target"], t["ci_high"], strict=True)]
+    colours = [TARGET_STATUS[target_status(r, lo, hi, target)][1]
+               for r, lo, hi in zip(t["rate"], t["ci_low"], t["ci_high"], strict=True)]
     labels, rates = t[by].astype(str), t["rate"]
     error = dict(type="data", symmetric=False, array=t["ci_high"] - rates, arrayminus=rates - t["ci_low"],
                  color="#555", thickness=1)
@@ -465,28 +544,31 @@ def adoption_figure(table: pd.DataFrame, by: str, target: float = 0.20, *, width
                       annotation_position="bottom right")
         fig.update_xaxes(tickformat=".0%", range=[0, max(0.5, float(t["ci_high"].max()) + 0.05)])
         height = 120 + 30 * len(t)
-    _layout(fig, title + tr("（误差线：95% Wilson 区间；绿色＝区间下限已达目标，红色＝上限仍低于目标）",
-                            " (bars: 95% Wilson interval; green = lower bound meets the target, red = upper bound "
-                            "below it)", lang), max(height, 300), width)
+    _layout(fig, title + tr("（误差线：95% Wilson 区间；绿＝区间全部高于目标，黄＝估计值达标但区间含目标，"
+                            "橙＝估计值未达标但区间含目标，红＝区间全部低于目标）",
+                            " (bars: 95% Wilson interval; green = the interval clears the target, yellow = the "
+                            "estimate meets it but the interval includes it, orange = the estimate is below but the "
+                            "interval includes it, red = the interval is below it)", lang), max(height, 300), width)
     return fig
 
 
 def leaders_figure(table: pd.DataFrame, *, width: int | None = None, lang: str | None = None):
-    """Leaders per seed 002 group in the data against the group's target (log axis: tens vs thousands)."""
+    """Leaders per group of the 2018 opinion (三) in the data against the group's target, on a linear axis
+    (a log axis made 5 of 200 look like a third)."""
     import plotly.graph_objects as go
 
     labels = [label.get(lang) for _, label, _, _ in LEADER_TARGETS]
     fig = go.Figure([
-        go.Bar(y=labels, x=table["target"], orientation="h", name=tr("seed 002 目标", "seed 002 target", lang),
+        go.Bar(y=labels, x=table["target"], orientation="h", name=tr("目标", "target", lang),
                marker_color="#d9d9d9", text=table["target"], textposition="outside"),
-        go.Bar(y=labels, x=table["leaders"].clip(lower=0.9), orientation="h",
+        go.Bar(y=labels, x=table["leaders"], orientation="h",
                name=tr("本数据中的领跑者（示意）", "leaders in these data (illustrative)", lang), marker_color=GOOD,
                text=table["leaders"], textposition="outside", customdata=table["domains"],
                hovertemplate="%{y}: %{text} (%{customdata})<extra></extra>"),
     ])
-    _layout(fig, tr("按领域分组的领跑者数与 seed 002 目标", "Leaders by domain group vs seed 002 targets", lang), 280, width)
+    _layout(fig, tr("按领域分组的领跑者数与目标", "Leaders by domain group vs targets", lang), 280, width)
     fig.update_layout(barmode="group")
-    fig.update_xaxes(type="log", range=[-0.1, 3.6], title=tr("数量（对数刻度）", "count (log scale)", lang))
+    fig.update_xaxes(type="linear", range=[0, float(table["target"].max()) * 1.12], title=tr("数量", "count", lang))
     return fig
 
 
@@ -498,7 +580,7 @@ def grades_figure(dist: pd.DataFrame, *, width: int | None = None, lang: str | N
     fig = go.Figure([go.Bar(x=d["year"].astype(str), y=d["agencies"], name=GRADE_NAMES[g].get(lang),
                             marker_color=colours[g], text=d["agencies"], textposition="outside")
                      for g, d in dist.groupby("grade")])
-    _layout(fig, tr("评估机构等级分布（seed 003 评分表）", "Agency grades (seed 003 rubric)", lang), 340, width)
+    _layout(fig, tr("评估机构等级分布", "Agency grades", lang), 340, width)
     fig.update_layout(barmode="group")
     fig.update_yaxes(title=tr("机构数", "agencies", lang), dtick=2)
     return fig
@@ -523,9 +605,8 @@ def overview_figure(data: DashboardData, leaders: pd.DataFrame, target: float = 
         panels.append((grades_figure(grade_distribution(data.grades), lang=lang), 3, 2, False))
     titles = {(1, 1): tr("按年份", "By year", lang), (1, 2): tr("按领域", "By domain", lang),
               (2, 1): tr("按地区", "By region", lang),
-              (3, 1): tr("领跑者与 seed 002 目标（本数据为示意，对数刻度）",
-                         "Leaders vs seed 002 targets (illustrative data, log scale)", lang),
-              (3, 2): tr("评估机构等级分布（seed 003）", "Agency grades (seed 003)", lang)}
+              (3, 1): tr("领跑者与目标（本数据为示意）", "Leaders vs targets (illustrative data)", lang),
+              (3, 2): tr("评估机构等级分布", "Agency grades", lang)}
     fig = make_subplots(rows=3, cols=2, specs=[[{}, {}], [{"colspan": 2}, None], [{}, {}]],
                         row_heights=[0.33, 0.34, 0.33], vertical_spacing=0.11, horizontal_spacing=0.12,
                         subplot_titles=[titles.get(k, "") for k in ((1, 1), (1, 2), (2, 1), (3, 1), (3, 2))])
@@ -543,7 +624,7 @@ def overview_figure(data: DashboardData, leaders: pd.DataFrame, target: float = 
             else:
                 fig.add_hline(y=target, **line)
     fig.update_annotations(font_size=14)
-    fig.update_layout(template="plotly_white", height=1250, width=FULL, font=dict(family=FONT, size=12),
+    fig.update_layout(template="plotly_white", height=1250, autosize=True, font=dict(family=FONT, size=12),
                       margin=dict(l=10, r=20, t=40, b=20), barmode="group",
                       legend=dict(orientation="h", y=-0.03, x=0))
     return fig
@@ -569,6 +650,37 @@ table.lk-table td{padding:3px 6px;border-bottom:1px solid #eee;vertical-align:to
 .lk-msg small{color:#555}
 a.lk-download{display:inline-block;padding:6px 14px;border-radius:4px;background:#264653;color:#fff !important;
 text-decoration:none;margin:4px 0}
+</style>"""
+
+
+# The leadership and explorer pages: figures follow the page's width (no fixed 1160 px in a box that hides
+# overflow), long tables wrap instead of widening the page, and printing gives every section on as many A4
+# pages as needed (Voilà's lab template scrolls the page inside fixed-height containers: undone for print).
+PAGE_STYLE = """<style>
+.lk-page{width:100%;max-width:1180px;box-sizing:border-box}
+.lk-page .lk-fig-overview,.lk-page .lk-fig-robustness{width:100%;overflow:visible !important;display:block}
+.lk-page .lk-fig-overview>*,.lk-page .lk-fig-robustness>*{width:100% !important;max-width:100%}
+.lk-page table.lk-table td:last-child{white-space:normal;min-width:240px}
+.lk-page .lk-paged{overflow-x:auto}
+.lk-dot{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px;vertical-align:middle}
+.lk-busy{animation:lk-pulse 1.2s ease-in-out infinite}
+@keyframes lk-pulse{50%{opacity:.55}}
+table.lk-target-table{margin-bottom:10px}
+@media print{
+  @page{size:A4;margin:12mm}
+  html,body,#main,#jp-main-content-panel,.jp-LabShell,.lm-BoxPanel,.lm-BoxPanel-child,
+  #rendered_cells,#rendered_cells>div,.jp-Notebook,.jp-Cell,.jp-Cell-outputWrapper,.jp-OutputArea,
+  .jp-OutputArea-child,.jp-OutputArea-output,.lk-page,.lk-page .widget-box,.lk-page .widget-html,
+  .lk-page .widget-html-content{overflow:visible !important;height:auto !important;max-height:none !important;
+  contain:none !important;
+  position:static !important}
+  body{display:block !important}
+  .lk-page{max-width:none}
+  .lk-page .lk-lang,.lk-page .lk-upload,.lk-page .lk-download-box,.lk-page .lk-table-previous,
+  .lk-page .lk-table-next{display:none !important}
+  .lk-page h3{break-after:avoid}
+  .lk-page tr{break-inside:avoid}
+}
 </style>"""
 
 
@@ -758,7 +870,8 @@ class LeadershipView:
         self.numbers = dict(self.results["numbers"])
         self.leaders = self.results["leaders"]
         self.body = w.VBox(layout=w.Layout(width="100%"))
-        self.widget = w.VBox([w.HTML(STYLE), self.body], layout=w.Layout(width="100%"))
+        self.meta = page_meta("", self.lang)
+        self.widget = w.VBox([w.HTML(STYLE + PAGE_STYLE), self.meta, self.body], layout=w.Layout(width="100%"))
         self.widget.add_class("lk-page")
         self.widget.add_class("lk-leadership")
         self.render()
@@ -812,17 +925,20 @@ class LeadershipView:
 
         n = self.numbers
         lang = self.lang
+        self.meta.lang, self.meta.title = HTML_LANG[lang], tr("企业标准“领跑者” · 总体情况", "Enterprise standard leaders · overview", lang)
         toggle = language_toggle(self.set_language, lang)
+        sample = tr(" · 示意数据，数字仅用于演示", " · illustrative data: numbers for demonstration only", lang)
+        stamp = self.results.get("data_time") or ""
         title = w.HTML(f"<div class='lk-title'><h2>{tr('企业标准“领跑者”制度 · 总体情况', 'Enterprise standard leaders · overview', lang)}</h2>"
-                       f"<p>{tr('数据', 'data', lang)}：{html.escape(str(self.folder))} · "
-                       f"{tr('示意数据，数字仅用于演示', 'illustrative data: numbers for demonstration only', lang) if self.folder.name == 'sample_data' else ''}</p></div>")
+                       f"<p class='lk-asof-line'>{tr('数据更新于', 'data as of', lang)} {html.escape(stamp)}"
+                       f"{sample if self.folder.name == 'sample_data' else ''}</p></div>")
         g = n["grade_counts"]
         kpis = w.HTML(_kpis([
             ("lk-kpi-standards", f"{n['standards']}", tr("声明的企业标准", "standards declared", lang)),
             ("lk-kpi-rate", f"{n['rate']:.1%}",
              tr(f"严于国家/行业标准 {n['stricter']}/{n['standards']}（95%：{n['ci_low']:.1%}–{n['ci_high']:.1%}）",
                 f"stricter than national/industry {n['stricter']}/{n['standards']} (95%: {n['ci_low']:.1%}–{n['ci_high']:.1%})", lang)),
-            ("lk-kpi-target", "20%", tr("seed 002 目标比例", "seed 002 target share", lang)),
+            ("lk-kpi-target", "20%", tr("目标比例（", "target share (", lang) + DOC_002.get(lang) + tr("）", ")", lang)),
             ("lk-kpi-violations", f"{n['mandatory_violations']}", tr("宽于强制性国家标准", "looser than a mandatory GB", lang)),
             ("lk-kpi-leaders", f"{n['leaders']}", tr("领跑者（选定方案）", "leaders (chosen schemes)", lang)),
             ("lk-kpi-agencies", f"{n['agencies']}",
@@ -831,11 +947,17 @@ class LeadershipView:
         ]))
         kpis.add_class("lk-kpi-row")
         adoption = _section(
-            tr("一、严于国家/行业标准的比例（目标 ≥ 20%，seed 002 三）、领跑者与目标、评估机构等级",
-               "1. Share stricter than national/industry (target ≥ 20 %, seed 002 三), leaders vs targets, agency grades", lang),
+            tr("一、严于国家/行业标准的比例（目标 ≥ 20%）、领跑者与目标、评估机构等级",
+               "1. Share stricter than national/industry (target ≥ 20 %), leaders vs targets, agency grades", lang),
             "lk-adoption",
-            w.HTML(f"<div class='lk-note'>{tr('误差线与阴影：95% Wilson 区间；绿色＝区间下限已达 20% 目标，红色＝上限仍低于目标；领跑者为对数刻度。', 'Bars and band: 95% Wilson interval; green = lower bound meets the 20 % target, red = upper bound below it; leaders on a log scale.', lang)}</div>"),
+            w.HTML(f"<div class='lk-note'>{tr('误差线与阴影：95% Wilson 区间。绿＝区间全部高于 20% 目标（已达标）；黄＝估计值达标但区间含 20%；橙＝估计值未达标但区间含 20%；红＝区间全部低于 20%（未达标）。', 'Bars and band: 95% Wilson interval. Green = the whole interval clears the 20 % target (met); yellow = the estimate meets it but the interval includes 20 %; orange = the estimate is below but the interval includes 20 %; red = the whole interval is below 20 % (not met).', lang)}</div>"),
             _figure_widget(self._figure(), "lk-fig-overview"))
+        targets = self.results["targets"]
+        status = _section(
+            tr("对照 20% 目标：估计值与 95% 区间", "Against the 20 % target: the estimate and the 95 % interval", lang),
+            "lk-target-status",
+            w.HTML(f"<div class='lk-note'>{tr('“估计值 ≥ 20%”看样本比例；“区间与 20% 目标”看 95% Wilson 区间：全部高于目标才算确认达标。', '“estimate ≥ 20 %” reads the sample share; “interval vs 20 %” reads the 95 % Wilson interval: only an interval wholly above the target confirms it is met.', lang)}</div>"),
+            w.HTML(target_html(targets, "domain", lang) + target_html(targets, "region", lang)))
         chosen = self.results["chosen"].copy()
         chosen["why_shown"] = pick(chosen, "why", lang)
         leaders_table = w.HTML(html_table(chosen, {"domain": Text("领域", "domain"), "scheme_id": Text("方案", "scheme"),
@@ -843,8 +965,8 @@ class LeadershipView:
                                                    "why_shown": Text("选定依据", "why this scheme")}, lang=lang))
         leaders_table.add_class("lk-leaders-table")
         leaders = _section(
-            tr("二、各领域选定方案的领跑者（seed 002 目标：消费品 1000 / 装备制造与新兴产业 500 / 服务 200）",
-               "2. Leaders of each domain's chosen scheme (seed 002 targets: consumer 1000 / equipment & emerging 500 / "
+            tr("二、各领域选定方案的领跑者（目标：消费品 1000 / 装备制造与新兴产业 500 / 服务 200）",
+               "2. Leaders of each domain's chosen scheme (targets: consumer 1000 / equipment & emerging 500 / "
                "services 200)", lang),
             "lk-leaders-section", leaders_table,
             w.HTML(f"<div class='lk-note'>{public_note(lang)}</div>"))
@@ -859,7 +981,8 @@ class LeadershipView:
                                        "decided_by_shown": Text("判定依据", "decided by")}, lang=lang))
             table.add_class("lk-grades-table")
             agencies_children = [table]
-        agencies = _section(tr("三、评估机构评价等级（seed 003）", "3. Agency grades (seed 003)", lang), "lk-agencies",
+        agencies = _section(tr("三、评估机构评价等级（", "3. Agency grades (", lang) + DOC_003.get(lang) + tr("）", ")", lang),
+                            "lk-agencies",
                             *agencies_children)
         picker = w.DatePicker(value=self.on, description=tr("基准日", "as of", lang))
         picker.add_class("lk-asof")
@@ -874,7 +997,7 @@ class LeadershipView:
             w.HTML(f"<div class='lk-note'>{tr('基准日默认取选定方案最近一次公示的开始日（不晚于今天），即数据所处的评估轮次；可改为任意日期。', 'The as-of date defaults to the opening of the latest publicity window of a chosen scheme (not after today), the round the data are in; pick any date.', lang)}</div>"),
             self.upcoming_box)
         self.body.children = [w.HBox([title, toggle], layout=w.Layout(justify_content="space-between")), kpis,
-                              adoption, leaders, agencies, upcoming_section]
+                              adoption, status, leaders, agencies, upcoming_section]
 
 
 def _header(title: Text, subtitle: str, on_language, lang: str):
@@ -914,19 +1037,123 @@ def panel_html(result, lang: str | None = None) -> str:
             + html_table(table.round(2), cols, lang=lang))
 
 
-def ranking_html(ranking, max_rows: int = 40, lang: str | None = None) -> str:
-    """The ranking list with eligibility reasons (排行榜及入围资格), leaders marked, in `lang`."""
-    t = ranking.table.copy()
-    t["eligible_shown"] = t["eligible"].map({True: tr("是", "yes", lang), False: tr("否", "no", lang)})
-    t["leader_shown"] = t["leader"].map({True: "★", False: ""})
-    t["why_shown"] = pick(t, "why", lang)
-    t["score"] = t["score"].round(2)
-    t["rank"] = t["rank"].astype(object).where(t["rank"].notna(), "–")
-    return html_table(t, {"rank": Text("名次", "rank"), "leader_shown": Text("领跑者", "leader"),
-                          "standard_id": Text("标准编号", "standard"), "enterprise": Text("企业", "enterprise"),
-                          "region": Text("地区", "region"), "eligible_shown": Text("符合资格", "eligible"),
-                          "score": Text("得分", "score"), "why_shown": Text("说明（名次或不符合原因）", "why (rank or reasons)")},
-                      max_rows=max_rows, lang=lang)
+RANKING_COLUMNS = {"rank": Text("名次", "rank"), "leader_shown": Text("领跑者", "leader"),
+                   "standard_id": Text("标准编号", "standard"), "enterprise": Text("企业", "enterprise"),
+                   "region": Text("地区", "region"), "eligible_shown": Text("符合资格", "eligible"),
+                   "score": Text("得分", "score"), "why_shown": Text("说明（名次或不符合原因）", "why (rank or reasons)")}
+BAD_ROW_COLUMNS = {"file": Text("文件", "file"), "row": Text("行", "row"), "column": Text("列", "column"),
+                   "value": Text("值", "value"), "problem": Text("问题", "problem"),
+                   "problem_en": Text("问题（英文）", "problem (English)")}
+VALIDATION_WORDS = {True: Text("校验通过", "validation passes"), False: Text("校验未通过", "validation fails")}
+
+
+def indicator_names(text: str, scheme) -> str:
+    """`text` with the scheme's indicator ids (e.g. washing_ratio) replaced by their names (洗净比)."""
+    names = {ind.id: ind.name for ind in scheme.indicators}
+    if not names or not isinstance(text, str):
+        return text
+    pattern = re.compile(r"\b(" + "|".join(re.escape(i) for i in sorted(names, key=len, reverse=True)) + r")\b")
+    return pattern.sub(lambda m: names[m.group(1)], text)
+
+
+def ranking_rows(ranking, lang: str | None = None) -> pd.DataFrame:
+    """The ranking list as shown (排行榜): rank, leader mark, standard, enterprise, region, eligibility, score
+    and the reason for the rank or the exclusion in `lang`, indicators named as in the scheme."""
+    t = ranking.table
+    why = pick(t, "why", lang)
+    return pd.DataFrame({
+        "rank": t["rank"].astype("Int64"),
+        "leader_shown": t["leader"].map({True: "★", False: ""}),
+        "standard_id": t["standard_id"], "enterprise": t["enterprise"], "region": t["region"],
+        "eligible_shown": t["eligible"].map({True: tr("是", "yes", lang), False: tr("否", "no", lang)}),
+        "score": t["score"].round(2),
+        "why_shown": [indicator_names(x, ranking.scheme) for x in why]})
+
+
+def csv_bytes(df: pd.DataFrame, columns: dict[str, Text], lang: str | None = None) -> bytes:
+    """A table as CSV (UTF-8 with BOM, so Excel reads the Chinese), headers in `lang`; text cells that a
+    spreadsheet would read as a formula are neutralised (`leaderkit._kit.cells.neutralise`)."""
+    from leaderkit._kit.cells import neutralise
+
+    out = df[list(columns)].rename(columns={k: v.get(lang) for k, v in columns.items()})
+    out = out.astype(object).map(neutralise)
+    return out.to_csv(index=False).encode("utf-8-sig")
+
+
+def publicity_bytes(ranking, *, unvalidated: bool = False) -> bytes:
+    """The publicity workbook of a Ranking as bytes; `unvalidated` marks every sheet 未通过校验·草案."""
+    from leaderkit.ranking.publicity import write_workbook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_workbook(ranking, Path(tmp) / "publicity.xlsx", unvalidated=unvalidated).read_bytes()
+
+
+class PagedTable:
+    """A long table as pages (分页表格): a search box (any shown column contains the text), a sort column and
+    order, a page size, previous / next. Rows are filtered and sorted in the kernel; the page is an escaped
+    HTML table with the CSS class `css`."""
+
+    SIZES = (10, 25, 50, 100)
+
+    def __init__(self, df: pd.DataFrame, columns: dict[str, Text], css: str, lang: str | None = None,
+                 page_size: int = 25):
+        import ipywidgets as w
+
+        self.df, self.columns, self.lang = df, columns, lang
+        self.page = 0
+        self.search = w.Text(placeholder=tr("搜索（标准、企业、地区、原因）", "search (standard, enterprise, region, reason)", lang),
+                             layout=w.Layout(width="320px"))
+        self.search.add_class("lk-table-search")
+        self.sort = w.Dropdown(options=[(v.get(lang), k) for k, v in columns.items()], value=next(iter(columns)),
+                               description=tr("排序", "sort by", lang), layout=w.Layout(width="240px"))
+        self.sort.add_class("lk-table-sort")
+        self.descending = w.Dropdown(options=[(tr("升序", "ascending", lang), False),
+                                              (tr("降序", "descending", lang), True)], value=False,
+                                     layout=w.Layout(width="110px"))
+        self.descending.add_class("lk-table-order")
+        self.size = w.Dropdown(options=[(tr(f"每页 {n} 行", f"{n} per page", lang), n) for n in self.SIZES],
+                               value=page_size, layout=w.Layout(width="130px"))
+        self.size.add_class("lk-table-size")
+        self.previous = w.Button(description=tr("上一页", "previous", lang), layout=w.Layout(width="90px"))
+        self.next = w.Button(description=tr("下一页", "next", lang), layout=w.Layout(width="90px"))
+        self.previous.add_class("lk-table-previous")
+        self.next.add_class("lk-table-next")
+        self.info = w.HTML()
+        self.info.add_class("lk-table-info")
+        self.table = w.HTML()
+        self.table.add_class(css)
+        for control in (self.search, self.sort, self.descending, self.size):
+            control.observe(lambda _: self.show(page=0), names="value")
+        self.previous.on_click(lambda _: self.show(page=self.page - 1))
+        self.next.on_click(lambda _: self.show(page=self.page + 1))
+        self.widget = w.VBox([w.HBox([self.search, self.sort, self.descending, self.size]), self.table,
+                              w.HBox([self.previous, self.info, self.next])], layout=w.Layout(width="100%"))
+        self.widget.add_class("lk-paged")
+        self.show()
+
+    def rows(self) -> pd.DataFrame:
+        """The rows matching the search, in the chosen order (rows without a value last)."""
+        df = self.df
+        query = self.search.value.strip().lower()
+        if query:
+            text = df[list(self.columns)].astype("string").fillna("").apply(lambda c: c.str.lower())
+            df = df[text.apply(lambda c: c.str.contains(query, regex=False)).any(axis=1)]
+        return df.sort_values(self.sort.value, ascending=not self.descending.value, kind="stable",
+                              na_position="last")
+
+    def show(self, page: int | None = None) -> None:
+        rows = self.rows()
+        size = self.size.value
+        pages = max(1, -(-len(rows) // size))
+        self.page = min(max(0, self.page if page is None else page), pages - 1)
+        shown = rows.iloc[self.page * size:(self.page + 1) * size]
+        shown = shown.astype(object).where(shown.notna(), "–")
+        self.table.value = html_table(shown, self.columns, max_rows=size, lang=self.lang)
+        first = self.page * size + 1 if len(rows) else 0
+        last = min(len(rows), (self.page + 1) * size)
+        self.info.value = (f"<span class='lk-note'>{tr(f'第 {self.page + 1}/{pages} 页 · 第 {first}–{last} 行，共 {len(rows)} 行', f'page {self.page + 1}/{pages} · rows {first}–{last} of {len(rows)}', self.lang)}</span>")
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page >= pages - 1
 
 
 def robustness_figure(result, *, width: int | None = None, lang: str | None = None):
@@ -1002,7 +1229,9 @@ class ExpertPanelView:
     def export(self) -> bytes:
         """The publicity workbook of the tuned result; also shown as a download link on the page."""
         payload = excel_bytes(self.tuner.ranking)
-        name = f"{self.tuner.scheme.id}-{tr('公示名单', 'publicity', self.lang)}.xlsx"
+        draft = self.tuner.scheme.derived_from is not None
+        what = tr("调整方案草案", "tuned-draft", self.lang) if draft else tr("公示名单", "publicity", self.lang)
+        name = f"{self.tuner.scheme.id}-{what}.xlsx"
         self.export_box.value = download_link(payload, name, tr(f"下载 {name}", f"Download {name}", self.lang))
         return payload
 
@@ -1044,7 +1273,7 @@ class ExpertPanelView:
         fb.add_class("lk-findings-b")
         scheme_a, scheme_b = d.schemes[self.a], d.schemes[self.b]
         on = _ranking_date(scheme_a)
-        self.tuner = Tuner(scheme_a, d.standards, on=on, baselines=d.baselines, register=d.register)
+        self.tuner = Tuner(scheme_a, d.standards, on=on, baselines=d.baselines, register=d.register, lang=lang)
         children = [
             _header(Text("专家评审：评估方案比选与调参", "Expert panel: competing schemes and tuning"),
                     tr(f"领域 {self.domain} · 榜单日期 {self.tuner.ranking.on}",
@@ -1059,7 +1288,7 @@ class ExpertPanelView:
         ]
         if self.b != self.a:
             self.comparison = ComparisonView(scheme_a, scheme_b, d.standards, on=on, baselines=d.baselines,
-                                             register=d.register)
+                                             register=d.register, lang=lang)
             children.append(_section(tr(f"四、方案 A 与方案 B 并排比较（{self.a} / {self.b}）",
                                         f"4. Scheme A vs scheme B ({self.a} / {self.b})", lang), "lk-compare",
                                      self.comparison.widget))
@@ -1077,8 +1306,13 @@ class ExpertPanelView:
 
 class ExplorerView:
     """The ranking explorer (排行榜浏览): pick or upload a standards file, pick a scheme, see the ranking with
-    eligibility reasons and robustness intervals, download the publicity Excel. `lang` is the language it
-    is shown in (default: the library's language when it is built)."""
+    eligibility reasons and robustness intervals, download the publicity Excel and the ranking as CSV. `lang`
+    is the language it is shown in (default: the library's language when it is built).
+
+    The scheme picker says whether each scheme passes validation; a failing scheme's workbook is marked
+    未通过校验·草案 (file name and every sheet). While a new result is computed the page shows a busy
+    message and nothing of the previous result (no stale numbers, no download of the wrong workbook).
+    The ranking is a `PagedTable` (search, sort, page size); the bad rows of a file download as CSV."""
 
     ROBUSTNESS_DRAWS = 500
 
@@ -1094,11 +1328,14 @@ class ExplorerView:
         self.scheme_id = scheme_id or self._scheme_for(self.data.standards)
         self.ranking = None
         self.robust = None
+        self.bad = pd.DataFrame()
         self.notices: list[dict] = []
         self.body = w.VBox(layout=w.Layout(width="100%"))
-        self.widget = w.VBox([w.HTML(STYLE), self.body], layout=w.Layout(width="100%"))
+        self.meta = page_meta("", self.lang)
+        self.widget = w.VBox([w.HTML(STYLE + PAGE_STYLE), self.meta, self.body], layout=w.Layout(width="100%"))
         self.widget.add_class("lk-page")
         self.widget.add_class("lk-explorer")
+        self.busy = False
         self.compute()
         self.render()
 
@@ -1121,6 +1358,22 @@ class ExplorerView:
                 if p.suffix.lower() in (".csv", ".xlsx", ".xls") and p.name not in found:
                     found[p.name] = p
         return found
+
+    def passes(self, scheme_id: str) -> bool:
+        """Whether the scheme passes `validate` (against its own programme, on its ranking date)."""
+        return validation_report(self.data, scheme_id).ok
+
+    def _busy(self) -> None:
+        """Show that a new result is being computed: the header and controls stay, the previous result
+        (numbers, table, downloads, figure) goes until `render` shows the new one."""
+        import ipywidgets as w
+
+        self.busy = True
+        note = w.HTML(f"<div class='lk-msg lk-warning lk-busy' role='status' aria-live='polite'>"
+                      f"<b>{tr('正在计算排行榜……', 'Computing the ranking…', self.lang)}</b><br><small>"
+                      f"{tr('下载将在新结果就绪后提供', 'downloads appear when the new result is ready', self.lang)}"
+                      "</small></div>")
+        self.body.children = [*self.body.children[:2], note]
 
     def _scheme_for(self, standards: pd.DataFrame) -> str:
         """The chosen scheme of the domain with the most standards in `standards` (any scheme if none fits)."""
@@ -1154,7 +1407,7 @@ class ExplorerView:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 self.ranking = rank_standards(self.data, scheme, standards)
-            bad = problems(standards)
+            bad = self.bad = problems(standards)
             self.notices = [] if bad.empty else [{
                 "kind": "warning",
                 "zh": f"{len(bad)} 行有问题，已跳过："
@@ -1162,6 +1415,17 @@ class ExplorerView:
                 "en": f"{len(bad)} bad row(s) left out: "
                       + "; ".join(f"row {r.row} {r.column}: {r.problem_en}" for r in bad.head(5).itertuples()),
                 "where": str(bad["file"].iloc[0])}]
+            report = validation_report(self.data, self.scheme_id)
+            if not report.ok:
+                errors = report.counts()["error"]
+                self.notices.append({
+                    "kind": "warning",
+                    "zh": f"方案 {self.scheme_id} 未通过校验（错误 {errors} 项）：排行榜仅供参考，下载的工作簿标为"
+                          "“未通过校验·草案”，不能作为公示名单",
+                    "en": f"scheme {self.scheme_id} fails validation ({errors} error(s)): the ranking is for reference "
+                          "only; the workbook is marked as an unvalidated draft and is not a publicity list",
+                    "hint": Text("在专家评审页查看校验结果，或选择通过校验的方案",
+                                 "see the findings on the expert panel page, or pick a scheme that passes")})
             self.robust = scheme_robustness(scheme, standards, on=self.ranking.on, baselines=self.data.baselines,
                                             register=self.data.register, n=self.ROBUSTNESS_DRAWS, seed=0)
         except LeaderkitError as exc:
@@ -1169,6 +1433,7 @@ class ExplorerView:
 
     def upload(self, name: str, content: bytes) -> bool:
         """Use an uploaded file; on failure keep the current data and show the error. Returns success."""
+        self._busy()
         try:
             self.uploaded = read_upload(name, content)
         except Exception as exc:  # every failure is shown to the viewer, never a traceback
@@ -1196,6 +1461,7 @@ class ExplorerView:
         self.source = source or self.source
         self.scheme_id = scheme_id or self.scheme_id
         self.notices = []
+        self._busy()
         self.compute()
         self.render()
 
@@ -1204,6 +1470,8 @@ class ExplorerView:
 
         d = self.data
         lang = self.lang
+        self.busy = False
+        self.meta.lang, self.meta.title = HTML_LANG[lang], tr("排行榜浏览 · 企业标准“领跑者”", "Ranking explorer · enterprise standard leaders", lang)
         options = list(self.sources) + ([UPLOADED] if self.uploaded is not None else [])
         labels = [(tr(f"上传的文件：{self.upload_name}", f"uploaded: {self.upload_name}", lang) if o == UPLOADED else o, o)
                   for o in options]
@@ -1213,13 +1481,19 @@ class ExplorerView:
         upload = SizedUpload(accept=".csv,.xlsx,.xls,.txt", description=tr("上传 CSV/Excel", "Upload CSV/Excel", lang),
                              on_file=self.upload, on_refused=self.refuse_upload, layout=w.Layout(width="200px"))
         upload.add_class("lk-upload")
-        schemes = w.Dropdown(options=[(f"{s.id} · {s.domain}", s.id) for s in sorted(d.schemes.values(), key=lambda s: s.id)],
-                             value=self.scheme_id, description=tr("方案", "scheme", lang), layout=w.Layout(width="480px"))
+        schemes = w.Dropdown(options=[(f"{s.id} · {s.domain} · {VALIDATION_WORDS[self.passes(s.id)].get(lang)}", s.id)
+                                      for s in sorted(d.schemes.values(), key=lambda s: s.id)],
+                             value=self.scheme_id, description=tr("方案", "scheme", lang), layout=w.Layout(width="560px"))
         schemes.add_class("lk-scheme")
         source.observe(lambda c: self.select(source=c["new"]), names="value")
         schemes.observe(lambda c: self.select(scheme_id=c["new"]), names="value")
         status = w.HTML(self.message)
         status.add_class("lk-explorer-status")
+        if not self.bad.empty:
+            bad_name = f"{tr('问题行', 'bad-rows', lang)}.csv"
+            status.value += download_link(csv_bytes(self.bad, BAD_ROW_COLUMNS, lang), bad_name,
+                                          tr(f"下载问题行清单 {bad_name}", f"Download the bad rows {bad_name}", lang),
+                                          mime="text/csv").replace("lk-download", "lk-download lk-download-bad", 1)
         limit = f"{UPLOAD_LIMIT_BYTES // 2**20} MB"
         children = [
             _header(Text("排行榜浏览与公示名单下载", "Ranking explorer and publicity download"),
@@ -1235,17 +1509,25 @@ class ExplorerView:
                                  ("lk-kpi-leaders", str(len(r.leaders)), tr("领跑者", "leaders", lang)),
                                  ("lk-kpi-date", str(r.on), tr("榜单日期", "list date", lang))]))
             notes = w.HTML("<div class='lk-note'>" + "<br>".join(html.escape(x.get(lang)) for x in r.notes) + "</div>")
-            table = w.HTML(ranking_html(r, lang=lang))
-            table.add_class("lk-explorer-ranking")
-            name = f"{r.scheme.id}-{tr('公示名单', 'publicity', lang)}.xlsx"
-            download = w.HTML(download_link(excel_bytes(r), name, tr(f"下载公示名单 {name}", f"Download {name}", lang)))
+            rows = ranking_rows(r, lang)
+            self.table = PagedTable(rows, RANKING_COLUMNS, "lk-explorer-ranking", lang=lang)
+            ok = self.passes(r.scheme.id)
+            what = tr("公示名单", "publicity", lang) if ok else tr("未通过校验·草案", "unvalidated-draft", lang)
+            name = f"{r.scheme.id}-{what}.xlsx"
+            csv_name = f"{r.scheme.id}-{tr('排行榜', 'ranking', lang)}.csv"
+            download = w.HTML(
+                download_link(publicity_bytes(r, unvalidated=not ok), name,
+                              tr(f"下载{'公示名单' if ok else '工作簿'} {name}", f"Download {name}", lang))
+                + " " + download_link(csv_bytes(rows, RANKING_COLUMNS, lang), csv_name,
+                                      tr(f"下载排行榜 CSV {csv_name}", f"Download the ranking CSV {csv_name}", lang),
+                                      mime="text/csv").replace("lk-download", "lk-download lk-download-csv", 1))
             download.add_class("lk-download-box")
             children += [kpis, download,
                          _section(tr("排行榜（★ 领跑者；不符合资格者列出原因）", "Ranking (★ leader; reasons for the excluded)", lang),
-                                  "lk-ranking-section", notes, table)]
+                                  "lk-ranking-section", notes, self.table.widget)]
         if self.robust is not None:
             children.append(_section(tr("稳健性区间", "Robustness intervals", lang), "lk-robustness",
-                                     _figure_widget(robustness_figure(self.robust, width=FULL, lang=lang),
+                                     _figure_widget(robustness_figure(self.robust, lang=lang),
                                                     "lk-fig-robustness")))
         self.body.children = children
 

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 
 from leaderkit._kit.i18n import LeaderkitError, Text
+from leaderkit.ranking.common import LEVEL_CODES, level_roles, setting
 from leaderkit.ranking.values import (
     ENTERPRISE_CONDITIONS,
 )
-from leaderkit.schemes.model import Scheme
+from leaderkit.schemes.model import LEVEL_NAMES, Scheme
 
 REASONS: dict[str, Text] = {
     "not_stricter_national": Text("未严于国家标准", "not stricter than the national standard"),
@@ -30,6 +31,7 @@ REASONS: dict[str, Text] = {
     "enterprise_condition": Text("企业条件不满足", "enterprise condition not met"),
     "barred": Text("企业处于三年禁入期", "enterprise barred (title revoked within 3 years)"),
     "missing_core_value": Text("核心指标数据不完整", "core indicator data incomplete"),
+    "below_entry_level": Text("核心指标未达到入榜水平", "a core indicator below the entry level"),
 }
 
 
@@ -87,9 +89,11 @@ def check_eligibility(scheme, dom, conditions, info, core, problem, day, baselin
         checks["published_unknown"] = published.isna().to_numpy()
         checks["not_public_long_enough"] = (days < min_days).fillna(False).to_numpy()
         shown = days.astype("Int64").astype("string").fillna("")
+        late = (days < 0).fillna(False)
         details["not_public_long_enough"] = (
-            "（公开 " + shown + " 日，要求 ≥ " + str(min_days) + " 日）",
-            " (public " + shown + " days, ≥ " + str(min_days) + " required)")
+            ("（公开 " + shown + " 日，要求 ≥ " + str(min_days) + " 日）").mask(late, "（公开日期晚于榜单日期）"),
+            (" (public " + shown + " days, ≥ " + str(min_days) + " required)").mask(
+                late, " (published after the list date)"))
     else:
         notes.append(Text("数据没有公开日期列：未检查公开时间。", "The data has no publication date: public time not checked."))
     if "mass_produced" in info.columns:
@@ -207,3 +211,38 @@ def _safe_compare(compare, text, req, direction) -> str:
         return compare(text, req, direction)
     except LeaderkitError:
         return "not_comparable"
+
+
+def entry_floor(scheme: Scheme, core, levels: np.ndarray, eligibility: pd.DataFrame) -> pd.DataFrame:
+    """The eligibility frame with the scheme's entry floor (入榜水平, `ranking.levels.entry`) applied: a
+    standard whose declared value of a core indicator does not reach the entry level (a missing value reaches
+    nothing) gets the reason `below_entry_level`, naming the indicators. Only core indicators that set the
+    entry level are floored. Without a floor the frame is returned as is."""
+    entry = level_roles(scheme).entry
+    if entry == "none":
+        return eligibility
+    floored = setting(core, entry)
+    below = (levels < LEVEL_CODES[entry]) & floored
+    fails = below.any(axis=1)
+    if not fails.any():
+        return eligibility
+    out = eligibility.copy()
+    rows = np.nonzero(fails)[0]
+    names = np.array([ind.name for ind in core], dtype=object)
+    ids = np.array([ind.id for ind in core], dtype=object)
+    what = REASONS["below_entry_level"]
+    level = LEVEL_NAMES[entry]
+    combos, inverse = np.unique(below[rows], axis=0, return_inverse=True)
+    add_zh = np.array([f"{what.zh}（{level.zh}：{'、'.join(names[c])}）" for c in combos], dtype=object)
+    add_en = np.array([f"{what.en} ({level.en}: {', '.join(ids[c])})" for c in combos], dtype=object)
+    inverse = inverse.ravel()
+    zh = out["reasons_zh"].to_numpy(dtype=object).copy()
+    en = out["reasons_en"].to_numpy(dtype=object).copy()
+    zh[rows] = np.where(zh[rows] == "", "", zh[rows] + "；") + add_zh[inverse]
+    en[rows] = np.where(en[rows] == "", "", en[rows] + "; ") + add_en[inverse]
+    reasons = out["reasons"].to_numpy(dtype=object).copy()
+    for i in rows:
+        reasons[i] = [*reasons[i], "below_entry_level"]
+    out["eligible"] = out["eligible"].to_numpy(dtype=bool) & ~fails
+    out["reasons"], out["reasons_zh"], out["reasons_en"] = reasons, zh, en
+    return out

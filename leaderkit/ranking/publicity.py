@@ -5,6 +5,13 @@ published: every sheet carries the scheme id, title, agency, list date and the d
 leaderkit version (`Ranking.digest`). Sheets: 排行榜 (the ranking list, eligible standards by rank),
 领跑者名单 (the leaders and why) and 未入榜及原因 (the excluded standards and the reasons).
 
+A tuned variant (a scheme with `derived_from`, e.g. saved by the tuner) can never pass as the official list:
+every sheet title says 调整方案·草案, the header names the official scheme it comes from, and a fourth sheet
+调整记录 lists every change old → new.
+
+A ranking by a scheme that fails validation (`write_workbook(..., unvalidated=True)`) is marked the
+same way: every sheet title says 未通过校验·草案, so it cannot pass as a 公示名单 either.
+
 Text cells that a spreadsheet would read as a formula (starting with = + - @, a tab or a carriage return)
 are stored as text (formula injection, CWE-1236; `leaderkit._kit.cells`); control characters, which a
 workbook cannot hold, are replaced with U+FFFD and the first sheet says how many cells had them. The file is
@@ -28,14 +35,19 @@ if TYPE_CHECKING:
     from leaderkit.ranking.result import Ranking
 
 SHEETS = ("排行榜", "领跑者名单", "未入榜及原因")
+CHANGES_SHEET = "调整记录"
+DRAFT = "（调整方案·草案，非正式公示名单）"
+UNVALIDATED = "（未通过校验·草案，非正式公示名单）"
 _LEVEL_ZH = {**{k: v.zh for k, v in LEVEL_NAMES.items()}, "none": "未达到"}
 
 
-def _header_rows(ranking: Ranking, sheet_title: str) -> list[list]:
+def _header_rows(ranking: Ranking, sheet_title: str, unvalidated: bool = False) -> list[list]:
     s = ranking.scheme
+    draft = [["调整方案所依据的正式方案", s.derived_from]] if s.derived_from else []
     return [
-        [sheet_title],
+        [sheet_title + (DRAFT if s.derived_from else "") + (UNVALIDATED if unvalidated else "")],
         ["方案编号", s.id],
+        *draft,
         ["方案名称", s.title],
         ["评估机构", s.agency.name],
         ["重点领域", s.domain],
@@ -60,6 +72,8 @@ def _ranking_sheet(ranking: Ranking) -> pd.DataFrame:
         out[f"{ind.name}{unit}"] = t[f"value_{ind.id}"]
     for ind in core:
         out[f"{ind.name}水平"] = t[f"level_{ind.id}"].map(_LEVEL_ZH)
+    if "tier" in t.columns:
+        out.insert(5, "档次", t["tier"].map(_LEVEL_ZH))
     out["领跑者"] = t["leader"].map({True: "是", False: "否"})
     out["并列于分界"] = t["tie_at_cut"].map({True: "是", False: ""})
     return out
@@ -88,6 +102,23 @@ def _excluded_sheet(ranking: Ranking) -> pd.DataFrame:
     })
 
 
+def _changes_sheet(ranking: Ranking) -> pd.DataFrame:
+    changes = ranking.scheme.changes or []
+    return pd.DataFrame({
+        "修改路径": [c.path for c in changes],
+        "原值": [_shown(c.old) for c in changes],
+        "新值": [_shown(c.new) for c in changes],
+    })
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "（未设）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _plain(value):
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return None
@@ -96,10 +127,11 @@ def _plain(value):
     return value
 
 
-def write_workbook(ranking: Ranking, path, *, inputs=()) -> Path:
+def write_workbook(ranking: Ranking, path, *, inputs=(), unvalidated: bool = False) -> Path:
     """Write the publicity workbook of `ranking` to `path` (.xlsx), atomically. Returns the path.
 
-    `inputs`: files the ranking was read from; writing over one of them is refused."""
+    `inputs`: files the ranking was read from; writing over one of them is refused. `unvalidated`: the
+    scheme fails validation, every sheet title is marked 未通过校验·草案."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -114,9 +146,14 @@ def write_workbook(ranking: Ranking, path, *, inputs=()) -> Path:
     frames = {"排行榜": _ranking_sheet(ranking), "领跑者名单": _leader_sheet(ranking),
               "未入榜及原因": _excluded_sheet(ranking)}
     titles = {"排行榜": "企业标准排行榜", "领跑者名单": "企业标准“领跑者”名单", "未入榜及原因": "未进入排行榜的标准及原因"}
-    for name in SHEETS:
+    names = SHEETS
+    if ranking.scheme.derived_from:
+        frames[CHANGES_SHEET] = _changes_sheet(ranking)
+        titles[CHANGES_SHEET] = "相对正式方案的调整（原值 → 新值）"
+        names = (*SHEETS, CHANGES_SHEET)
+    for name in names:
         ws = wb.create_sheet(name)
-        for row in _header_rows(ranking, titles[name]):
+        for row in _header_rows(ranking, titles[name], unvalidated):
             ws.append([_cell(v) for v in row])
         ws["A1"].font = Font(bold=True, size=13)
         frame = frames[name]

@@ -97,3 +97,35 @@ def screenshot_of(page, css: str, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.locator(css).first.screenshot(path=str(path))
     return path
+
+
+def pdf_page_count(page, name: str) -> int:
+    """Print the page as Chromium does ("Save as PDF", A4) into tests/artifacts/<name>.pdf; its page count."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.pdf"
+    page.emulate_media(media="print")
+    payload = page.pdf(path=str(path), format="A4", print_background=True)
+    page.emulate_media(media="screen")
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        import re
+
+        return len(re.findall(rb"/Type\s*/Page(?![s\w])", payload))
+    return len(PdfReader(str(path)).pages)
+
+
+OVERFLOW_PROBE = """(css) => [...document.querySelectorAll(css)].map(el => {
+  const cut = [];
+  for (let e = el; e && e !== document.body; e = e.parentElement) {
+    if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible') cut.push(e.className);
+  }
+  const box = el.getBoundingClientRect();
+  return {scroll: el.scrollWidth, client: el.clientWidth, right: box.right, viewport: window.innerWidth, cut};
+})"""
+
+
+def horizontal_overflow(page, css: str) -> list[dict]:
+    """For each element matching `css`: its scrollWidth and clientWidth, its right edge against the viewport,
+    and the classes of its ancestors that hide or scroll wider content."""
+    return page.evaluate(OVERFLOW_PROBE, css)

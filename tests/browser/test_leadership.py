@@ -40,7 +40,7 @@ def test_leadership_shows_the_library_numbers(server, page, expected):
     expect(page.locator(".lk-kpi-agencies span")).to_contain_text(f"一级 {n['grade_counts'][1]}")
     overview = page.locator(".lk-fig-overview .js-plotly-plot")
     expect(overview).to_be_visible(timeout=30_000)
-    for title in ("按年份", "按领域", "按地区", "领跑者与 seed 002 目标", "评估机构等级分布"):
+    for title in ("按年份", "按领域", "按地区", "领跑者与目标", "评估机构等级分布"):
         expect(overview).to_contain_text(title)
     # plotly.js comes from the server's static file, not through the kernel (leaderkit.charts)
     loaded = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)"
@@ -68,3 +68,32 @@ def test_leadership_switches_to_english(server, page, expected):
     expect(page.locator(".lk-kpi-rate b")).to_have_text(f"{expected['head']['rate']:.1%}")
     expect(page.locator(".lk-upcoming-table")).to_contain_text("list publicity ends")
     screenshot(page, "leadership-en")
+
+
+def test_leadership_fits_1024_prints_on_several_pages_and_shows_nothing_internal(server, page, expected):
+    """At 1024 px no figure is cut (no horizontal overflow of the figures' containers); printing gives all
+    sections over several A4 pages; no debug line, internal labels or server paths; lang and title set."""
+    from browser_helpers import horizontal_overflow, pdf_page_count
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(server.page("leadership.ipynb"), timeout=120_000)
+    wait_rendered(page)
+    overview = page.locator(".lk-fig-overview .js-plotly-plot")
+    expect(overview).to_be_visible(timeout=60_000)
+    expect(page.locator(".lk-target-status")).to_contain_text("估计值达标，区间含目标，尚不确定")
+    assert page.evaluate("() => document.documentElement.lang") == "zh-CN"
+    assert page.title() == "企业标准“领跑者” · 总体情况"
+    assert page.locator(".lk-weeks .noUi-handle, .lk-weeks [role=slider]").first.get_attribute("aria-label") == "周数"
+    for box in horizontal_overflow(page, ".lk-fig-overview, .lk-fig-overview .js-plotly-plot"):
+        assert box["scroll"] <= box["client"] + 1 and box["right"] <= box["viewport"] and not box["cut"], box
+    text = page.locator("body").inner_text()
+    for internal in ("数据核对", "check: standards", "seed 0", "文件 00", "/work/", str(SAMPLE_DATA)):
+        assert internal not in text, internal
+    screenshot(page, "leadership-1024")
+    assert pdf_page_count(page, "leadership-print") > 1
+    page.locator(".lk-lang button", has_text="English").click()
+    expect(page.get_by_text("Enterprise standard leaders · overview")).to_be_visible(timeout=30_000)
+    page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=30_000)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    screenshot(page, "leadership-1440-en")

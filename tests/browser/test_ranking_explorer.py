@@ -4,6 +4,7 @@ CSV (bad row listed) and of a corrupted Excel file (error message in the page, n
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -69,7 +70,7 @@ def test_explorer_shows_the_ranking_and_downloads_the_publicity_excel(server, pa
     screenshot_of(page, ".lk-robustness", "explorer-robustness")
 
     with page.expect_download() as info:
-        page.locator(".lk-download-box a.lk-download").click()
+        page.locator(".lk-download-box a.lk-download[download$='.xlsx']").click()
     assert info.value.suggested_filename == "XDJX-2023-A-公示名单.xlsx"
     path = ARTIFACTS / "explorer-publicity.xlsx"
     info.value.save_as(path)
@@ -124,3 +125,86 @@ def test_a_file_over_the_upload_limit_is_refused_in_the_page(server, page, tmp_p
     status = page.locator(".lk-explorer-status .lk-error")
     expect(status).to_contain_text("很大的文件.csv 有 22.0 MB，超过上限 20 MB", timeout=60_000)
     expect(page.locator(".lk-explorer-ranking")).to_be_visible()
+
+
+BUSY_PROBE = """() => {
+  window.__lkSeen = [];
+  const note = () => window.__lkSeen.push({
+    busy: !!document.querySelector('.lk-busy'),
+    download: !!document.querySelector('.lk-download-box a.lk-download'),
+    kpi: (document.querySelector('.lk-kpi-leaders b') || {}).textContent || null});
+  new MutationObserver(note).observe(document.body, {childList: true, subtree: true});
+}"""
+
+
+def test_scheme_change_shows_busy_then_the_new_result_and_a_failing_scheme_is_a_draft(server, page, expected):
+    """While the new scheme is ranked the page says so and offers no download; the picker says which schemes
+    pass validation; a failing scheme's workbook is named and titled 未通过校验·草案."""
+    from playwright.sync_api import expect
+
+    open_explorer(server, page)
+    picker = page.locator(".lk-scheme select")
+    expect(picker).to_have_value("XDJX-2023-A · 洗涤机械 · 校验通过")
+    expect(picker.locator("option", has_text="XDJX-2023-DEFECT-WEIGHTS-SUM")).to_have_text(
+        "XDJX-2023-DEFECT-WEIGHTS-SUM · 洗涤机械 · 校验未通过")
+    page.evaluate(BUSY_PROBE)
+    picker.select_option(label="XDJX-2023-DEFECT-WEIGHTS-SUM · 洗涤机械 · 校验未通过")
+    draft = page.locator(".lk-download-box a[download='XDJX-2023-DEFECT-WEIGHTS-SUM-未通过校验·草案.xlsx']")
+    expect(draft).to_be_visible(timeout=60_000)
+    seen = page.evaluate("() => window.__lkSeen")
+    busy = [s for s in seen if s["busy"]]
+    assert busy, "no busy state was shown while the ranking was recomputed"
+    assert not any(s["download"] or s["kpi"] for s in busy), "a download or a KPI was shown while busy"
+    expect(page.locator(".lk-explorer-status .lk-warning")).to_contain_text("未通过校验")
+    with page.expect_download() as info:
+        draft.click()
+    path = ARTIFACTS / "explorer-unvalidated.xlsx"
+    info.value.save_as(path)
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert all("未通过校验·草案" in next(wb[s].iter_rows(values_only=True))[0] for s in wb.sheetnames)
+    screenshot(page, "explorer-unvalidated")
+
+
+def test_ranking_pages_searches_and_downloads_as_csv(server, page, expected):
+    from playwright.sync_api import expect
+
+    r = expected["ranking"]
+    open_explorer(server, page)
+    info = page.locator(".lk-table-info")
+    expect(info).to_contain_text(f"共 {len(r.table)} 行")
+    assert page.locator(".lk-explorer-ranking tbody tr").count() == 25
+    page.locator(".lk-table-search input").fill("ZJF")
+    page.locator(".lk-table-search input").press("Enter")
+    expect(info).to_contain_text("共 2 行", timeout=30_000)
+    expect(page.locator(".lk-explorer-ranking")).to_contain_text("公开日期晚于榜单日期")
+    expect(page.locator("body")).not_to_contain_text("公开 -")
+    with page.expect_download() as dl:
+        page.locator(".lk-download-box a.lk-download-csv").click()
+    assert dl.value.suggested_filename == "XDJX-2023-A-排行榜.csv"
+    text = Path(dl.value.path()).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("名次,领跑者,标准编号") and len(text.splitlines()) == len(r.table) + 1
+
+
+def test_explorer_shows_nothing_internal(server, page):
+    from playwright.sync_api import expect
+
+    open_explorer(server, page)
+    text = page.locator("body").inner_text()
+    for internal in ("数据核对", "check: source", "/work/", str(SAMPLE_DATA)):
+        assert internal not in text, internal
+    expect(page.locator(".lk-explorer-ranking")).to_be_visible()
+
+
+def test_explorer_fits_1024_and_prints_on_several_pages(server, page):
+    from browser_helpers import horizontal_overflow, pdf_page_count
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_explorer(server, page)
+    expect(page.locator(".lk-fig-robustness .js-plotly-plot")).to_be_visible(timeout=60_000)
+    assert page.evaluate("() => document.documentElement.lang") == "zh-CN"
+    assert page.title().startswith("排行榜浏览")
+    for box in horizontal_overflow(page, ".lk-fig-robustness, .lk-fig-robustness .js-plotly-plot"):
+        assert box["scroll"] <= box["client"] + 1 and box["right"] <= box["viewport"] and not box["cut"], box
+    screenshot(page, "explorer-1024")
+    assert pdf_page_count(page, "explorer-print") > 1
