@@ -22,6 +22,22 @@ else not comparable. Indicators that are not comparable are counted, never taken
 A standard is `stricter` when it is stricter than every level that has a baseline for it (national
 AND industry where both exist) and at least one does. A looser value against a mandatory (GB, not GB/T)
 limit is a compliance problem: `mandatory_violation`.
+
+The baseline in force: a baseline row may carry 实施日期/effective and 废止日期/abolished; it is in force on
+a day d when effective ≤ d < abolished. With `as_of="declared"` a standard is compared with the rows in
+force on its declaration date (`published`; today where it has none), with `as_of=<date>` every standard
+with the rows in force on that day. The dates of all baselines cut time into epochs (between two dates
+nothing changes); the epoch is part of the comparison key, so the comparisons stay one per distinct key.
+`superseded` lists the standards that were stricter when declared and are not against today's baselines.
+
+Conditional limits: a baseline row may hold only for a band of a product attribute (条件属性, e.g. 制冷量;
+条件下限 < value ≤ 条件上限, the form "4500 < CC ≤ 7100" of GB 21455). The bounds of all bands of one
+(domain, indicator) cut the attribute into cells; the cell of a standard's value is part of the key. A
+standard whose value falls in no band of a baseline, or that has no value, gets the verdict `no_band`
+against it, listed by `Benchmark.unmatched()`: no band is guessed, and like a value that is not comparable
+it never makes the standard stricter (the standard's other indicators still decide). The values come from a column
+named by the attribute in the standards (frame, CSV/Excel or Parquet), or from `attributes=`; one value per
+standard and attribute (a value of another type than a number is no value).
 """
 
 from __future__ import annotations
@@ -29,7 +45,9 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -42,11 +60,14 @@ from leaderkit.standards.loading import (
     STANDARD_COLUMNS,
     InputError,
     bare_hint,
+    canonical_columns,
     check_column_type,
     check_file_kind,
     load_baselines,
     load_standards,
+    parse_dates,
     problems_error,
+    read_table,
     require_columns,
 )
 
@@ -92,8 +113,13 @@ def _bound_sql(e: str, ei: str, b: str, bi: str, side: str) -> str:
 
 # Verdicts as ordered codes, so that the verdict of a standard against a level is max(code):
 # any looser → looser, else any stricter → stricter, else any equal → equal, else not comparable.
-NOT_COMPARABLE, EQUAL, STRICTER, LOOSER = 0, 1, 2, 3
-VERDICT_NAMES = {NOT_COMPARABLE: "not_comparable", EQUAL: "equal", STRICTER: "stricter", LOOSER: "looser"}
+# `no_band` (the product is in no band of a conditional baseline) ranks lowest: it never makes a level
+# stricter and is not comparable.
+NO_BAND, NOT_COMPARABLE, EQUAL, STRICTER, LOOSER = -1, 0, 1, 2, 3
+VERDICT_NAMES = {NO_BAND: "no_band", NOT_COMPARABLE: "not_comparable", EQUAL: "equal", STRICTER: "stricter",
+                 LOOSER: "looser"}
+NO_VALUE_CELL = -2  # the band cell of a standard without a (numeric) value for the condition attribute
+_ALWAYS = np.iinfo(np.int32).max  # the last epoch of a baseline that is never abolished
 
 VERDICT_SQL = f"""
 CASE
@@ -144,8 +170,11 @@ def _parsed_table(texts: pd.Series, units: pd.Series, bare: pd.Series) -> pd.Dat
                    "unit", "dimension", "factor", "numeric", "error"]]
 
 
-def _baseline_table(base: pd.DataFrame) -> pd.DataFrame:
-    """Baselines with their parsed limits, one row each, as the comparison step reads them."""
+def _baseline_table(base: pd.DataFrame, breakpoints: np.ndarray | None) -> tuple[pd.DataFrame, dict]:
+    """Baselines with their parsed limits as the comparison step reads them: one row per baseline row, a
+    conditional row once per band cell it covers (and a `no_band` row per cell a baseline leaves uncovered),
+    with the epochs it is in force (`epoch_first` ≤ epoch < `epoch_last`). Returns it and the band cells
+    of each conditional (domain, indicator): {(domain, indicator): (attribute, bounds)}."""
     units = base["unit"] if "unit" in base.columns else pd.Series(None, index=base.index, dtype=object)
     bare = base["bare"] if "bare" in base.columns else pd.Series(None, index=base.index, dtype=object)
     parsed = _parsed_table(base["requirement"].reset_index(drop=True), units.reset_index(drop=True),
@@ -161,7 +190,155 @@ def _baseline_table(base: pd.DataFrame) -> pd.DataFrame:
     for c in ("kind", "lower", "upper", "lower_inclusive", "upper_inclusive", "dimension", "factor", "numeric"):
         table[f"b_{c}"] = parsed[c].to_numpy()
     table["direction"] = table["direction"].where(table["direction"].isin(["lower", "higher"]), None)
-    return table
+    table["epoch_first"], table["epoch_last"] = 0, _ALWAYS
+    if breakpoints is not None:
+        for column, target, absent in (("effective", "epoch_first", 0), ("abolished", "epoch_last", _ALWAYS)):
+            if column in base.columns:
+                day = pd.to_datetime(base[column]).to_numpy("datetime64[D]")
+                epoch = np.searchsorted(breakpoints, day, side="right")
+                table[target] = np.where(pd.isna(day), absent, epoch)
+    for c in ("condition_attribute", "condition_min", "condition_max"):
+        table[c] = base[c].astype(object).where(base[c].notna(), None).to_numpy() if c in base.columns else None
+    return _band_cells(table)
+
+
+def _band_cells(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Expand conditional baseline rows to the band cells they cover (see `_baseline_table`)."""
+    conditional = table["condition_attribute"].notna()
+    plain = table[~conditional].assign(cell=None, no_band=False)
+    if not conditional.any():
+        return plain, {}
+    rows = table[conditional].reset_index(drop=True)
+    attributes = rows.groupby(["domain", "indicator"])["condition_attribute"].unique()
+    mixed = attributes[attributes.map(len) > 1]
+    if len(mixed):
+        (domain, indicator), names = mixed.index[0], list(mixed.iloc[0])
+        raise InputError(f"基准中 {domain}/{indicator} 的条件用了多个属性 {names}：一个指标只能按一个属性分档",
+                         f"the baselines condition {domain}/{indicator} on several attributes {names}: one "
+                         f"indicator can be banded by one attribute only", where=f"{domain}/{indicator}",
+                         hint=Text("把不同属性的限值拆成不同的指标", "give limits on different attributes as "
+                                   "different indicators"))
+    parts, bands = [plain], {}
+    for (domain, indicator), group in rows.groupby(["domain", "indicator"], sort=False):
+        lo = group["condition_min"].astype(float).to_numpy()
+        hi = group["condition_max"].astype(float).to_numpy()
+        bounds = np.unique(np.concatenate([lo[~np.isnan(lo)], hi[~np.isnan(hi)]]))
+        bands[(domain, indicator)] = (group["condition_attribute"].iloc[0], bounds)
+        cell_lo = np.concatenate([[-np.inf], bounds])  # cell c is (cell_lo[c], cell_hi[c]]
+        cell_hi = np.concatenate([bounds, [np.inf]])
+        covers = ((np.isnan(lo)[:, None] | (lo[:, None] <= cell_lo[None, :]))
+                  & (np.isnan(hi)[:, None] | (hi[:, None] >= cell_hi[None, :])))
+        row, cell = covers.nonzero()
+        parts.append(group.iloc[row].assign(cell=cell, no_band=False))
+        cells = np.arange(len(cell_lo))
+        for baseline_id, mine in group.groupby("baseline_id", sort=False):
+            count = covers[group.index.get_indexer(mine.index)].sum(axis=0)
+            if (count > 1).any():
+                at = int(np.argmax(count > 1))
+                raise InputError(
+                    f"基准 {baseline_id} 的 {domain}/{indicator} 条件区间重叠（{cell_lo[at]} < 值 ≤ {cell_hi[at]}）",
+                    f"the condition bands of {baseline_id} for {domain}/{indicator} overlap "
+                    f"({cell_lo[at]} < value ≤ {cell_hi[at]})", where=f"{baseline_id}: {domain}/{indicator}",
+                    hint=Text("每个值只能落在一个区间：条件下限 < 值 ≤ 条件上限",
+                              "a value must fall in one band only: condition_min < value ≤ condition_max"))
+            uncovered = np.concatenate([[NO_VALUE_CELL], cells[count == 0]])
+            parts.append(mine.iloc[[0] * len(uncovered)].assign(
+                cell=uncovered, no_band=True, baseline_requirement=None, b_numeric=False,
+                condition_min=None, condition_max=None))
+    return pd.concat(parts, ignore_index=True).astype({"cell": "Int64"}), bands
+
+
+def _source_attributes(standards, names) -> pd.DataFrame:
+    """The columns of the standards source named by a condition attribute, with the standard number: a
+    frame as given, a Parquet file or folder read for those columns only, a CSV/Excel file read again."""
+    if isinstance(standards, pd.DataFrame):
+        return standards
+    path = Path(standards)
+    if path.suffix.lower() != ".parquet" and not path.is_dir():
+        with warnings.catch_warnings():  # its bad rows were reported when it was loaded as standards
+            warnings.simplefilter("ignore")
+            return read_table(path, on_bad_rows="report")
+    import duckdb
+
+    scan = duckdb.connect().read_parquet([str(f) for f in _parquet_files(path)], union_by_name=True)
+    ids = [h for h, c in canonical_columns(scan.columns, STANDARD_COLUMNS).items() if c == "standard_id"]
+    wanted = [*ids[:1], *(n for n in names if n in scan.columns)]
+    return scan.project(*(duckdb.ColumnExpression(h) for h in wanted)).distinct().df()
+
+
+def _attribute_table(standards, attributes, names) -> pd.DataFrame:
+    """The condition attributes' values per standard: (standard_id, attribute, value), value a number (NaN
+    when it is not one). From columns named by the attribute in the standards (frame or file) and in
+    `attributes` (a frame or file keyed by the standard number), or a long `attributes` table
+    (standard_id, attribute, value; 标准编号, 属性, 属性值)."""
+    frames = []
+    sources = [(_source_attributes(standards, names), False)]
+    if attributes is not None:
+        sources.append((attributes if isinstance(attributes, pd.DataFrame) else read_table(attributes), True))
+    long_names = {"属性": "attribute", "attribute": "attribute", "属性值": "value", "value": "value"}
+    for frame, given in sources:
+        ids = [h for h, c in canonical_columns(frame.columns, {"standard_id": STANDARD_COLUMNS["standard_id"]}
+                                               ).items() if c == "standard_id"]
+        if not ids:
+            raise InputError("属性表没有标准编号列", "the attribute table has no standard number column",
+                             where="attributes", hint=Text("加一列 标准编号（standard_id）",
+                                                           "add a column 标准编号 (standard_id)"))
+        named = {h: long_names[h] for h in frame.columns if h in long_names}
+        if given and set(named.values()) == {"attribute", "value"}:
+            long = frame[[ids[0], *named]].rename(columns={ids[0]: "standard_id", **named})
+        else:
+            present = [n for n in names if n in frame.columns]
+            long = frame[[ids[0], *present]].rename(columns={ids[0]: "standard_id"}).melt(
+                "standard_id", var_name="attribute", value_name="value")
+        frames.append(long)
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["standard_id", "attribute",
+                                                                                    "value"])
+    out["standard_id"] = out["standard_id"].astype("string").str.strip()
+    out["attribute"] = out["attribute"].astype("string").str.strip()
+    out["value"] = pd.to_numeric(out["value"].astype("string").str.strip(), errors="coerce")
+    out = out.dropna(subset=["standard_id", "attribute"]).drop_duplicates()
+    clash = out.dropna(subset=["value"]).duplicated(["standard_id", "attribute"], keep=False)
+    if clash.any():
+        first = out.dropna(subset=["value"])[clash].iloc[0]
+        raise InputError(f"标准 {first['standard_id']} 的属性 {first['attribute']} 有多个不同的值",
+                         f"standard {first['standard_id']} has several values of {first['attribute']}",
+                         where=f"{first['standard_id']}: {first['attribute']}",
+                         hint=Text("每个标准的每个属性只填一个值；不同规格的产品分成不同的标准行",
+                                   "give one value per standard and attribute"))
+    out = out.sort_values("value", na_position="last").drop_duplicates(["standard_id", "attribute"])
+    return out.astype({"standard_id": object, "attribute": object})
+
+
+def _as_of_day(as_of) -> date | None:
+    """None for "declared", else the day of `as_of` (a date or a text such as 2026-07-01)."""
+    if isinstance(as_of, str) and as_of == "declared":
+        return None
+    day = parse_dates(pd.Series([as_of], dtype=object)).iloc[0]
+    if pd.isna(day):
+        raise InputError(f"as_of 应为 \"declared\" 或日期，而不是 {as_of!r}",
+                         f"as_of must be \"declared\" or a date, not {as_of!r}", where="as_of",
+                         hint=Text("如 as_of=\"2026-07-01\"", "e.g. as_of=\"2026-07-01\""))
+    return day.date()
+
+
+def _in_force(base: pd.DataFrame, day: date) -> pd.DataFrame:
+    """The baseline rows in force on `day` (effective ≤ day < abolished)."""
+    keep = pd.Series(True, index=base.index)
+    if "effective" in base.columns:
+        effective = pd.to_datetime(base["effective"])
+        keep &= effective.isna() | (effective <= pd.Timestamp(day))
+    if "abolished" in base.columns:
+        abolished = pd.to_datetime(base["abolished"])
+        keep &= abolished.isna() | (abolished > pd.Timestamp(day))
+    return base[keep.to_numpy()].reset_index(drop=True)
+
+
+def _breakpoints(base: pd.DataFrame) -> np.ndarray | None:
+    """The days on which some baseline comes into force or is abolished, sorted; None when there are none."""
+    days = [pd.to_datetime(base[c]).dropna() for c in ("effective", "abolished") if c in base.columns]
+    if not days or not any(len(d) for d in days):
+        return None
+    return np.unique(pd.concat(days).to_numpy("datetime64[D]"))
 
 
 @dataclass
@@ -171,13 +348,15 @@ class Benchmark:
     `.standards` one row per standard (n_indicators counts its indicator rows); `.indicators` one row per
     standard × indicator × baseline;
     `.adoption(by=[...])` the share of stricter standards per group with a Wilson interval;
-    `.violations()` looser values against mandatory limits; `.summary()` the headline figures.
+    `.violations()` looser values against mandatory limits; `.unmatched()` indicators in no band of a
+    conditional baseline; `.summary()` the headline figures. `as_of`: "declared" or the day compared.
     """
 
     con: object
     source: str
     digest: str
     unparsed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    as_of: str = "declared"
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -235,6 +414,18 @@ class Benchmark:
             FROM bm_indicators i JOIN bm_standards s USING (standard_id)
             WHERE i.verdict = 'looser' AND i.mandatory
             ORDER BY i.standard_id, i.indicator""").df()
+
+    def unmatched(self) -> pd.DataFrame:
+        """Indicators whose product falls in no band of a conditional baseline (verdict `no_band`): the
+        standard, the indicator, the baseline, the attribute and the value (NaN when there is none)."""
+        columns = set(self.con.sql("SELECT * FROM bm_indicators LIMIT 0").columns)
+        if "condition_value" not in columns:
+            return pd.DataFrame(columns=["standard_id", "domain", "indicator", "requirement", "baseline_id",
+                                         "condition_attribute", "condition_value"])
+        return self.con.sql("""
+            SELECT standard_id, domain, indicator, requirement, baseline_id, condition_attribute,
+                   condition_value
+            FROM bm_indicators WHERE verdict = 'no_band' ORDER BY standard_id, indicator, baseline_id""").df()
 
     def summary(self) -> dict:
         row = self.con.execute("""
@@ -445,24 +636,32 @@ def _connect(database: str, memory_limit: str | None, threads: int | None):
     return con
 
 
-def benchmark(standards, baselines, *, memory_limit: str | None = "4GB", threads: int | None = None,
-              database: str = ":memory:") -> Benchmark:
+def benchmark(standards, baselines, *, as_of="declared", attributes=None, memory_limit: str | None = "4GB",
+              threads: int | None = None, database: str = ":memory:") -> Benchmark:
     """Benchmark declared standards against national and industry baselines (对标).
 
     standards: a DataFrame from `load_standards` (or any frame with canonical or Chinese headers), a
       CSV/Excel file, or a Parquet file/folder (national scale: scanned by DuckDB, out of core; its
       columns are type-checked and its rows checked for empty required values as `load_standards` does).
     baselines: a DataFrame from `load_baselines` or a file.
+    as_of: "declared" compares each standard with the baselines in force on its declaration date
+      (`published`; today where it has none); a date compares every standard with those in force that day.
+      Baselines without 实施日期/废止日期 are in force on every day.
+    attributes: the product attributes that conditional baselines name (e.g. 制冷量), for standards whose
+      data have no column of that name: a frame or file keyed by 标准编号, wide (a column per attribute)
+      or long (属性, 属性值).
     Returns a `Benchmark`. Inputs are never modified. A file that cannot be read is an `InputError`.
     """
     import duckdb
 
+    day = _as_of_day(as_of)
     con = _connect(database, memory_limit, threads)
     source, scanned = "<DataFrame>" if isinstance(standards, pd.DataFrame) else str(standards), False
     try:
         source, digest, scanned = _source_relation(con, standards)
         base = load_baselines(baselines)
-        req = _compare(con, base)
+        req = _compare(con, base if day is None else _in_force(base, day), declared=day is None,
+                       attributes=lambda names: _attribute_table(standards, attributes, names))
         if scanned:
             _check_scan(con, source)
     except duckdb.OutOfMemoryException as exc:
@@ -479,19 +678,71 @@ def benchmark(standards, baselines, *, memory_limit: str | None = "4GB", threads
                          hint=Text("逐个检查文件，或重新导出", "check the files one by one, or export them again")
                          ) from exc
     unparsed = req.loc[req["kind"].eq("invalid"), ["key_text", "error"]].rename(columns={"key_text": "text"})
-    return Benchmark(con=con, source=source, digest=digest, unparsed=unparsed.reset_index(drop=True))
+    return Benchmark(con=con, source=source, digest=digest, unparsed=unparsed.reset_index(drop=True),
+                     as_of="declared" if day is None else day.isoformat())
 
 
-def _compare(con, base: pd.DataFrame) -> pd.DataFrame:
-    """The comparison tables and views over `bm_src`; returns the parsed requirement texts."""
-    # The comparisons depend only on (domain, indicator, requirement text, unit): do them once per
+def superseded(standards, baselines, *, today=None, attributes=None, **options) -> pd.DataFrame:
+    """Standards stricter than the baselines in force when they were declared, and equal to or looser than
+    those in force `today` (default: the current date) against national or industry ones: a revised
+    national standard (e.g. GB 12021.4-2013 → GB 12021.4-2026) caught up with them (被新国标追平或超过).
+
+    One row per such standard: its attributes, the verdicts `vs_national_declared`, `vs_industry_declared`,
+    `vs_national_today`, `vs_industry_today`, and the baselines compared then and now (`baselines_declared`,
+    `baselines_today`). Runs `benchmark` twice (as_of="declared" and as_of=today); `options` go to both.
+    """
+    day = date.today() if today is None else _as_of_day(today)
+    if day is None:
+        raise InputError("today 应为日期", "today must be a date", where="today",
+                         hint=Text("如 today=\"2026-07-01\"", "e.g. today=\"2026-07-01\""))
+    then = benchmark(standards, baselines, as_of="declared", attributes=attributes, **options)
+    now = benchmark(standards, baselines, as_of=day, attributes=attributes, **options)
+    verdicts = ["standard_id", "vs_national", "vs_industry", "stricter"]
+    merged = then.standards.merge(now.standards[verdicts], on="standard_id", suffixes=("_declared", "_today"))
+    caught = merged[["vs_national_today", "vs_industry_today"]].isin(["equal", "looser"]).any(axis=1)
+    out = merged[merged["stricter_declared"] & ~merged["stricter_today"] & caught].reset_index(drop=True)
+    ids = out[["standard_id"]]
+    for name, result in (("baselines_declared", then), ("baselines_today", now)):
+        result.con.register("bm_caught", ids)
+        listed = result.con.sql("""
+            SELECT standard_id, string_agg(DISTINCT baseline_id, ', ' ORDER BY baseline_id) AS listed
+            FROM bm_indicators SEMI JOIN bm_caught USING (standard_id)
+            WHERE baseline_id IS NOT NULL GROUP BY standard_id""").df()
+        out = out.merge(listed.rename(columns={"listed": name}), on="standard_id", how="left")
+    attrs = [c for c in _STANDARD_ATTRS if c in out.columns]
+    return out[["standard_id", *attrs, "vs_national_declared", "vs_industry_declared", "vs_national_today",
+                "vs_industry_today", "baselines_declared", "baselines_today"]]
+
+
+def _compare(con, base: pd.DataFrame, *, declared: bool, attributes) -> pd.DataFrame:
+    """The comparison tables and views over `bm_src`; returns the parsed requirement texts.
+
+    declared: pick the baselines in force on each standard's declaration date; attributes: a function
+    from the condition attributes' names to their values per standard (`_attribute_table`)."""
+    # The comparisons depend only on (domain, indicator, requirement text, unit, bare) and, where baselines
+    # have versions or bands, the epoch of the declaration date and the band cell: do them once per
     # distinct key (a few hundred thousand at national scale), then carry them to the rows (tens of
     # millions) through small integer-keyed lookups: (domain, indicator) → slot, (text, unit, bare) → tid.
     src_cols = set(con.sql("SELECT * FROM bm_src LIMIT 0").columns)
-    unit_col = "coalesce(unit, '')" if "unit" in src_cols else "''"
-    bare_col = "coalesce(bare, '')" if "bare" in src_cols else "''"
-    keys = con.sql(f"SELECT DISTINCT coalesce(domain, '') AS k_domain, coalesce(indicator, '') AS k_indicator, "
-                   f"coalesce(requirement, '') AS k_text, {unit_col} AS k_unit, {bare_col} AS k_bare FROM bm_src").df()
+    breakpoints = _breakpoints(base) if declared else None
+    if breakpoints is not None and "published" not in src_cols:
+        base, breakpoints = _in_force(base, date.today()), None
+    table, bands = _baseline_table(base, breakpoints)
+    joins, epoch_col, band_col = "", "0", "-1"
+    if breakpoints is not None:
+        _register_epochs(con, breakpoints)
+        joins += " LEFT JOIN bm_dates dt ON dt.published IS NOT DISTINCT FROM s.published"
+        epoch_col = "dt.epoch"
+    if bands:
+        _register_cells(con, bands, attributes)
+        joins += (" LEFT JOIN bm_row_band rb ON rb.standard_id = s.standard_id AND rb.domain = s.domain"
+                  " AND rb.indicator = s.indicator")
+        band_col = f"coalesce(rb.band, {NO_BAND})"
+    unit_col = "coalesce(s.unit, '')" if "unit" in src_cols else "''"
+    bare_col = "coalesce(s.bare, '')" if "bare" in src_cols else "''"
+    keys = con.sql(f"SELECT DISTINCT coalesce(s.domain, '') AS k_domain, coalesce(s.indicator, '') AS k_indicator, "
+                   f"coalesce(s.requirement, '') AS k_text, {unit_col} AS k_unit, {bare_col} AS k_bare, "
+                   f"{epoch_col} AS epoch, {band_col} AS band FROM bm_src s{joins}").df()
     keys["slot"] = pd.MultiIndex.from_frame(keys[["k_domain", "k_indicator"]]).factorize()[0]
     keys["tid"] = pd.MultiIndex.from_frame(keys[["k_text", "k_unit", "k_bare"]]).factorize()[0]
     texts = keys.drop_duplicates("tid").sort_values("tid")
@@ -501,15 +752,17 @@ def _compare(con, base: pd.DataFrame) -> pd.DataFrame:
     req.insert(0, "tid", texts["tid"].to_numpy())
     con.register("bm_req", req)
     con.register("bm_slots", keys.drop_duplicates("slot")[["k_domain", "k_indicator", "slot"]])
-    con.register("bm_key_list", keys[["k_domain", "k_indicator", "slot", "tid"]])
-    con.register("bm_base", _baseline_table(base))
+    con.register("bm_key_list", keys[["k_domain", "k_indicator", "slot", "tid", "epoch", "band"]])
+    con.register("bm_base", table)
 
     con.execute("""
         CREATE OR REPLACE TEMP TABLE bm_key_pairs AS
-        SELECT k.slot, k.tid, e.kind,
-               b.level, b.baseline_id, b.mandatory, b.baseline_requirement, b.direction,
-               (e.numeric AND b.b_numeric AND (e.dimension IS NOT DISTINCT FROM b.b_dimension
-                    OR e.dimension IS NULL OR b.b_dimension IS NULL)) AS comparable,
+        SELECT k.slot, k.tid, k.epoch, k.band, e.kind,
+               b.level, b.baseline_id, b.mandatory, b.baseline_requirement, b.direction, b.no_band,
+               b.condition_attribute, b.condition_min, b.condition_max,
+               (NOT coalesce(b.no_band, false) AND e.numeric AND b.b_numeric
+                    AND (e.dimension IS NOT DISTINCT FROM b.b_dimension
+                         OR e.dimension IS NULL OR b.b_dimension IS NULL)) AS comparable,
                e.lower * CASE WHEN e.dimension IS NULL THEN b.b_factor ELSE e.factor END AS e_lo,
                e.upper * CASE WHEN e.dimension IS NULL THEN b.b_factor ELSE e.factor END AS e_hi,
                e.lower_inclusive AS e_loi, e.upper_inclusive AS e_hii,
@@ -519,34 +772,41 @@ def _compare(con, base: pd.DataFrame) -> pd.DataFrame:
         FROM bm_key_list k
         JOIN bm_req e USING (tid)
         LEFT JOIN bm_base b ON b.domain = k.k_domain AND b.indicator = k.k_indicator
+             AND b.epoch_first <= k.epoch AND k.epoch < b.epoch_last AND (b.cell IS NULL OR b.cell = k.band)
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE bm_key_codes AS
-        SELECT *, CASE WHEN level IS NULL THEN NULL ELSE ({VERDICT_SQL}) END AS code
+        SELECT *, CASE WHEN level IS NULL THEN NULL WHEN no_band THEN {NO_BAND} ELSE ({VERDICT_SQL}) END AS code
         FROM (SELECT *, {_bound_sql('e_lo', 'e_loi', 'b_lo', 'b_loi', 'lo')} AS lo_cmp,
                         {_bound_sql('e_hi', 'e_hii', 'b_hi', 'b_hii', 'hi')} AS hi_cmp
               FROM bm_key_pairs)
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE bm_key_levels AS
-        SELECT slot, tid,
+        SELECT slot, tid, epoch, band,
                max(code) FILTER (level = 'national') AS nat,
                max(code) FILTER (level = 'industry') AS ind,
                coalesce(bool_or(code = {LOOSER} AND mandatory), false) AS violation,
-               count(*) FILTER (code = {NOT_COMPARABLE}) AS n_nc
+               count(*) FILTER (code = {NOT_COMPARABLE}) AS n_nc,
+               count(*) FILTER (code = {NO_BAND}) AS n_nb
         FROM bm_key_codes GROUP BY ALL
     """)
+    key_match = "k.slot = sl.slot AND k.tid = r.tid"
+    key_match += " AND k.epoch = dt.epoch" if breakpoints is not None else ""
+    key_match += f" AND k.band = {band_col}" if bands else ""
     lookup = (f"LEFT JOIN bm_slots sl ON sl.k_domain = s.domain AND sl.k_indicator = s.indicator "
-              f"LEFT JOIN bm_req r ON r.key_text = s.requirement AND r.key_unit = {unit_col.replace('unit', 's.unit')} "
-              f"AND r.key_bare = {bare_col.replace('bare', 's.bare')}")
+              f"LEFT JOIN bm_req r ON r.key_text = s.requirement AND r.key_unit = {unit_col} "
+              f"AND r.key_bare = {bare_col}{joins}")
+    conditions = ("k.condition_attribute, k.condition_min, k.condition_max, rb.value AS condition_value, "
+                  if bands else "")
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW bm_indicators AS
         SELECT s.standard_id, s.domain, s.indicator, s.requirement, k.kind, k.level, k.baseline_id, k.mandatory,
-               k.baseline_requirement, k.direction,
+               k.baseline_requirement, k.direction, {conditions}
                coalesce({_verdict_name_sql('k.code')}, 'no_baseline') AS verdict,
                ({MARGIN_SQL}) AS margin
         FROM bm_src s {lookup}
-        LEFT JOIN bm_key_codes k ON k.slot = sl.slot AND k.tid = r.tid
+        LEFT JOIN bm_key_codes k ON {key_match}
     """)
     attrs = [c for c in _STANDARD_ATTRS if c in src_cols]
     attr_sel = "".join(f"any_value(s.{c}) AS {c}, " for c in attrs)
@@ -557,13 +817,43 @@ def _compare(con, base: pd.DataFrame) -> pd.DataFrame:
                coalesce(nat = {STRICTER} OR ind = {STRICTER}, false)
                  AND coalesce(nat, {STRICTER}) = {STRICTER} AND coalesce(ind, {STRICTER}) = {STRICTER} AS stricter,
                coalesce(nat > {NOT_COMPARABLE} OR ind > {NOT_COMPARABLE}, false) AS comparable,
-               mandatory_violation, n_not_comparable
+               mandatory_violation, n_not_comparable, n_no_band
         FROM (SELECT s.standard_id, {attr_sel}count(*) AS n_indicators,
                      max(k.nat) AS nat, max(k.ind) AS ind,
                      coalesce(bool_or(k.violation), false) AS mandatory_violation,
-                     coalesce(sum(k.n_nc), 0) AS n_not_comparable
+                     coalesce(sum(k.n_nc), 0) AS n_not_comparable,
+                     coalesce(sum(k.n_nb), 0) AS n_no_band
               FROM bm_src s {lookup}
-              LEFT JOIN bm_key_levels k ON k.slot = sl.slot AND k.tid = r.tid
+              LEFT JOIN bm_key_levels k ON {key_match}
               GROUP BY s.standard_id)
     """)
     return req
+
+
+def _register_epochs(con, breakpoints: np.ndarray) -> None:
+    """`bm_dates`: each distinct declaration date of `bm_src` (as stored) → its epoch, the number of
+    baseline dates on or before it; a standard without a date takes today's."""
+    dates = con.sql("SELECT DISTINCT published FROM bm_src").df()
+    day = parse_dates(dates["published"]).fillna(pd.Timestamp(date.today())).to_numpy("datetime64[D]")
+    dates["epoch"] = np.searchsorted(breakpoints, day, side="right")
+    con.register("bm_dates", dates)
+
+
+def _register_cells(con, bands: dict, attributes) -> None:
+    """`bm_row_band`: the band cell of each (standard, domain, indicator) under a conditional baseline,
+    the number of band bounds below its attribute value (NO_VALUE_CELL without a value), and the value."""
+    slots = pd.DataFrame([(d, i, a) for (d, i), (a, _) in bands.items()],
+                         columns=["domain", "indicator", "attribute"])
+    con.register("bm_cond_slots", slots)
+    rows = con.sql("SELECT DISTINCT s.standard_id, s.domain, s.indicator FROM bm_src s "
+                   "JOIN bm_cond_slots c ON c.domain = s.domain AND c.indicator = s.indicator").df()
+    values = attributes(sorted(set(slots["attribute"])))
+    rows = rows.merge(slots, on=["domain", "indicator"]).merge(values, on=["standard_id", "attribute"],
+                                                              how="left")
+    band = np.full(len(rows), NO_VALUE_CELL, dtype=np.int64)
+    value = rows["value"].to_numpy(float)
+    for (domain, indicator), (_, bounds) in bands.items():
+        mine = (rows["domain"].eq(domain) & rows["indicator"].eq(indicator)).to_numpy() & ~np.isnan(value)
+        band[mine] = np.searchsorted(bounds, value[mine], side="left")
+    rows["band"] = band
+    con.register("bm_row_band", rows[["standard_id", "domain", "indicator", "band", "value"]])

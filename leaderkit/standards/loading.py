@@ -65,6 +65,12 @@ BASELINE_COLUMNS = {
     "baseline_name": ("标准名称", "名称", "baseline_name", "standard_name", "name"),
     "level": ("层级", "标准层级", "标准类型", "级别", "level"),
     "mandatory": ("强制性", "是否强制", "性质", "mandatory"),
+    # the version in force (实施日期 ≤ date < 废止日期) and a band of a product attribute (下限 < value ≤ 上限)
+    "effective": ("实施日期", "effective", "effective_date"),
+    "abolished": ("废止日期", "abolished", "abolished_date"),
+    "condition_attribute": ("条件属性", "condition_attribute"),
+    "condition_min": ("条件下限", "condition_min"),
+    "condition_max": ("条件上限", "condition_max"),
 }
 
 # Headers that say a bare number is a limit (SOURCES.md: "a bare number in a column headed 限量值 means ≤").
@@ -81,6 +87,10 @@ COLUMN_KINDS = {
     "requirement": TEXT_KINDS | {"number"},
     "year": TEXT_KINDS | {"number"},
     "published": frozenset({"text", "date", "timestamp", "null"}),
+    "effective": frozenset({"text", "date", "timestamp", "null"}),
+    "abolished": frozenset({"text", "date", "timestamp", "null"}),
+    "condition_min": TEXT_KINDS | {"number"},
+    "condition_max": TEXT_KINDS | {"number"},
     "mass_produced": TEXT_KINDS | {"bool"},
     "mandatory": TEXT_KINDS | {"bool"},
 }
@@ -954,12 +964,14 @@ def _load(source, schema, required, what, *, sheet, encoding, on_bad_rows, max_r
     for column in required:
         flag(df[column].isna(), column, "必填项为空", "required value is empty")
 
-    if "published" in df.columns:
-        parsed = pd.to_datetime(df["published"].str.replace(r"[年月/.]", "-", regex=True).str.replace("日", ""),
-                                errors="coerce", format="mixed")
-        flag(df["published"].notna() & parsed.isna(), "published", "日期无法识别（应如 2023-05-01）",
-             "date not recognised (expected e.g. 2023-05-01)")
-        df["published"] = parsed.dt.date
+    for column in ("published", "effective", "abolished"):
+        if column in df.columns:
+            parsed = parse_dates(df[column])
+            flag(df[column].notna() & parsed.isna(), column, "日期无法识别（应如 2023-05-01）",
+                 "date not recognised (expected e.g. 2023-05-01)")
+            df[column] = parsed.dt.date
+    if what == "baselines":
+        _check_baseline_scope(df, flag)
     if "year" in df.columns:
         years = pd.to_numeric(df["year"], errors="coerce")
         flag(df["year"].notna() & (years.isna() | (years < 1980) | (years > 2100) | (years % 1 != 0)), "year",
@@ -1000,6 +1012,36 @@ def _load(source, schema, required, what, *, sheet, encoding, on_bad_rows, max_r
     if problems:
         _warn_bad_rows(name, problems, stacklevel=4)
     return out
+
+
+def parse_dates(series: pd.Series) -> pd.Series:
+    """Dates written as 2023-05-01, 2023/5/1, 2023.5.1 or 2023年5月1日 → datetime64 (NaT where not a date)."""
+    text = series.astype("string").str.replace(r"[年月/.]", "-", regex=True).str.replace("日", "")
+    return pd.to_datetime(text, errors="coerce", format="mixed")
+
+
+def _check_baseline_scope(df: pd.DataFrame, flag) -> None:
+    """The version dates and the attribute band of baseline rows: numbers for the band, a band for an
+    attribute and an attribute for a band, the lower end below the upper, abolished after effective."""
+    if "effective" in df.columns and "abolished" in df.columns:
+        eff, abol = pd.to_datetime(df["effective"]), pd.to_datetime(df["abolished"])
+        flag(eff.notna() & abol.notna() & (abol <= eff), "abolished", "废止日期应晚于实施日期",
+             "the abolished date must come after the effective date")
+    bounds = [c for c in ("condition_min", "condition_max") if c in df.columns]
+    for column in bounds:
+        number = pd.to_numeric(df[column], errors="coerce")
+        flag(df[column].notna() & number.isna(), column, "条件上下限应为数字", "a condition bound must be a number")
+        df[column] = number.astype("Float64")
+    some_bound = df[bounds].notna().any(axis=1) if bounds else pd.Series(False, index=df.index)
+    attribute = df.get("condition_attribute", pd.Series(pd.NA, index=df.index, dtype="string"))
+    flag(attribute.notna() & ~some_bound, "condition_attribute", "有条件属性但没有条件下限或上限",
+         "a condition attribute needs a lower or an upper bound (条件下限/条件上限)")
+    for column in bounds:
+        flag(df[column].notna() & attribute.isna(), column, "有条件上下限但没有条件属性",
+             "a condition bound needs a condition attribute (条件属性)")
+    if len(bounds) == 2:
+        flag(df["condition_min"].notna() & df["condition_max"].notna() & (df["condition_min"] >= df["condition_max"]),
+             "condition_max", "条件上限应大于条件下限", "the condition's upper bound must exceed its lower bound")
 
 
 def _row_numbers(index: pd.Index) -> pd.Series:
