@@ -30,6 +30,12 @@ _EXPORTS = {
     "benchmark": "standards.benchmarking",
     "Benchmark": "standards.benchmarking",
     "wilson_interval": "standards.benchmarking",
+    "superseded": "standards.benchmarking",
+    # statistics of adoption (采用率的统计检验)
+    "group_differences": "standards.statistics",
+    "trend_test": "standards.statistics",
+    "adoption_model": "standards.statistics",
+    "margin_distribution": "standards.statistics",
     # illustrative and national-scale synthetic data (示意数据与全国规模合成数据)
     "make_sample": "synth.generators",
     "make_national": "synth.generators",
@@ -86,6 +92,7 @@ _EXPORTS = {
     "InvalidPointsError": "agencies.grading",
     "TitleRegister": "registers.titles",
     "TitleError": "registers.titles",
+    "RoundRegister": "registers.rounds",
     "REVOCATION_REASONS": "registers.titles",
     # expert panel widgets (专家组交互工具; ipywidgets and plotly load on first use)
     "Tuner": "app.widgets",
