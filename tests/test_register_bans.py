@@ -64,3 +64,12 @@ def test_a_file_that_is_not_a_register_is_refused(tmp_path):
     with pytest.raises(TitleError, match="不是称号登记簿"):
         TitleRegister(csv)
     assert csv.read_text(encoding="utf-8") == "title_id,standard\nT1,Q/X 1\n"
+
+
+def test_an_adjusted_title_bars_only_when_the_programme_says_so(reg):
+    reg.add_title(**title("A1", enterprise="调整企业", published="2023-03-15"))
+    reg.adjust("A1", "product_discontinued", on="2023-06-01")
+    assert not reg.is_barred("调整企业", on="2024-01-01")
+    assert reg.is_barred("调整企业", on="2024-01-01", adjustments_bar=True)
+    assert "调整企业" not in set(reg.barred_list("2024-01-01")["name"])
+    assert "调整企业" in set(reg.barred_list("2024-01-01", adjustments_bar=True)["name"])

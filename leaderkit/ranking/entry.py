@@ -126,7 +126,7 @@ def check_eligibility(scheme, dom, conditions, info, core, problem, day, baselin
         from leaderkit.registers.titles import TitleRegister
 
         reg = register if isinstance(register, TitleRegister) else TitleRegister(register)
-        barred = reg.barred_list(day)
+        barred = reg.barred_list(day, adjustments_bar=prog.adjustment_bans)
         names = set(barred.loc[barred["role"] == "enterprise", "name"])
         checks["barred"] = info["enterprise"].isin(names).fillna(False).to_numpy()
     elif register is None:

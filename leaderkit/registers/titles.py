@@ -421,38 +421,44 @@ class TitleRegister:
         _add_reason_texts(df)
         return df
 
-    def barred_list(self, on=None) -> pd.DataFrame:
-        """Enterprises and agencies barred on a date (禁入名单), with the ban's first and last day."""
+    def barred_list(self, on=None, *, adjustments_bar: bool = False) -> pd.DataFrame:
+        """Enterprises and agencies barred on a date (禁入名单), with the ban's first and last day.
+
+        `adjustments_bar`: a title ended by dynamic adjustment bars its enterprise too (the programme's
+        `adjustment_bans`; docs/SOURCES.md)."""
         day = _day(on, "on")
+        kinds = ["revocation", "agency_disqualification"] + (["adjustment"] if adjustments_bar else [])
         df = self._frame(
             """
-            SELECT CASE WHEN kind = 'revocation' THEN 'enterprise' ELSE 'agency' END AS role,
-                   CASE WHEN kind = 'revocation' THEN enterprise ELSE agency END AS name,
+            SELECT CASE WHEN kind = 'agency_disqualification' THEN 'agency' ELSE 'enterprise' END AS role,
+                   CASE WHEN kind = 'agency_disqualification' THEN agency ELSE enterprise END AS name,
                    on_date AS since, kind, reason, negative_list, title_id, event_id
             FROM events
-            WHERE kind IN ('revocation', 'agency_disqualification') AND on_date <= ?
+            WHERE list_contains(?, kind) AND on_date <= ?
             ORDER BY role DESC, name, since
-            """, [day])
+            """, [kinds, day])
         df.insert(3, "barred_until", [ban_end(d) for d in df["since"]])
         still = pd.Series([day <= until for until in df["barred_until"]], index=df.index, dtype=bool)
         df = df.loc[still].reset_index(drop=True)
         _add_reason_texts(df)
         return df.drop(columns="kind")
 
-    def is_barred(self, enterprise: str | None = None, *, agency: str | None = None, on=None) -> bool:
+    def is_barred(self, enterprise: str | None = None, *, agency: str | None = None, on=None,
+                  adjustments_bar: bool = False) -> bool:
         """Whether an enterprise (or, with `agency=`, an agency) is barred on a date (default today).
 
-        Barred from the revocation/disqualification day through the same calendar day three years later.
+        Barred from the revocation/disqualification day through the same calendar day three years later;
+        with `adjustments_bar` a title ended by dynamic adjustment bars its enterprise too.
         """
         if (enterprise is None) == (agency is None):
             raise TitleError("请只给出企业或机构之一", "give either an enterprise or an agency",
                              hint=Text("is_barred('某企业') 或 is_barred(agency='某机构')",
                                        "is_barred('enterprise') or is_barred(agency='agency')"))
         day = _day(on, "on")
-        kind, column, name = (("revocation", "enterprise", enterprise) if enterprise is not None
-                              else ("agency_disqualification", "agency", agency))
-        starts = self._con.execute(f"SELECT on_date FROM events WHERE kind = ? AND {column} = ? AND on_date <= ?",
-                                   [kind, name, day]).fetchall()
+        kinds, column, name = ((["revocation"] + (["adjustment"] if adjustments_bar else []), "enterprise", enterprise)
+                               if enterprise is not None else (["agency_disqualification"], "agency", agency))
+        starts = self._con.execute(f"SELECT on_date FROM events WHERE list_contains(?, kind) AND {column} = ? "
+                                   "AND on_date <= ?", [kinds, name, day]).fetchall()
         return any(within(day, since, years=BAN_YEARS) for (since,) in starts)
 
     def expiring(self, within_days: int, on=None) -> pd.DataFrame:

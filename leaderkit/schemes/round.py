@@ -16,14 +16,12 @@ The registers lane records facts and knows no calendar and no programme; this mo
 from __future__ import annotations
 
 import os
-from datetime import date
 
 import pandas as pd
 
 from leaderkit._kit.i18n import Text
-from leaderkit._kit.periods import within
 from leaderkit.registers.rounds import RoundError, RoundRegister
-from leaderkit.registers.titles import BAN_YEARS, TitleRegister
+from leaderkit.registers.titles import TitleRegister
 from leaderkit.schemes.programs import Program, load_program
 from leaderkit.schemes.workdays import Overrides, publicity_end
 
@@ -39,14 +37,7 @@ def open_window(rounds: RoundRegister, stage: str, year: int, domain: str, start
 def is_barred(titles: TitleRegister, enterprise: str, on, program: Program | str = "national") -> bool:
     """Whether an enterprise is barred on a date under the programme's rule: revoked titles always, adjusted
     titles when `program.adjustment_bans` (the same 3-year period, `leaderkit._kit.periods`)."""
-    if titles.is_barred(enterprise, on=on):
-        return True
-    if not load_program(program).adjustment_bans:
-        return False
-    day = pd.Timestamp(on).date() if not isinstance(on, date) else on
-    ev = titles.events()
-    ended = ev[(ev["kind"] == "adjustment") & (ev["enterprise"] == enterprise)]
-    return any(within(day, since, years=BAN_YEARS) for since in ended["on_date"])
+    return titles.is_barred(enterprise, on=on, adjustments_bar=load_program(program).adjustment_bans)
 
 
 def award(titles: TitleRegister, rounds: RoundRegister, window_id: str, new_titles: pd.DataFrame,
