@@ -39,6 +39,7 @@ import pandas as pd
 
 from leaderkit._kit.i18n import LeaderkitError, Text
 from leaderkit.limits.requirements import REL_TOL, RequirementError, parse_requirement
+from leaderkit.registers.store import EventStore
 from leaderkit.registers.titles import REVOCATION_REASONS, TitleError, TitleRegister, ban_end
 
 STAGES: dict[str, Text] = {
@@ -182,26 +183,7 @@ def conformity(declared: str, measured: str) -> str:
     return "pass" if low_ok and high_ok else "fail"
 
 
-def _check_file(path: Path, create: bool) -> None:
-    if not path.exists():
-        if create:
-            return
-        raise RoundError(f"轮次登记簿不存在：{path}", f"no round register at {path}", where=str(path),
-                         hint=Text("检查路径；新建登记簿请用 RoundRegister(path, programme=…, create=True)"
-                                   "（命令行：leaderkit round create）",
-                                   "check the path; to start a new register use RoundRegister(path, programme=…, "
-                                   "create=True) (command line: leaderkit round create)"))
-    if create:
-        raise RoundError(f"{path} 已存在，不能再新建", f"{path} exists already", where=str(path),
-                         hint=Text("打开已有登记簿时不要加 create", "open an existing register without create"))
-    with open(path, "rb") as fh:
-        head = fh.read(12)
-    if path.is_dir() or head[8:12] != b"DUCK":
-        raise RoundError(f"{path} 不是轮次登记簿（DuckDB 文件）", f"{path} is not a round register (a DuckDB file)",
-                         where=str(path))
-
-
-class RoundRegister:
+class RoundRegister(EventStore):
     """Register of a programme's rounds (评估轮次登记簿), stored in DuckDB, append-only.
 
     `RoundRegister(path, programme="national", create=True)` creates a new file for a programme;
@@ -210,25 +192,20 @@ class RoundRegister:
     throw-away register (then `programme` is needed). Use it as a context manager or call `close()`.
     """
 
-    def __init__(self, path: str | Path, *, programme: str | None = None, create: bool = False):
-        import duckdb
+    error = RoundError
+    what = Text("轮次登记簿", "round register")
 
-        self.path = str(path)
-        memory = self.path == ":memory:"
-        if not memory:
-            _check_file(Path(self.path).expanduser(), create)
+    def __init__(self, path: str | Path, *, programme: str | None = None, create: bool = False):
+        memory = str(path) == ":memory:"
         if (create or memory) and not (programme or "").strip():
             raise RoundError("新建轮次登记簿需要给出活动名称", "a new round register needs the programme's name",
                              hint=Text("例如 programme='national'", "e.g. programme='national'"))
-        if not memory and create:
-            Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._con = duckdb.connect(self.path)
-        except duckdb.Error as exc:
-            raise RoundError(f"无法打开轮次登记簿 {self.path}：{exc}", f"cannot open the round register {self.path}: {exc}",
-                             hint=Text("检查路径，或是否有其他程序正占用该文件",
-                                       "check the path, or whether another program holds the file")) from None
-        self._depth = 0
+        super().__init__(
+            path, create=create, refuse_existing=True,
+            missing_hint=Text("检查路径；新建登记簿请用 RoundRegister(path, programme=…, create=True)"
+                              "（命令行：leaderkit round create）",
+                              "check the path; to start a new register use RoundRegister(path, programme=…, "
+                              "create=True) (command line: leaderkit round create)"))
         tables = {r[0] for r in self._con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         if not (create or memory) and "round_meta" not in tables:
             self._con.close()
@@ -240,36 +217,6 @@ class RoundRegister:
             if create or memory:
                 con.execute("INSERT INTO round_meta (programme) VALUES (?)", [programme.strip()])
         self.programme = self._con.execute("SELECT programme FROM round_meta LIMIT 1").fetchone()[0]
-
-    # --- plumbing ---------------------------------------------------------------------------------
-    def close(self) -> None:
-        self._con.close()
-
-    def __enter__(self) -> RoundRegister:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self._con
-            finally:
-                self._depth -= 1
-            return
-        self._con.execute("BEGIN TRANSACTION")
-        self._depth = 1
-        try:
-            yield self._con
-        except BaseException:
-            self._con.execute("ROLLBACK")
-            raise
-        finally:
-            self._depth = 0
-        self._con.execute("COMMIT")
 
     @contextmanager
     def batch(self) -> Iterator[RoundRegister]:
@@ -285,13 +232,6 @@ class RoundRegister:
 
     def _one(self, sql: str, params: list):
         return self._con.execute(sql, params).fetchone()
-
-    def _frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        df = self._con.execute(sql, params or []).fetchdf()
-        for col in df.columns:
-            if pd.api.types.is_datetime64_any_dtype(df[col]) and col != "recorded_at":
-                df[col] = df[col].dt.date
-        return df
 
     def _event(self, event_id: int, kind: str, what: Text):
         row = self._one("SELECT * FROM round_events WHERE event_id = ? AND kind = ?", [int(event_id), kind])

@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -37,6 +35,7 @@ import pandas as pd
 
 from leaderkit._kit.i18n import LeaderkitError, Text
 from leaderkit._kit.periods import period_end, within
+from leaderkit.registers.store import EventStore
 
 BAN_YEARS = 3
 MAX_CYCLE_MONTHS = 24
@@ -126,23 +125,6 @@ def default_register_path() -> Path:
     return base / "titles.duckdb"
 
 
-def _check_register_file(path: Path, create: bool) -> None:
-    if not path.exists():
-        if create:
-            return
-        raise TitleError(f"称号登记簿不存在：{path}", f"no title register at {path}", where=str(path),
-                         hint=Text("检查路径（路径有误时不会检查任何禁入）；新建登记簿请用 TitleRegister(path, create=True)",
-                                   "check the path (a wrong path would check no ban at all); to start a new register "
-                                   "use TitleRegister(path, create=True)"))
-    with open(path, "rb") as fh:
-        head = fh.read(12)
-    if path.is_dir() or head[8:12] != b"DUCK":
-        raise TitleError(f"{path} 不是称号登记簿（DuckDB 文件）", f"{path} is not a title register (a DuckDB file)",
-                         where=str(path),
-                         hint=Text("CSV/Excel 的称号和事件请用 add_titles / record_events 导入登记簿",
-                                   "import titles and events from CSV/Excel with add_titles / record_events"))
-
-
 def ban_end(since: date) -> date:
     """Last barred day of a ban starting on `since`: the same calendar day BAN_YEARS later (月末 if absent),
     as `leaderkit._kit.periods` counts every period in years (the negative list of a scheme check too)."""
@@ -177,7 +159,7 @@ class RedeclareCheck:
         return str(self.action)
 
 
-class TitleRegister:
+class TitleRegister(EventStore):
     """Register of leader titles and their events (“领跑者”称号登记簿), stored in DuckDB.
 
     `TitleRegister()` opens the default file (see `default_register_path`; created on first use),
@@ -187,50 +169,21 @@ class TitleRegister:
     with `add_titles` / `record_events`) is refused. Use it as a context manager or call `close()`.
     """
 
-    def __init__(self, path: str | Path | None = None, *, create: bool = False):
-        import duckdb
+    error = TitleError
+    what = Text("称号登记簿", "title register")
 
+    def __init__(self, path: str | Path | None = None, *, create: bool = False):
         if path is None:
             path, create = default_register_path(), True
-        self.path = str(path)
-        if self.path != ":memory:":
-            _check_register_file(Path(self.path).expanduser(), create)
-            Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._con = duckdb.connect(self.path)
-        except duckdb.Error as exc:
-            raise TitleError(f"无法打开称号登记簿 {self.path}：{exc}", f"cannot open the title register {self.path}: {exc}",
-                             hint=Text("检查路径，或是否有其他程序正占用该文件",
-                                       "check the path, or whether another program holds the file")) from None
+        super().__init__(
+            path, create=create,
+            missing_hint=Text("检查路径（路径有误时不会检查任何禁入）；新建登记簿请用 TitleRegister(path, create=True)",
+                              "check the path (a wrong path would check no ban at all); to start a new register use "
+                              "TitleRegister(path, create=True)"),
+            foreign_hint=Text("CSV/Excel 的称号和事件请用 add_titles / record_events 导入登记簿",
+                              "import titles and events from CSV/Excel with add_titles / record_events"))
         with self._transaction():
             self._con.execute(_SCHEMA)
-
-    # --- plumbing ---------------------------------------------------------------------------------
-    def close(self) -> None:
-        self._con.close()
-
-    def __enter__(self) -> TitleRegister:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator:
-        self._con.execute("BEGIN TRANSACTION")
-        try:
-            yield self._con
-        except BaseException:
-            self._con.execute("ROLLBACK")
-            raise
-        self._con.execute("COMMIT")
-
-    def _frame(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        df = self._con.execute(sql, params or []).fetchdf()
-        for col in df.columns:
-            if pd.api.types.is_datetime64_any_dtype(df[col]) and col != "recorded_at":
-                df[col] = df[col].dt.date
-        return df
 
     # --- writes -----------------------------------------------------------------------------------
     def add_title(self, title_id: str, standard: str, enterprise: str, domain: str, agency: str,
