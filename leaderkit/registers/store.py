@@ -50,7 +50,10 @@ class EventStore:
         if create and refuse_existing:
             raise self.error(f"{path} 已存在，不能再新建", f"{path} exists already", where=str(path),
                              hint=Text("打开已有登记簿时不要加 create", "open an existing register without create"))
-        head = b"" if path.is_dir() else path.open("rb").read(12)
+        head = b""
+        if not path.is_dir():
+            with path.open("rb") as fh:
+                head = fh.read(12)
         if head[8:12] != b"DUCK":
             raise self.error(f"{path} 不是{self.what.zh}（DuckDB 文件）", f"{path} is not a {self.what.en} (a DuckDB file)",
                              where=str(path), hint=foreign_hint)
