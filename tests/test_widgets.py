@@ -110,8 +110,17 @@ def test_comparison_view(data):
     assert "lk-comparison" in view.widget._dom_classes
     ranked = set(view.comparison.a.table.query("eligible")["standard_id"]) | set(
         view.comparison.b.table.query("eligible")["standard_id"])
-    assert {t.name for t in view.figure.data} <= ranked and len(view.figure.data) > 0
-    assert all(list(t.x) == [a.id, b.id] for t in view.figure.data)
+    drawn = [sid for t in view.figure.data for sid in t.customdata if sid is not None]
+    assert set(drawn) <= ranked and drawn
+    top_a = set(view.comparison.a.table.query("eligible and rank <= 15")["standard_id"])
+    top_b = set(view.comparison.b.table.query("eligible and rank <= 15")["standard_id"])
+    assert set(drawn) == top_a | top_b
+    assert all(list(t.x[:3]) == [a.id, b.id, None] for t in view.figure.data)
+    leaders_a = set(view.comparison.a.leaders["standard_id"])
+    leaders_b = set(view.comparison.b.leaders["standard_id"])
+    by_name = {t.name: {sid for sid in t.customdata if sid is not None} for t in view.figure.data}
+    assert by_name.get("两方案均为领跑者", set()) == leaders_a & leaders_b
+    assert by_name.get("仅方案 A 领跑者", set()) == (leaders_a - leaders_b) & set(drawn)
 
 
 def test_comparison_view_in_english(data):

@@ -1181,13 +1181,23 @@ def robustness_figure(result, *, width: int | None = None, lang: str | None = No
 class ExpertPanelView:
     """The expert panel dashboard (专家评审): a domain's competing schemes, their validation findings, the
     panel's scores, a tuner for weights and thresholds, the two schemes side by side, and an export.
-    `lang` is the language it is shown in (default: the library's language when it is built)."""
+    `lang` is the language it is shown in (default: the library's language when it is built).
 
-    def __init__(self, data: DashboardData | None = None, domain: str | None = None, lang: str | None = None):
+    Tuning survives changing scheme B, the domain and the language: each scheme's tuned settings are kept
+    (`tuned_values`) and shown again when the scheme is A again. With `session` (a `PanelSession` of the same
+    domain with a chair among its members), every tuning action and every saved variant is logged there in
+    the chair's name."""
+
+    def __init__(self, data: DashboardData | None = None, domain: str | None = None, lang: str | None = None,
+                 session=None):
         import ipywidgets as w
 
         self.lang = check_language(lang or get_language())
         self.data = data or load_data()
+        self.session = session
+        self.tuned_values: dict[str, dict] = {}
+        self._tuners: dict[tuple[str, str], object] = {}
+        self.comparison = None
         domains = self.data.domains_with_schemes
         self.body = w.VBox(layout=w.Layout(width="100%"))
         self.widget = w.VBox([w.HTML(STYLE), self.body], layout=w.Layout(width="100%"))
@@ -1235,10 +1245,62 @@ class ExpertPanelView:
         self.export_box.value = download_link(payload, name, tr(f"下载 {name}", f"Download {name}", self.lang))
         return payload
 
+    def save_variant(self) -> bytes:
+        """The tuned scheme as YAML (`Tuner.save`: its own id, `derived_from`, the changes), shown as a download
+        link and logged in the session; refused (the reason shown) when nothing was tuned."""
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = self.tuner.save(Path(tmp) / "variant.yaml")
+                payload = path.read_bytes()
+        except LeaderkitError as exc:
+            self.variant_box.value = error_html(exc, self.lang)
+            return b""
+        name = f"{self.tuner.scheme.id}.yaml"
+        self.variant_box.value = download_link(payload, name, tr(f"下载 {name}", f"Download {name}", self.lang),
+                                               mime="application/yaml")
+        chair = self._chair()
+        if chair is not None:
+            self.session.log_variant(chair, self.tuner.scheme, self.tuner.scheme.derived_from)
+        return payload
+
+    def _chair(self) -> str | None:
+        """The session's chair when the session reviews this page's domain, else None (nothing is logged)."""
+        if self.session is None or self.session.settings.domain != self.domain:
+            return None
+        members = self.session.members()
+        chairs = members.loc[members["role"] == "chair", "name"]
+        return str(chairs.iloc[0]) if len(chairs) else None
+
+    def _on_tuned(self, tuner, what: dict) -> None:
+        """A tuner changed: remember its settings, compare the tuned A with B again, log the change."""
+        self.tuned_values[tuner.original.id] = tuner.tuned_values
+        if tuner is self.tuner and self.comparison is not None:
+            self.comparison.update(tuner.ranking)
+        chair = self._chair()
+        if chair is not None:
+            for path, (old, new) in what.items():
+                self.session.log_tuning(chair, f"{tuner.original.id}: {path}", old, new)
+
+    def _tuner_for(self, scheme, on):
+        """Scheme A's tuner in the page's language, built once and showing the scheme's latest settings."""
+        from leaderkit.app.widgets import Tuner
+
+        d = self.data
+        key = (scheme.id, self.lang)
+        tuner = self._tuners.get(key)
+        if tuner is None:
+            tuner = Tuner(scheme, d.standards, on=on, baselines=d.baselines, register=d.register, lang=self.lang)
+            tuner.observers.append(self._on_tuned)
+            self._tuners[key] = tuner
+        wanted = self.tuned_values.get(scheme.id, {})
+        if tuner.tuned_values != wanted:
+            tuner.replay(wanted)
+        return tuner
+
     def render(self) -> None:
         import ipywidgets as w
 
-        from leaderkit.app.widgets import ComparisonView, Tuner
+        from leaderkit.app.widgets import ComparisonView
 
         d = self.data
         lang = self.lang
@@ -1273,7 +1335,7 @@ class ExpertPanelView:
         fb.add_class("lk-findings-b")
         scheme_a, scheme_b = d.schemes[self.a], d.schemes[self.b]
         on = _ranking_date(scheme_a)
-        self.tuner = Tuner(scheme_a, d.standards, on=on, baselines=d.baselines, register=d.register, lang=lang)
+        self.tuner = self._tuner_for(scheme_a, on)
         children = [
             _header(Text("专家评审：评估方案比选与调参", "Expert panel: competing schemes and tuning"),
                     tr(f"领域 {self.domain} · 榜单日期 {self.tuner.ranking.on}",
@@ -1286,21 +1348,31 @@ class ExpertPanelView:
                         f"3. Tune scheme A ({self.a}): weights and level thresholds; ranking and leaders update at once", lang),
                      "lk-tuning", self.tuner.widget),
         ]
+        self.comparison = None
         if self.b != self.a:
             self.comparison = ComparisonView(scheme_a, scheme_b, d.standards, on=on, baselines=d.baselines,
                                              register=d.register, lang=lang)
-            children.append(_section(tr(f"四、方案 A 与方案 B 并排比较（{self.a} / {self.b}）",
-                                        f"4. Scheme A vs scheme B ({self.a} / {self.b})", lang), "lk-compare",
-                                     self.comparison.widget))
+            if self.tuner.tuned_values:
+                self.comparison.update(self.tuner.ranking)
+            children.append(_section(tr(f"四、方案 A（含调整）与方案 B 并排比较（{self.a} / {self.b}）",
+                                        f"4. Scheme A (as tuned) vs scheme B ({self.a} / {self.b})", lang),
+                                     "lk-compare", self.comparison.widget))
         button = w.Button(description=tr("生成公示名单 Excel", "Build the publicity Excel", lang), icon="",
                           button_style="primary", layout=w.Layout(width="220px"))
         button.add_class("lk-export-button")
         self.export_box = w.HTML()
         self.export_box.add_class("lk-export")
         button.on_click(lambda _: self.export())
+        save = w.Button(description=tr("保存调整方案（YAML）", "Save the tuned scheme (YAML)", lang),
+                        layout=w.Layout(width="220px"))
+        save.add_class("lk-save-variant")
+        self.variant_box = w.HTML()
+        self.variant_box.add_class("lk-variant")
+        save.on_click(lambda _: self.save_variant())
         children.append(_section(tr("五、导出当前结果（含调整后的权重与门槛）",
                                     "5. Export the current result (with the tuned settings)", lang),
-                                 "lk-export-section", w.HBox([button, self.export_box])))
+                                 "lk-export-section", w.VBox([w.HBox([button, self.export_box]),
+                                                              w.HBox([save, self.variant_box])])))
         self.body.children = children
 
 

@@ -29,12 +29,14 @@ import pandas as pd
 from leaderkit._kit.i18n import LeaderkitError, Text, check_language, get_language, tr
 from leaderkit.app.charts import chart_class, chart_widget, redraw
 from leaderkit.ranking.common import LEVEL_CODES, level_roles
-from leaderkit.ranking.compare import compare_schemes
+from leaderkit.ranking.compare import compare_results, compare_schemes, rank_agreement_reading
 from leaderkit.ranking.result import Ranking, prepare, rank
 from leaderkit.schemes.model import LEVEL_NAMES, Change, Scheme
 
 _SHOWN = 30
 _COLOURS = {"leader": "#1f6feb", "entering": "#2da44e", "leaving": "#cf222e", "other": "#afb8c1"}
+_COLOUR_WORDS = {"leader": Text("领跑者", "leader"), "entering": Text("新入选领跑者", "entering leader"),
+                 "leaving": Text("移出领跑者", "leaving leader"), "other": Text("其他", "other")}
 
 
 class WidgetError(LeaderkitError, ValueError):
@@ -132,17 +134,20 @@ class Tuner:
         self._values: dict[str, Any] = {}
         self._prepared = prepare(scheme, standards, on=on, baselines=baselines, program=program, register=register)
         self.ranking: Ranking = rank(scheme, self._prepared)
+        self.loaded: Ranking = self.ranking
         self.report = self._validate(scheme)
         self._initial_leaders = set(self.ranking.leaders["standard_id"])
         self._silent = False
+        self.observers: list = []
         self.core = scheme.core_indicators()
         self.weight_sliders: dict[str, Any] = {}
         self.threshold_sliders: dict[tuple[str, str], Any] = {}
         self.threshold_findings: dict[tuple[str, str], Any] = {}
         self.not_offered: dict[tuple[str, str], Text] = {}
+        self.weights_not_offered = weights_inert(scheme)
         style = {"description_width": "12em"}
         layout = W.Layout(width="34em")
-        for ind in self.core:
+        for ind in self.core if self.weights_not_offered is None else []:
             value = ind.weight if ind.weight is not None else 1.0 / len(self.core)
             s = W.FloatSlider(value=value, min=0.0, max=1.0, step=0.01, description=ind.name, style=style,
                               layout=layout, continuous_update=False, readout_format=".2f")
@@ -207,15 +212,23 @@ class Tuner:
                                      layout=W.Layout(width="12em"))
         self.reset_button.add_class("lk-tuner-reset")
         self.reset_button.on_click(lambda _: self.reset())
-        weights_box = W.VBox([W.HTML(f"<b>{tr('权重', 'Weights', lang)}</b>"), *self.weight_sliders.values()])
+        self.weights_note = W.HTML()
+        self.weights_note.add_class("lk-effective-weights")
+        weights_box = W.VBox([W.HTML(f"<b>{tr('权重', 'Weights', lang)}</b>"), *self.weight_sliders.values(),
+                              self.weights_note])
         note = W.HTML(self._not_offered_html())
         note.add_class("lk-levels-note")
         thresh_box = W.VBox([W.HTML(f"<b>{tr('分级门槛', 'Level thresholds', lang)}</b>"), *rows, note])
+        self.agreement_box = W.HTML()
+        self.agreement_box.add_class("lk-tuner-agreement")
+        legend = W.HTML(legend_html(lang))
+        legend.add_class("lk-legend")
         self.widget = W.VBox([W.HBox([weights_box, thresh_box], layout=W.Layout(flex_flow="row wrap")),
-                              self.reset_button, self.validity, self.status,
-                              self.leaders_box, self.chart, self.table_box])
+                              self.reset_button, self.validity, self.status, self.agreement_box,
+                              self.leaders_box, self.chart, legend, self.table_box])
         self.widget.add_class("lk-tuner")
         self._draw()
+        self._draw_checks()
 
     # ---- programmatic control (also what the sliders call) -----------------------------------------
 
@@ -223,6 +236,10 @@ class Tuner:
         """Set one core indicator's weight (0–1; the scheme's weights are renormalised to sum 1, and the tuned
         scheme says so with `ranking.weights_unnormalised: true`) and re-rank."""
         value = _finite(value, f"weight {indicator_id}")
+        if self.weights_not_offered is not None:
+            raise WidgetError(f"本方案的权重不由声明值决定：{self.weights_not_offered.zh}",
+                              f"This scheme's weights are not the declared ones: {self.weights_not_offered.en}",
+                              where=self.original.id)
         if indicator_id not in self.weight_sliders:
             raise WidgetError(f"没有核心指标 {indicator_id!r}。", f"No core indicator {indicator_id!r}.",
                               hint=Text(f"可选：{', '.join(self.weight_sliders)}", f"one of: {', '.join(self.weight_sliders)}"))
@@ -271,21 +288,38 @@ class Tuner:
 
     def reset(self) -> Ranking:
         """Back to the scheme as loaded (every change dropped)."""
+        undone = {path: (value, _old_value(self.original, self.original.to_dict(), path))
+                  for path, value in self._values.items()}
         self.scheme = self.original
         self._values = {}
-        self._silent = True
-        try:
-            for ind in self.core:
-                self.weight_sliders[ind.id].value = ind.weight if ind.weight is not None else 1.0 / len(self.core)
-                for level, text in ind.levels.items():
-                    if (ind.id, level) in self.threshold_sliders:
-                        self.threshold_sliders[ind.id, level].value = self._threshold_value(ind, text)
-        finally:
-            self._silent = False
-        self.ranking = rank(self.scheme, self._prepared)
-        self.report = self._validate(self.scheme)
+        self._sync_sliders()
+        self.ranking = self.loaded
         self._draw()
+        self._check()
+        self._notify(undone)
         return self.ranking
+
+    def replay(self, values: dict[str, Any]) -> Ranking:
+        """Apply another tuner's changes (`tuner.tuned_values`) to this one: the same scheme shown again, e.g.
+        in another language or after the page was rebuilt. The observers are not told (nothing changed)."""
+        self._values = {}
+        self.scheme, self.ranking = self.original, self.loaded
+        if values:
+            observers, self.observers = self.observers, []
+            try:
+                self._apply(dict(values))
+            finally:
+                self.observers = observers
+        else:
+            self._draw()
+            self._check()
+        self._sync_sliders()
+        return self.ranking
+
+    @property
+    def tuned_values(self) -> dict[str, Any]:
+        """The tuned settings (path → value) that differ from the scheme as loaded."""
+        return dict(self._values)
 
     def save(self, path) -> Path:
         """Write the tuned scheme as YAML (atomically): its own id (`<official id>-调整-<6 hex>`, never the
@@ -407,6 +441,7 @@ class Tuner:
         if not weights_changed:
             values.pop("ranking.weights_unnormalised", None)
         previous = self._values
+        before = self.scheme.to_dict()
         self._values = values
         try:
             changed = self._variant()
@@ -415,8 +450,41 @@ class Tuner:
             self._values = previous
             raise
         self.scheme, self.ranking = changed, result
-        self.report = self._validate(changed)
         self._draw()
+        self._check()
+        done = {path: (_old_value(self.original, before, path), value) for path, value in changes.items()
+                if _old_value(self.original, before, path) != value}
+        self._notify(done)
+
+    def _check(self) -> None:
+        """Validate the current scheme and show it; the list is drawn first, so the leaders and the chart
+        reach the browser before the checks (the validity line says it is checking meanwhile)."""
+        self.validity.value = f"<div style='color:#57606a'>{tr('校验中…', 'validating…', self.lang)}</div>"
+        self.report = self._validate(self.scheme)
+        self._draw_checks()
+
+    def _notify(self, what: dict[str, tuple[Any, Any]]) -> None:
+        """Tell the observers (`observers`: callables taking the tuner and {path: (old, new)}) what changed."""
+        if what:
+            for observer in list(self.observers):
+                observer(self, what)
+
+    def _sync_sliders(self) -> None:
+        """Every slider shows the current scheme's value."""
+        self._silent = True
+        try:
+            current = {ind.id: ind for ind in self.scheme.core_indicators()}
+            for ind_id, slider in self.weight_sliders.items():
+                ind = current[ind_id]
+                slider.value = ind.weight if ind.weight is not None else 1.0 / len(self.core)
+            for (ind_id, level), slider in self.threshold_sliders.items():
+                text = getattr(current[ind_id].levels, level)
+                if text is not None:
+                    v = self._threshold_value(current[ind_id], text)
+                    slider.min, slider.max = min(slider.min, v), max(slider.max, v)
+                    slider.value = v
+        finally:
+            self._silent = False
 
     def _not_offered_html(self) -> str:
         if not self.not_offered:
@@ -465,6 +533,7 @@ class Tuner:
             if status == "fail" and sev in ("error", "warning")]
 
     def _draw(self) -> None:
+        """The list: leaders (entering and leaving), notes, the score chart and the table."""
         lang = self.lang
         r = self.ranking
         entering, leaving = set(self.entering), set(self.leaving)
@@ -480,8 +549,6 @@ class Tuner:
             + (f"<br>{html.escape('；'.join(changes))}" if changes else ""))
         self.status.value = ('<div style="font-size:90%">'
                              + "<br>".join(html.escape(n.zh if lang == "zh" else n.en) for n in r.notes) + "</div>")
-        self.validity.value = self._validity_html()
-        self._draw_findings()
         ids, scores, colours, hover = self._bars()
         with self.figure.batch_update():
             bar = self.figure.data[0]
@@ -495,6 +562,45 @@ class Tuner:
         below = [i for i in range(min(self.shown, n), n) if sid[i] in leaving]
         shown = r.table.iloc[[*range(min(self.shown, n)), *below]]
         self.table_box.value = _rows_html(shown, entering, leaving, len(shown), lang)
+
+    def _draw_checks(self) -> None:
+        """What follows the list: the tuned scheme's validation, the findings beside the sliders, the effective
+        weights and the comparison with the scheme as loaded."""
+        self.validity.value = self._validity_html()
+        self._draw_findings()
+        self.weights_note.value = self._weights_html()
+        self.agreement_box.value = self._agreement_html()
+
+    def _weights_html(self) -> str:
+        """The weights the list is computed with (renormalised to sum 1, or computed by the method)."""
+        lang = self.lang
+        used = self.ranking.method.get("weights") or {}
+        if not used:
+            return tr("（本方法不使用权重）", "(this method uses no weights)", lang) if self.weights_not_offered else ""
+        total = sum(float(v) for v in used.values()) or 1.0
+        names = {ind.id: ind.name for ind in self.core}
+        parts = "；".join(f"{html.escape(names.get(k, k))} {float(v) / total:.3f}" for k, v in used.items())
+        head = tr("有效权重（归一化后）", "Effective weights (renormalised)", lang)
+        why = f"<br>{html.escape(self.weights_not_offered.get(lang))}" if self.weights_not_offered else ""
+        return f"<div style='font-size:90%;color:#57606a;max-width:34em'>{head}：{parts}{why}</div>"
+
+    def _agreement_html(self) -> str:
+        """Tuned list vs the list of the scheme as loaded: Kendall τ with its reading, leader Jaccard, counts."""
+        lang = self.lang
+        title = tr("调整后与原方案比较", "Tuned vs the scheme as loaded", lang)
+        if not self._values:
+            return f"<div><b>{title}</b>：{tr('未作调整，与原方案相同。', 'nothing tuned: same as the scheme.', lang)}</div>"
+        m = compare_results(self.loaded, self.ranking).metrics
+        tau = m["kendall_tau"]
+        reading = rank_agreement_reading(tau).get(lang)
+        tau_text = "—" if tau is None or (isinstance(tau, float) and math.isnan(tau)) else f"{tau:.3f}"
+        entering, leaving = len(self.entering), len(self.leaving)
+        body = tr(f"Kendall τ = {tau_text}（{reading}）；领跑者重合 Jaccard = {m['leader_overlap_jaccard']:.3f}；"
+                  f"新入选 {entering} 项，移出 {leaving} 项；仅原方案入榜 {m['n_only_a']} 项，仅调整后入榜 {m['n_only_b']} 项",
+                  f"Kendall τ = {tau_text} ({reading}); leader overlap Jaccard = {m['leader_overlap_jaccard']:.3f}; "
+                  f"{entering} entering, {leaving} leaving; {m['n_only_a']} ranked only as loaded, "
+                  f"{m['n_only_b']} only when tuned", lang)
+        return f"<div><b>{title}</b>：{body}</div>"
 
     def _draw_findings(self) -> None:
         """Each threshold's findings (errors and warnings of the tuned scheme at its path), in red beside it."""
@@ -524,6 +630,28 @@ class Tuner:
         return ids, top["score"].to_numpy(dtype=float), colours, hover
 
 
+def weights_inert(scheme: Scheme) -> Text | None:
+    """Why the declared weights do not act under the scheme (None when they do): a lexicographic list has
+    no weights; entropy and CRITIC compute them from the data."""
+    rk = scheme.ranking
+    if rk is not None and rk.method == "lexicographic":
+        return Text("按优先级排序的方法不使用权重，未提供权重滑块。",
+                    "the lexicographic method uses no weights: no weight sliders.")
+    if rk is not None and rk.weights in ("entropy", "critic"):
+        how = Text("熵权法", "the entropy method") if rk.weights == "entropy" else Text("CRITIC 法", "CRITIC")
+        return Text(f"权重由{how.zh}按数据计算，未提供权重滑块。",
+                    f"the weights are computed from the data by {how.en}: no weight sliders.")
+    return None
+
+
+def legend_html(lang: str) -> str:
+    """The colour legend of the tuner's bars and rows (图例)."""
+    items = "".join(f"<span style='margin-right:1.2em'><span style='display:inline-block;width:0.9em;height:0.9em;"
+                    f"background:{_COLOURS[k]};vertical-align:-0.1em;margin-right:0.3em'></span>"
+                    f"{html.escape(_COLOUR_WORDS[k].get(lang))}</span>" for k in _COLOURS)
+    return f"<div style='font-size:90%'>{tr('图例', 'Legend', lang)}：{items}</div>"
+
+
 def _old_value(scheme: Scheme, data: dict, path: str):
     """The value at `path` in `data` (the scheme's `to_dict`), None when unset."""
     try:
@@ -534,7 +662,8 @@ def _old_value(scheme: Scheme, data: dict, path: str):
 
 
 class ComparisonView:
-    """Two schemes side by side (方案比较视图): a bump chart of rank changes and the metrics table."""
+    """Two schemes side by side (方案比较视图): a bump chart of rank changes and the metrics table.
+    `update(ranking)` compares another list of A (e.g. the tuner's current one) with B and redraws."""
 
     def __init__(self, a: Scheme, b: Scheme, standards, *, on=None, baselines=None, program=None, register=None,
                  top: int = 15, lang: str | None = None):
@@ -542,45 +671,94 @@ class ComparisonView:
         import plotly.graph_objects as go
 
         self.lang = lang = check_language(lang or get_language())
+        self.top = top
         self.comparison = compare_schemes(a, b, standards, on=on, baselines=baselines, program=program,
                                           register=register)
-        ta = self.comparison.a.table.set_index("standard_id")
-        tb = self.comparison.b.table.set_index("standard_id")
-        ra, rb = ta["rank"].astype(float), tb["rank"].reindex(ta.index.union(tb.index)).astype(float)
-        ra = ra.reindex(rb.index)
-        chosen = rb.index[(ra <= top).fillna(False).to_numpy() | (rb <= top).fillna(False).to_numpy()]
-        bottom = float(np.nanmax([ra.max(), rb.max(), top])) + 2
-        la = ta["leader"].reindex(rb.index).fillna(False)
-        lb = tb["leader"].reindex(rb.index).fillna(False)
-        traces = []
-        key_a, key_b = ra.fillna(np.inf), rb.fillna(np.inf)
-        for sid in sorted(chosen, key=lambda s: (key_a[s], key_b[s], s)):
-            y = [ra[sid] if not np.isnan(ra[sid]) else bottom, rb[sid] if not np.isnan(rb[sid]) else bottom]
-            colour = "#1f6feb" if la[sid] and lb[sid] else "#cf222e" if la[sid] else "#2da44e" if lb[sid] else "#afb8c1"
-            traces.append(go.Scatter(x=[a.id, b.id], y=y, mode="lines+markers", name=sid,
-                                     line={"color": colour, "width": 3 if (la[sid] or lb[sid]) else 1.5},
-                                     hovertemplate=f"{sid}<br>%{{x}}: %{{y}}<extra></extra>"))
-        fig = go.Figure(
-            data=traces,
-            layout=go.Layout(
-                title=tr(f"排名变化（任一方案前 {top} 名；底部 = 未入榜）",
-                         f"Rank changes (top {top} under either scheme; bottom = not ranked)", lang),
-                template="plotly_white", height=520, showlegend=False,
-                yaxis={"autorange": "reversed", "title": tr("排名", "rank", lang)},
-                margin={"l": 50, "r": 20, "t": 60, "b": 40}),
-        )
+        fig = go.Figure(layout=go.Layout(
+            title=tr(f"排名变化（任一方案前 {top} 名；底部 = 未入榜）",
+                     f"Rank changes (top {top} under either scheme; bottom = not ranked)", lang),
+            template="plotly_white", height=520, showlegend=True, legend={"orientation": "h", "y": -0.08},
+            yaxis={"autorange": "reversed", "title": tr("排名", "rank", lang)},
+            margin={"l": 50, "r": 20, "t": 60, "b": 40}))
+        fig.add_traces(self._traces())
         self.chart = chart_widget(fig)
         self.figure = fig if isinstance(self.chart, chart_class()) else self.chart
+        self.metrics = W.HTML(self._metrics_html())
+        self.metrics.add_class("lk-comparison-metrics")
+        self.widget = W.VBox([self.metrics, self.chart])
+        self.widget.add_class("lk-comparison")
+
+    def update(self, a: Ranking) -> None:
+        """Compare `a` (a list of scheme A, e.g. tuned) with scheme B's list again and redraw."""
+        self.comparison = compare_results(a, self.comparison.b)
+        self.metrics.value = self._metrics_html()
+        with self.figure.batch_update():
+            self.figure.data = []
+            self.figure.add_traces(self._traces())
+        redraw(self.chart, self.figure)
+
+    def _traces(self) -> list:
+        """One line trace per leader status (both / A only / B only / neither; the legend names them), each
+        standard a segment A → B: a few traces whatever the number of standards, so redrawing stays fast."""
+        import plotly.graph_objects as go
+
+        lang = self.lang
+        top = self.top
+        a, b = self.comparison.a.scheme, self.comparison.b.scheme
+        ta, tb = self.comparison.a.table, self.comparison.b.table
+        ids_a = ta["standard_id"].to_numpy(dtype=object)
+        ids_b = tb["standard_id"].to_numpy(dtype=object)
+        ra = dict(zip(ids_a, ta["rank"].to_numpy(dtype=float, na_value=np.nan), strict=True))
+        rb = dict(zip(ids_b, tb["rank"].to_numpy(dtype=float, na_value=np.nan), strict=True))
+        la = set(ids_a[ta["leader"].to_numpy(dtype=bool)])
+        lb = set(ids_b[tb["leader"].to_numpy(dtype=bool)])
+        everyone = list(dict.fromkeys([*ids_a, *ids_b]))
+        nan = float("nan")
+        chosen = [sid for sid in everyone if ra.get(sid, nan) <= top or rb.get(sid, nan) <= top]
+        known = [v for v in (*ra.values(), *rb.values()) if not math.isnan(v)]
+        bottom = max([*known, top]) + 2
+        inf = float("inf")
+        chosen.sort(key=lambda s: (ra.get(s, inf) if not math.isnan(ra.get(s, nan)) else inf,
+                                   rb.get(s, inf) if not math.isnan(rb.get(s, nan)) else inf, s))
+        groups = {"both": ([], "#1f6feb", 3, Text("两方案均为领跑者", "leader under both")),
+                  "a": ([], "#cf222e", 3, Text("仅方案 A 领跑者", "leader under A only")),
+                  "b": ([], "#2da44e", 3, Text("仅方案 B 领跑者", "leader under B only")),
+                  "none": ([], "#afb8c1", 1.5, Text("均非领跑者", "leader under neither"))}
+        for sid in chosen:
+            key = ("both" if sid in lb else "a") if sid in la else ("b" if sid in lb else "none")
+            groups[key][0].append(sid)
+        traces = []
+        for members, colour, width, name in groups.values():
+            if not members:
+                continue
+            x, y, text = [], [], []
+            for sid in members:
+                ya, yb = ra.get(sid, nan), rb.get(sid, nan)
+                x += [a.id, b.id, None]
+                y += [bottom if math.isnan(ya) else ya, bottom if math.isnan(yb) else yb, None]
+                shown_a = tr("未入榜", "not ranked", lang) if math.isnan(ya) else f"{ya:.0f}"
+                shown_b = tr("未入榜", "not ranked", lang) if math.isnan(yb) else f"{yb:.0f}"
+                text += [f"{sid}<br>A: {shown_a}", f"{sid}<br>B: {shown_b}", None]
+            traces.append(go.Scatter(x=x, y=y, text=text, mode="lines+markers", name=name.get(lang),
+                                     customdata=[m for sid in members for m in (sid, sid, None)],
+                                     line={"color": colour, "width": width}, hovertemplate="%{text}<extra></extra>",
+                                     connectgaps=False))
+        return traces
+
+    def _metrics_html(self) -> str:
+        lang = self.lang
         m = self.comparison.metrics
-        rows = [("Kendall τ", f"{m['kendall_tau']:.3f}"), ("Spearman ρ", f"{m['spearman_rho']:.3f}"),
+        tau = m["kendall_tau"]
+        tau_text = "—" if tau is None or (isinstance(tau, float) and math.isnan(tau)) else f"{tau:.3f}"
+        rows = [(tr("方案 A / B", "Scheme A / B", lang), f"{self.comparison.a.scheme.id} / {self.comparison.b.scheme.id}"),
+                ("Kendall τ", f"{tau_text}（{rank_agreement_reading(tau).get(lang)}）" if lang == "zh"
+                 else f"{tau_text} ({rank_agreement_reading(tau).get(lang)})"),
+                ("Spearman ρ", f"{m['spearman_rho']:.3f}"),
                 (tr("WS 相似系数", "WS coefficient", lang), f"{m['ws']:.3f}"),
                 (tr("领跑者重合（Jaccard）", "Leader overlap (Jaccard)", lang), f"{m['leader_overlap_jaccard']:.3f}"),
                 (tr("共同排名", "Ranked by both", lang), str(m["n_common"])),
                 (tr("仅方案 A", "Only A", lang), str(m["n_only_a"])), (tr("仅方案 B", "Only B", lang), str(m["n_only_b"])),
                 (tr("领跑者 A / B / 共同", "Leaders A / B / both", lang),
                  f"{m['leaders_a']} / {m['leaders_b']} / {m['leaders_both']}")]
-        self.metrics = W.HTML("<table>" + "".join(f"<tr><th style='text-align:left;padding-right:1em'>{k}</th>"
-                                                  f"<td>{v}</td></tr>" for k, v in rows) + "</table>")
-        self.metrics.add_class("lk-comparison-metrics")
-        self.widget = W.VBox([self.metrics, self.chart])
-        self.widget.add_class("lk-comparison")
+        return "<table>" + "".join(f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th>"
+                                   f"<td>{html.escape(v)}</td></tr>" for k, v in rows) + "</table>"

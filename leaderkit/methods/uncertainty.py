@@ -581,12 +581,13 @@ def compare_rankings(
     if set_a is not None and set_b is not None:
         union = set_a | set_b
         shared = set_a & set_b
+        just_a, just_b = set_a - set_b, set_b - set_a
         result["leaders"] = {
             "a": len(set_a),
             "b": len(set_b),
             "both": len(shared),
-            "only_a": [i for i in index if i in set_a - set_b],
-            "only_b": [i for i in index if i in set_b - set_a],
+            "only_a": [i for i in index if i in just_a],
+            "only_b": [i for i in index if i in just_b],
             "jaccard": len(shared) / len(union) if union else 1.0,
         }
         movers["leader_a"] = index.isin(list(set_a))

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from leaderkit._kit.i18n import tr
+from leaderkit._kit.i18n import Text, tr
 from leaderkit.ranking.result import (
     Ranking,
     rank,
@@ -38,25 +40,30 @@ class SchemeComparison:
         ])
 
 
-def compare_schemes(a: Scheme, b: Scheme, standards, *, on=None, baselines=None, program=None,
-                    register=None) -> SchemeComparison:
-    """Rank the same standards with two schemes and compare the lists (两个方案的排行榜比较).
+def rank_agreement_reading(tau: float | None) -> Text:
+    """A plain reading of Kendall's τ between two lists (排名一致性解读): |τ| below 0.3 weak, below 0.7
+    moderate, else strong (the scale used for Kendall's W on the panel page); a negative τ is read as lists
+    in reverse order."""
+    if tau is None or (isinstance(tau, float) and math.isnan(tau)):
+        return Text("无法判断（共同排名不足 2 项）", "cannot be read (fewer than 2 standards ranked by both)")
+    size = abs(tau)
+    zh, en = ("弱一致", "weak agreement") if size < 0.3 else (("中等一致", "moderate agreement") if size < 0.7
+                                                             else ("强一致", "strong agreement"))
+    if tau < 0 and size >= 0.3:
+        zh, en = zh.replace("一致", "反向一致"), en.replace("agreement", "agreement in reverse order")
+    return Text(zh, en)
 
-    metrics: kendall_tau, spearman_rho, ws (WS coefficient, A as reference), leader_overlap_jaccard,
-    n_common, n_only_a, n_only_b, leaders_a, leaders_b, leaders_both — from
-    `leaderkit.compare_rankings` on the eligible standards of each list. movers: standard_id, enterprise,
-    rank_a, rank_b, change (rank_a − rank_b, positive = better under B), leader_a, leader_b: the standards
-    whose rank or leader status differs, largest move first.
-    """
+
+def compare_results(ra: Ranking, rb: Ranking) -> SchemeComparison:
+    """Compare two lists already ranked on the same standards (`compare_schemes` without the ranking):
+    e.g. a tuned scheme against the scheme as loaded. Same metrics and movers as `compare_schemes`."""
     from leaderkit.methods.uncertainty import compare_rankings
 
-    ra = rank(a, standards, on=on, baselines=baselines, program=program, register=register)
-    rb = rank(b, standards, on=on if on is not None else ra.on, baselines=baselines, program=program,
-              register=register)
-
     def ranks(r: Ranking) -> pd.Series:
-        t = r.table[r.table["eligible"]]
-        return pd.Series(t["rank"].astype(float).to_numpy(), index=t["standard_id"].to_numpy())
+        eligible = r.table["eligible"].to_numpy(dtype=bool)
+        ids = r.table["standard_id"].to_numpy(dtype=object)[eligible]
+        return pd.Series(r.table["rank"].to_numpy(dtype=float, na_value=np.nan)[eligible],
+                         index=pd.Index(ids, dtype=object))
 
     def leader_set(r: Ranking) -> list:
         return r.leaders["standard_id"].tolist()
@@ -70,6 +77,25 @@ def compare_schemes(a: Scheme, b: Scheme, standards, *, on=None, baselines=None,
         "leaders_a": lead["a"], "leaders_b": lead["b"], "leaders_both": lead["both"],
     }
     movers = res["movers"].rename_axis("standard_id").reset_index()
-    names = pd.concat([ra.table, rb.table]).drop_duplicates("standard_id").set_index("standard_id")["enterprise"]
-    movers.insert(1, "enterprise", names.reindex(movers["standard_id"]).to_numpy())
+    names: dict = {}
+    for r in (rb, ra):
+        names.update(zip(r.table["standard_id"].to_numpy(dtype=object), r.table["enterprise"].to_numpy(dtype=object),
+                         strict=True))
+    movers.insert(1, "enterprise", [names.get(sid) for sid in movers["standard_id"]])
     return SchemeComparison(ra, rb, metrics, movers.reset_index(drop=True))
+
+
+def compare_schemes(a: Scheme, b: Scheme, standards, *, on=None, baselines=None, program=None,
+                    register=None) -> SchemeComparison:
+    """Rank the same standards with two schemes and compare the lists (两个方案的排行榜比较).
+
+    metrics: kendall_tau, spearman_rho, ws (WS coefficient, A as reference), leader_overlap_jaccard,
+    n_common, n_only_a, n_only_b, leaders_a, leaders_b, leaders_both — from
+    `leaderkit.compare_rankings` on the eligible standards of each list. movers: standard_id, enterprise,
+    rank_a, rank_b, change (rank_a − rank_b, positive = better under B), leader_a, leader_b: the standards
+    whose rank or leader status differs, largest move first.
+    """
+    ra = rank(a, standards, on=on, baselines=baselines, program=program, register=register)
+    rb = rank(b, standards, on=on if on is not None else ra.on, baselines=baselines, program=program,
+              register=register)
+    return compare_results(ra, rb)
