@@ -28,7 +28,8 @@ def data():
 
 @pytest.fixture(scope="module")
 def plain():
-    return Scheme.load(SAMPLE_DATA / "schemes" / "logistics.yaml")
+    """The sample logistics scheme without its level roles: its levels only label the list."""
+    return Scheme.load(SAMPLE_DATA / "schemes" / "logistics.yaml").with_changes({"ranking.levels": None})
 
 
 def with_roles(scheme, roles, **changes):
