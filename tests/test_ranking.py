@@ -128,17 +128,19 @@ def test_eligibility_reasons_each_rule(tmp_path):
     assert e.loc["EQ-IND", "reasons"] == ["not_stricter_industry"]
     assert "（等于）" in e.loc["EQ-IND", "reasons_zh"] and "(equal)" in e.loc["EQ-IND", "reasons_en"]
     assert e.loc["NEW", "reasons"] == ["not_public_long_enough"]
-    assert "公开 60 日，要求 ≥ 90 日" in e.loc["NEW", "reasons_zh"]
+    assert "公开 60 日，要求满 3 个月，2024-02-01 起满足" in e.loc["NEW", "reasons_zh"]
     assert e.loc["NOTMP", "reasons"] == ["not_mass_produced"]
     assert e.loc["BARRED", "reasons"] == ["barred"]
     assert e.loc["HOLE", "reasons"] == ["missing_core_value"] and "洗净比" in e.loc["HOLE", "reasons_zh"]
     assert e["eligible"].sum() == 1
 
 
-def test_mofcom_programme_needs_only_30_days():
-    data = standards([("NEW", "丁公司", "≤ 1", "≥ 0.8", "2023-11-01", True)])
-    e = eligibility(scheme(), data, on=ON, program="mofcom-2023")
-    assert e["eligible"].tolist() == [True]
+def test_mofcom_programme_needs_one_month_and_its_deadline():
+    data = standards([("NEW", "丁公司", "≤ 1", "≥ 0.8", "2023-10-31", True),
+                      ("LATE", "戊公司", "≤ 1", "≥ 0.8", "2023-11-01", True)])
+    e = eligibility(scheme(), data, on=date(2023, 11, 30), program="mofcom-2023").set_index("standard_id")
+    assert e.loc["NEW", "eligible"] and e.loc["NEW", "reasons"] == []
+    assert e.loc["LATE", "reasons"] == ["declared_after_deadline", "not_public_long_enough"]  # and 29 days
 
 
 def test_enterprise_condition_columns_are_checked():

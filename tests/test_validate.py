@@ -256,3 +256,17 @@ def test_indicator_table_puts_levels_beside_baselines():
     assert (water["leader_vs_baseline"], water["baseline_vs_baseline"]) == ("stricter", "looser")
     assert table["indicator"].tolist().count("energy_use") == 2  # one row per cited baseline
     assert table.loc[table["indicator"] == "electrical_safety", "standard"].isna().all()
+
+
+def test_public_time_before_the_list_is_counted_in_calendar_months(a):
+    # national: 3 calendar months (Civil Code art. 201–202): declared 2023-01-31, public 3 months on 2023-04-30
+    def s025(ranking_date):
+        scheme = a.with_changes({"timeline.declaration_deadline": date(2023, 1, 31),
+                                 "timeline.ranking_date": ranking_date})
+        return findings(check(scheme, program="national"), "LK-S025", "fail")
+
+    assert s025(date(2023, 4, 30)).empty
+    failed = s025(date(2023, 4, 29))
+    assert len(failed) == 1
+    assert "公开不满 3 个月（最早 2023-04-30）" in failed.iloc[0]["message"]
+    assert "less than 3 months" in failed.iloc[0]["message_en"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-YES = frozenset({"是", "有", "√", "✓", "符合", "已签署", "强制", "强制性", "y", "yes", "true", "1", "m", "mandatory", "x"})
-NO = frozenset({"否", "无", "×", "✗", "不符合", "未签署", "推荐", "推荐性", "非强制", "n", "no", "false", "0",
+YES = frozenset({"是", "有", "√", "✓", "符合", "已签署", "同意", "强制", "强制性", "y", "yes", "true", "1", "m", "mandatory", "x"})
+NO = frozenset({"否", "无", "×", "✗", "不符合", "未签署", "不同意", "推荐", "推荐性", "非强制", "n", "no", "false", "0",
                 "recommended"})
 
 

@@ -1,6 +1,8 @@
 """Eligibility before ranking (入围资格审查): stricter than the baselines, no mandatory violation, baseline
-indicators met, public long enough, mass-produced, enterprise conditions, not barred, core values present.
-docs/RANKING.md gives each rule with its source.
+indicators met, a current standard, declared by the programme's deadline, public long enough, mass-produced,
+enterprise conditions, the enterprise's consent where the programme asks for it, changes notified in time,
+not barred, core values present. A check runs where the data has its columns; otherwise a note says it was
+not made. docs/RANKING.md gives each rule with its source.
 """
 
 from __future__ import annotations
@@ -24,11 +26,16 @@ REASONS: dict[str, Text] = {
                                 "looser than a mandatory national limit (compliance problem)"),
     "baseline_indicator_missing": Text("缺少底线指标", "baseline indicator not declared"),
     "baseline_indicator_not_met": Text("底线指标未达到要求", "baseline indicator not met"),
+    "abolished": Text("标准已废止", "standard abolished"),
+    "status_unknown": Text("标准状态（现行/废止）不明", "status (current/abolished) unknown"),
+    "declared_after_deadline": Text("声明公开晚于活动截止日", "declared after the programme's deadline"),
     "not_public_long_enough": Text("公开时间不足", "not public long enough before the list date"),
     "published_unknown": Text("公开日期不明", "publication date unknown"),
     "not_mass_produced": Text("产品未量产定型或服务未广泛提供", "product not mass-produced / service not widely offered"),
     "mass_produced_unknown": Text("是否量产不明", "mass production unknown"),
     "enterprise_condition": Text("企业条件不满足", "enterprise condition not met"),
+    "no_consent": Text("入榜企业未表示同意", "the enterprise has not consented to be listed"),
+    "change_not_notified": Text("标准变更未按时告知评估机构", "change of the standard not notified to the agency in time"),
     "barred": Text("企业处于三年禁入期", "enterprise barred (title revoked within 3 years)"),
     "missing_core_value": Text("核心指标数据不完整", "core indicator data incomplete"),
     "below_entry_level": Text("核心指标未达到入榜水平", "a core indicator below the entry level"),
@@ -82,20 +89,19 @@ def check_eligibility(scheme, dom, conditions, info, core, problem, day, baselin
 
     _baseline_indicators(scheme, dom, info.index, checks, details, notes)
 
-    min_days = prog.min_public_days
+    facts = _standard_facts(dom, info.index)
+    _status(facts, day, checks, details, notes)
     if "published" in info.columns:
         published = pd.to_datetime(info["published"], errors="coerce")
-        days = (pd.Timestamp(day) - published).dt.days
-        checks["published_unknown"] = published.isna().to_numpy()
-        checks["not_public_long_enough"] = (days < min_days).fillna(False).to_numpy()
-        shown = days.astype("Int64").astype("string").fillna("")
-        late = (days < 0).fillna(False)
-        details["not_public_long_enough"] = (
-            ("（公开 " + shown + " 日，要求 ≥ " + str(min_days) + " 日）").mask(late, "（公开日期晚于榜单日期）"),
-            (" (public " + shown + " days, ≥ " + str(min_days) + " required)").mask(
-                late, " (published after the list date)"))
+        _deadline(published, prog, checks, details)
+        _public_time(published, day, prog, checks, details)
     else:
         notes.append(Text("数据没有公开日期列：未检查公开时间。", "The data has no publication date: public time not checked."))
+        if prog.declaration_deadline is not None:
+            notes.append(Text(f"数据没有公开日期列：未检查是否不晚于活动截止日 {prog.declaration_deadline} 声明公开"
+                              f"（{_clause(prog, 'declaration_deadline')}）。",
+                              f"The data has no publication date: declaration by the programme's deadline "
+                              f"{prog.declaration_deadline} ({_clause(prog, 'declaration_deadline')}) not checked."))
     if "mass_produced" in info.columns:
         mp = info["mass_produced"].astype("boolean")
         checks["not_mass_produced"] = (mp == False).fillna(False).to_numpy()  # noqa: E712
@@ -121,6 +127,9 @@ def check_eligibility(scheme, dom, conditions, info, core, problem, day, baselin
         notes.append(Text("数据没有企业条件列（文件 003 2.5）：企业条件未检查，需由评估机构核实。",
                           "The data has no enterprise-condition columns (document 003 2.5): not checked here; the "
                           "agency verifies them."))
+
+    _consent(facts, prog, checks, details, notes)
+    _change_notice(facts, day, prog, checks, details, notes)
 
     if register is not None and "enterprise" in info.columns:
         from leaderkit.registers.titles import TitleRegister
@@ -162,6 +171,172 @@ def check_eligibility(scheme, dom, conditions, info, core, problem, day, baselin
         "vs_national": vs_nat.to_numpy(),
         "vs_industry": vs_ind.to_numpy(),
     })
+    return out
+
+
+FACT_COLUMNS = ("status", "abolished", "consent", "changed", "notified")
+"""Columns of the loaded standards that eligibility reads per standard (the first value given)."""
+
+
+def _standard_facts(dom: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """One row per standard of `index`: the FACT_COLUMNS the data has, the first value given on its rows."""
+    present = [c for c in FACT_COLUMNS if c in dom.columns]
+    if not present:
+        return pd.DataFrame(index=index)
+    return dom.groupby("standard_id", sort=False)[present].first().reindex(index)
+
+
+def _clause(prog, parameter: str) -> str:
+    """The clause a programme parameter comes from, without its quoted wording: "004 三6"."""
+    return prog.source(parameter).split("（")[0].strip() or prog.name
+
+
+def _day_text(days: pd.Series) -> pd.Series:
+    """Days as 2023-05-01 ("" where none)."""
+    return days.dt.strftime("%Y-%m-%d").astype("string").fillna("")
+
+
+def _status(facts, day, checks, details, notes) -> None:
+    """A current standard (现行有效, document 004 二; an abolished standard loses its place, document 001 三(三)).
+    An abolished date decides where given (abolished on or before the list date); else the status column."""
+    if "status" not in facts.columns and "abolished" not in facts.columns:
+        notes.append(Text("数据没有标准状态列（标准状态 现行/废止，或废止日期）：未检查标准是否现行有效（文件 004 二、001 三(三)）。",
+                          "The data has no status column (标准状态 current/abolished, or 废止日期): whether a standard "
+                          "is current was not checked (document 004 二, 001 三(三))."))
+        return
+    index = facts.index
+    status = facts["status"] if "status" in facts.columns else pd.Series(pd.NA, index=index, dtype="string")
+    if "abolished" in facts.columns:
+        on_day = pd.to_datetime(facts["abolished"], errors="coerce")
+    else:
+        on_day = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    dated = on_day.notna()
+    abolished = (dated & (on_day <= pd.Timestamp(day))) | (~dated & (status == "abolished")).fillna(False)
+    checks["abolished"] = abolished.to_numpy(bool)
+    if "status" in facts.columns:
+        checks["status_unknown"] = (~dated & status.isna()).to_numpy(bool)
+    shown = _day_text(on_day)
+    details["abolished"] = (("（废止于 " + shown + "）").where(dated, ""), (" (abolished on " + shown + ")").where(dated, ""))
+
+
+def _deadline(published, prog, checks, details) -> None:
+    """Declared public by the programme's deadline, that day included (document 000 附件2 一: 2023-10-31 24:00)."""
+    deadline = prog.declaration_deadline
+    if deadline is None:
+        return
+    after = (published > pd.Timestamp(deadline)).fillna(False)
+    checks["declared_after_deadline"] = after.to_numpy(bool)
+    shown = _day_text(published)
+    details["declared_after_deadline"] = ("（" + shown + " 声明公开，截止 " + str(deadline) + "）",
+                                          " (declared " + shown + ", deadline " + str(deadline) + ")")
+
+
+def _public_time(published, day, prog, checks, details) -> None:
+    """Public for the programme's minimum time on the list date: `Program.public_time_met` (calendar months
+    as the Civil Code counts them, or days), asked once per distinct publication day."""
+    known = published.dropna()
+    met_on = {d: pd.Timestamp(prog.public_time_met(d.date())) for d in known.unique()}
+    met = published.map(met_on)
+    on = pd.Timestamp(day)
+    days = (on - published).dt.days
+    checks["published_unknown"] = published.isna().to_numpy()
+    checks["not_public_long_enough"] = (met > on).fillna(False).to_numpy(bool)
+    shown = days.astype("Int64").astype("string").fillna("")
+    late = (days < 0).fillna(False)
+    need = prog.public_time_text()
+    if prog.min_public_months is None:
+        zh = "（公开 " + shown + " 日，要求 ≥ " + need.zh + "）"
+        en = " (public " + shown + " days, ≥ " + need.en + " required)"
+    else:
+        met_shown = _day_text(met)
+        zh = "（公开 " + shown + " 日，要求满 " + need.zh + "，" + met_shown + " 起满足）"
+        en = " (public " + shown + " days, " + need.en + " required, met from " + met_shown + ")"
+    details["not_public_long_enough"] = (zh.mask(late, "（公开日期晚于榜单日期）"),
+                                         en.mask(late, " (published after the list date)"))
+
+
+def _consent(facts, prog, checks, details, notes) -> None:
+    """The enterprise's consent to be listed, where the programme asks for it (document 004 三6); a missing
+    answer is no consent."""
+    if not prog.requires_enterprise_consent:
+        return
+    where = _clause(prog, "requires_enterprise_consent")
+    if "consent" not in facts.columns:
+        notes.append(Text(f"活动要求入榜企业同意（{where}），数据没有“企业同意”列：未检查企业同意，需由评估机构核实。",
+                          f"The programme requires the enterprise's consent ({where}) and the data has no consent "
+                          "column (企业同意): consent not checked; the agency verifies it."))
+        return
+    consent = facts["consent"].astype("boolean")
+    checks["no_consent"] = (consent != True).fillna(True).to_numpy(bool)  # noqa: E712
+    refused = (consent == False).fillna(False)  # noqa: E712
+    details["no_consent"] = (pd.Series("（未记录）", index=facts.index).mask(refused, "（不同意）"),
+                             pd.Series(" (no answer recorded)", index=facts.index).mask(refused, " (refused)"))
+
+
+def _change_notice(facts, day, prog, checks, details, notes) -> None:
+    """A revision, change or abolition of the standard told to the agency within the programme's working days
+    (document 003 2.6e: 5), by `notice_deadline`: a change on Friday 2023-09-22 is told by Saturday 2023-10-07
+    (a worked weekend day after the National Day holidays). Judged on the list date: a notice given after the
+    deadline, or none given when the deadline has passed, is late; a change after the list date is not judged."""
+    n = prog.change_notice_working_days
+    if n is None:
+        return
+    missing = [c for c in ("changed", "notified") if c not in facts.columns]
+    if missing:
+        names = {"changed": ("变更日期", "change date"), "notified": ("告知日期", "notice date")}
+        notes.append(Text(f"数据没有{'、'.join(names[c][0] for c in missing)}列：未检查标准变更是否在 {n} 个工作日内告知评估机构"
+                          f"（{_clause(prog, 'change_notice_working_days')}）。",
+                          f"The data has no {' and no '.join(names[c][1] for c in missing)} column: whether a change of "
+                          f"a standard was notified to the agency within {n} working days "
+                          f"({_clause(prog, 'change_notice_working_days')}) was not checked."))
+        return
+    on = pd.Timestamp(day)
+    changed = pd.to_datetime(facts["changed"], errors="coerce")
+    changed = changed.where(changed <= on)
+    notified = pd.to_datetime(facts["notified"], errors="coerce")
+    deadline = notice_deadline(changed, n)
+    told = notified.where(notified <= on)  # a notice after the list date was not given on it
+    late = changed.notna() & (told.fillna(on) > deadline)
+    checks["change_not_notified"] = late.fillna(False).to_numpy(bool)
+    c, d, t = _day_text(changed), _day_text(deadline), _day_text(told)
+    details["change_not_notified"] = (
+        "（" + c + " 变更，告知期限 " + d + "，" + ("告知于 " + t).where(told.notna(), "未告知") + "）",
+        " (changed " + c + ", notice due by " + d + ", " + ("notified " + t).where(told.notna(), "not notified") + ")")
+
+
+def notice_deadline(changed: pd.Series, working_days: int) -> pd.Series:
+    """The last day to tell of a change that happened on `changed` (NaT where none): the `working_days`-th
+    working day after it; the day of the change does not count (Civil Code art. 201), working days are
+    mainland China's with 调休 (`schemes.workdays.workday_mask`). Same count as
+    `publicity_end(changed + 1 day, working_days)`, for all rows at once."""
+    import warnings
+
+    from leaderkit.schemes.workdays import CalendarWarning, workday_mask
+
+    days = pd.to_datetime(changed).dt.normalize()
+    out = pd.Series(pd.NaT, index=changed.index, dtype="datetime64[ns]")
+    known = days.dropna()
+    if known.empty:
+        return out
+    first = known.min() + pd.Timedelta(days=1)
+    start = (known - first).dt.days.to_numpy() + 1  # position of the day after the change
+    extra = working_days * 3 + 40
+    while True:
+        span = pd.date_range(first, known.max() + pd.Timedelta(days=extra), freq="D")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", CalendarWarning)
+            count = np.cumsum(workday_mask(span))  # working days from `first` through each day
+        before = np.where(start > 0, count[np.maximum(start - 1, 0)], 0)  # working days up to the change day
+        reached = np.searchsorted(count, before + working_days, side="left")
+        if reached.max() < len(span):
+            break
+        extra *= 2  # an override file with long holidays
+    out[known.index] = span[reached]
+    last = out.max().year
+    # the fallback warning only for the years the deadlines reach, not the margin counted past them
+    years = sorted({y for w in caught if isinstance(w.message, CalendarWarning) for y in w.message.years if y <= last})
+    if years:
+        warnings.warn(CalendarWarning(years), stacklevel=2)
     return out
 
 

@@ -191,9 +191,11 @@ def eligibility(scheme: Scheme, standards, *, on, baselines=None, program=None, 
     Columns: standard_id, enterprise, region, eligible, reasons (codes, see REASONS), reasons_zh,
     reasons_en, vs_national, vs_industry. Checks (docs/RANKING.md gives the sources): stricter than the
     national and the industry baseline where they exist (the scheme's inline baselines, or `baselines`);
-    no looser value against a mandatory limit; every numeric baseline indicator met; public at least
-    `program.min_public_days` before `on`; mass-produced; the enterprise conditions of document 003 2.5 where
-    the data has columns for them; not barred on `on` (`register`, a TitleRegister or its path); every
+    no looser value against a mandatory limit; every numeric baseline indicator met; current, not abolished
+    (status / abolished columns); declared by the programme's deadline; public long enough before `on`
+    (`Program.public_time_met`: calendar months or days); mass-produced; the enterprise conditions of
+    document 003 2.5 where the data has columns for them; consent where the programme requires it; changes
+    notified in time (003 2.6e); not barred on `on` (`register`, a TitleRegister or its path); every
     core value present unless the scheme names an imputation; with an entry floor
     (`ranking.levels.entry`), every core indicator at the entry level (`below_entry_level`).
     """
@@ -223,9 +225,11 @@ def _hash_data(dom: pd.DataFrame, baselines, day: date, prog, elig: pd.DataFrame
     h = hashlib.sha256(_frame_hash(dom[cols]))
     if isinstance(baselines, pd.DataFrame):
         h.update(_frame_hash(baselines))
-    h.update(f"|{day.isoformat()}|{prog.name}|{prog.min_public_days}|".encode())
-    barred = elig.loc[elig["reasons"].map(lambda r: "barred" in r), "standard_id"]
-    h.update("\x1f".join(sorted(barred)).encode("utf-8"))
+    h.update(f"|{day.isoformat()}|{prog.name}|".encode())
+    # every eligibility outcome with its reasons: status, deadline, consent, change notices, bans and public
+    # time all change the digest, whichever columns or programme settings they come from
+    outcome = sorted(f"{sid}\x1e{','.join(r)}" for sid, r in zip(elig["standard_id"], elig["reasons"], strict=True))
+    h.update("\x1f".join(outcome).encode("utf-8"))
     return h.hexdigest()
 
 

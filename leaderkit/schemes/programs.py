@@ -15,13 +15,14 @@ profile may `extends:` another one and override some parameters:
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from leaderkit._kit.i18n import LeaderkitError, Text
+from leaderkit._kit.periods import add_months
 from leaderkit._kit.yamlfile import issue_lines, model_errors, read_yaml
 
 PROGRAMS_DIR = Path(__file__).parents[1] / "data" / "programs"
@@ -71,7 +72,13 @@ class Program(_Model):
     platforms: list[str] = Field(default_factory=list, description="企业标准声明公开平台 / platforms")
     publicity_working_days: int = Field(description="公示期（工作日）/ publicity in working days")
     min_experts: int = Field(description="每个方案的评审专家最少人数 / minimum experts")
-    min_public_days: int = Field(description="标准公开至入围的最短天数 / minimum public time of a standard")
+    min_public_days: int = Field(
+        description="标准公开至入围的最短天数；以月计的活动（min_public_months）为按每月 30 日折算的天数，仅供以天计的"
+        "检查使用 / minimum public time in days; for a programme that counts months, 30 days a month, only for "
+        "checks that count days")
+    min_public_months: int | None = Field(
+        None, ge=1, description="标准公开至入围的最短月数，按自然月计（民法典第二百零一、二百零二条）；None 表示活动以天计"
+        " / minimum public time in calendar months (Civil Code art. 201–202); None: the programme counts days")
     usual_cycle_months: int = Field(12, description="评估周期原则 / usual cycle")
     max_cycle_months: int = Field(description="评估周期上限 / maximum cycle")
     ban_years: int = Field(3, description="取消资格后不得参与的年数 / years barred")
@@ -84,13 +91,57 @@ class Program(_Model):
     fees_allowed: bool = False
     requires_enterprise_consent: bool = False
     key_domains: list[KeyDomain] | None = Field(None, description="重点领域；None 表示依据文件未列出")
-    declaration_deadline: date | None = None
+    declaration_deadline: date | None = Field(
+        None, description="企业标准声明公开截止日（含当日）；之后声明的标准不入围 / the last day a standard may be "
+        "declared to take part; None: not set")
     report_deadline: date | None = None
+    change_notice_working_days: int | None = Field(
+        None, ge=1, description="入围标准修订、变更、废止后告知评估机构的期限（工作日）；None 表示未规定 / working days "
+        "within which a change of a shortlisted standard is notified to the agency; None: not set")
     negative_list: list[NegativeEntry] | None = Field(
         None, description="负面清单；None 表示本配置不含清单，无法检查 / None: not available"
     )
     sources: dict[str, str] = Field(description="参数 → 依据条款 / parameter → source document and clause")
     notes: list[str] = Field(default_factory=list, description="依据文件的歧义及处理 / ambiguities and decisions")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _public_days_from_months(cls, data: Any) -> Any:
+        """A programme states its minimum public time once, in months or in days; `min_public_days` of a
+        month-based programme is derived (30 days a month) for the checks that count days."""
+        if not isinstance(data, dict):
+            return data
+        months = data.get("min_public_months")
+        if not isinstance(months, int) or isinstance(months, bool) or months < 1:
+            return data  # None, or a value the field itself refuses
+        days = data.get("min_public_days")
+        if days is None:
+            return {**data, "min_public_days": 30 * months}
+        if days != 30 * months:
+            raise ValueError("最短公开时间只能给出一种：min_public_months（月）或 min_public_days（日） / give the "
+                             "minimum public time once: min_public_months or min_public_days, not both")
+        return data
+
+    def public_time_met(self, published: date) -> date:
+        """The first list date on which a standard declared public on `published` has been public for the
+        programme's minimum time (公开时间满足之日).
+
+        Months (`min_public_months`) are calendar months as the Civil Code counts them (art. 201: the day of
+        publication does not count; art. 202: the period ends on the corresponding day of the last month, or
+        on that month's last day when it has none): published 2023-01-31, 3 months → 2023-04-30, so a list
+        dated 2023-04-30 may take the standard and one dated 2023-04-29 may not. Days (`min_public_days`
+        without months): `published` + N days, i.e. N whole days between publication and the list date.
+        """
+        if self.min_public_months is not None:
+            return add_months(published, self.min_public_months)
+        return published + timedelta(days=self.min_public_days)
+
+    def public_time_text(self) -> Text:
+        """The minimum public time in words: "3 个月" / "3 months", or "90 日" / "90 days"."""
+        if self.min_public_months is not None:
+            n = self.min_public_months
+            return Text(f"{n} 个月", f"{n} month{'s' if n != 1 else ''}")
+        return Text(f"{self.min_public_days} 日", f"{self.min_public_days} days")
 
     def source(self, parameter: str) -> str:
         """The source document and clause a parameter comes from ("" if the profile does not say)."""
@@ -130,6 +181,10 @@ def _load(name_or_path: str | os.PathLike, seen: tuple[str, ...]) -> Program:
         base = _load(parent, (*seen, str(path))).model_dump()
         base_sources = base.pop("sources")
         base.pop("notes")
+        if {"min_public_months", "min_public_days"} & data.keys():
+            # the minimum public time is stated once: a profile that states it replaces the parent's whole
+            base.pop("min_public_months")
+            base.pop("min_public_days")
         data = {**base, **data, "sources": {**base_sources, **data.get("sources", {})}}
     try:
         return Program.model_validate(data)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -688,11 +688,12 @@ def _timeline(s: Scheme, p: Program, overrides, f: _Findings) -> None:
             f.add("024", f"声明截止 {deadline} 不早于排行日期 {t.ranking_date}",
                   f"the declaration deadline {deadline} is not before the ranking date {t.ranking_date}",
                   "timeline.ranking_date")
-        earliest = deadline + timedelta(days=p.min_public_days)
+        earliest = p.public_time_met(deadline)
+        need = p.public_time_text()
         if t.ranking_date < earliest:
-            f.add("025", f"截止日 {deadline} 声明的标准到排行日期 {t.ranking_date} 公开不足 {p.min_public_days} 天"
+            f.add("025", f"截止日 {deadline} 声明的标准到排行日期 {t.ranking_date} 公开不满 {need.zh}"
                          f"（最早 {earliest}）",
-                  f"a standard declared on the deadline {deadline} is public for less than {p.min_public_days} days "
+                  f"a standard declared on the deadline {deadline} is public for less than {need.en} "
                   f"by the ranking date {t.ranking_date} (earliest {earliest})", "timeline.ranking_date")
 
     sequence = [("scheme_publicity.end", t.scheme_publicity.end if t.scheme_publicity else None),

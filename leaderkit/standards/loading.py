@@ -56,6 +56,13 @@ STANDARD_COLUMNS = {
     "mass_produced": ("是否量产", "量产", "是否量产定型", "mass_produced"),
     "direction": ("方向", "指标方向", "direction"),
     "bare": ("bare",),
+    # eligibility facts of a standard (docs/RANKING.md §2): 现行/废止 and the day it was abolished, the
+    # enterprise's consent to be listed, a change of the standard and the day the agency was told of it
+    "status": ("标准状态", "状态", "status", "standard_status"),
+    "abolished": ("废止日期", "abolished", "abolished_date"),
+    "consent": ("企业同意", "同意参评", "同意入榜", "是否同意", "consent", "enterprise_consent"),
+    "changed": ("变更日期", "修订日期", "变更时间", "changed", "change_date"),
+    "notified": ("告知日期", "告知评估机构日期", "告知时间", "notified", "notice_date"),
 }
 
 BASELINE_COLUMNS = {
@@ -93,6 +100,9 @@ COLUMN_KINDS = {
     "condition_max": TEXT_KINDS | {"number"},
     "mass_produced": TEXT_KINDS | {"bool"},
     "mandatory": TEXT_KINDS | {"bool"},
+    "consent": TEXT_KINDS | {"bool"},
+    "changed": frozenset({"text", "date", "timestamp", "null"}),
+    "notified": frozenset({"text", "date", "timestamp", "null"}),
 }
 _KIND_WORDS = {"text": ("文本", "text"), "integer": ("整数", "whole numbers"), "number": ("数字", "numbers"),
                "bool": ("是/否", "true/false"), "date": ("日期", "dates"), "timestamp": ("日期时间", "timestamps")}
@@ -105,6 +115,13 @@ _DIRECTION_WORDS = {
     "越低越好": "lower", "越小越好": "lower", "低优": "lower", "lower": "lower", "-1": "lower", "min": "lower",
     "越高越好": "higher", "越大越好": "higher", "高优": "higher", "higher": "higher", "1": "higher", "max": "higher",
     "区间": "range", "范围": "range", "range": "range",
+}
+
+# 现行 / 废止 of a declared standard (the platform's 状态 column) → current / abolished
+_STATUS_WORDS = {
+    "现行": "current", "现行有效": "current", "有效": "current", "current": "current", "valid": "current",
+    "废止": "abolished", "已废止": "abolished", "作废": "abolished", "abolished": "abolished",
+    "withdrawn": "abolished",
 }
 
 _FIX_HINT = Text("修正该行后重新读取，或使用 on_bad_rows='report'（命令行 --skip-bad-rows）跳过并列出坏行",
@@ -964,7 +981,7 @@ def _load(source, schema, required, what, *, sheet, encoding, on_bad_rows, max_r
     for column in required:
         flag(df[column].isna(), column, "必填项为空", "required value is empty")
 
-    for column in ("published", "effective", "abolished"):
+    for column in ("published", "effective", "abolished", "changed", "notified"):
         if column in df.columns:
             parsed = parse_dates(df[column])
             flag(df[column].notna() & parsed.isna(), column, "日期无法识别（应如 2023-05-01）",
@@ -994,6 +1011,13 @@ def _load(source, schema, required, what, *, sheet, encoding, on_bad_rows, max_r
         df["bare"] = pd.Series(header_bare, index=df.index, dtype="string")
     if "mass_produced" in df.columns:
         df["mass_produced"] = _yes_no(df["mass_produced"], flag, "mass_produced")
+    if "consent" in df.columns:
+        df["consent"] = _yes_no(df["consent"], flag, "consent")
+    if "status" in df.columns:
+        mapped = df["status"].str.lower().map(_STATUS_WORDS)
+        flag(df["status"].notna() & mapped.isna(), "status", "标准状态应为 现行/废止",
+             "status must be 现行 (current) or 废止 (abolished)")
+        df["status"] = mapped.astype("string")
     if what == "baselines":
         _infer_level(df, flag)
 
