@@ -44,6 +44,7 @@ def test_sample_schemes_offer_threshold_sliders_that_act(data, scheme_id, at_lea
         assert any(changed), f"{ind_id}·{level} is offered but changes nothing"
     for key in tuner.not_offered:
         assert key not in tuner.threshold_sliders
+    assert tuner.figure.layout.xaxis.type == "category"  # "Q/ABC 0001-2022" is a name, not a date
 
 
 def test_a_slider_moves_the_list_as_rank_says(data):

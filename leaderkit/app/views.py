@@ -1174,7 +1174,7 @@ def robustness_figure(result, *, width: int | None = None, lang: str | None = No
                     f"Robustness: rank and its 5–95 % interval ({result.n} random weight draws; green = leader in "
                     "most draws)", lang), 360, width)
     fig.update_yaxes(autorange="reversed", title=tr("名次", "rank", lang))
-    fig.update_xaxes(tickangle=-45)
+    fig.update_xaxes(tickangle=-45, type="category")  # standard numbers are names, not dates
     return fig
 
 

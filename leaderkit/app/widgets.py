@@ -168,12 +168,13 @@ class Tuner:
                     continue
                 t = self._threshold_value(ind, text)
                 col = values[ind.id].to_numpy(dtype=float)
-                known = col[np.isfinite(col)]
-                lo = float(min(known.min(), t)) if known.size else t
-                hi = float(max(known.max(), t)) if known.size else t
+                # the range covers the declared values, the indicator's other levels and its baselines' limits
+                marks = np.array([t, *self._marks(ind)])
+                known = np.concatenate([col[np.isfinite(col)], marks])
+                lo, hi = float(known.min()), float(known.max())
                 pad = (hi - lo) * 0.1 or abs(t) * 0.5 or 1.0
                 lo, hi = lo - pad, hi + pad
-                if lo < 0 <= min(known.min() if known.size else t, t):
+                if lo < 0 <= known.min():
                     lo = 0.0
                 if not self._acts(ind, level, (lo, hi)):
                     self.not_offered[ind.id, level] = Text(
@@ -203,8 +204,10 @@ class Tuner:
         fig = go.Figure(
             data=[go.Bar(x=ids, y=scores, marker_color=colours, hovertext=hover, hoverinfo="text")],
             layout=go.Layout(title=tr("综合得分（前 {n} 名）", "Scores (top {n})", lang).format(n=shown),
-                             template="plotly_white", height=380, margin={"l": 40, "r": 10, "t": 50, "b": 110},
-                             xaxis={"tickangle": -45}, yaxis={"title": tr("得分", "score", lang)}),
+                             template="plotly_white", height=420, margin={"l": 40, "r": 10, "t": 50, "b": 10},
+                             # standard numbers are names: a category axis, never read as dates
+                             xaxis={"tickangle": -45, "type": "category", "automargin": True},
+                             yaxis={"title": tr("得分", "score", lang)}),
         )
         self.chart = chart_widget(fig)
         self.figure = fig if isinstance(self.chart, chart_class()) else self.chart
@@ -357,6 +360,18 @@ class Tuner:
         if value is None:
             raise WidgetError(f"门槛“{text}”没有所需方向的限值。", f"Threshold {text!r} has no bound on the side that counts.")
         return float(value)
+
+    def _marks(self, ind) -> list[float]:
+        """The numbers a panel compares a threshold with: the indicator's level thresholds and the limits of
+        its baselines (the bound on the side that counts), where they are numeric in the scheme's unit."""
+        texts = [text for _, text in ind.levels.items()] + [b.requirement for b in ind.baselines or []]
+        out = []
+        for text in texts:
+            try:
+                out.append(self._threshold_value(ind, text))
+            except LeaderkitError:
+                continue
+        return out
 
     def _acts(self, ind, level: str, ends: tuple[float, float]) -> bool:
         """Whether the threshold changes eligibility, a score, a rank or a leader at either end of its range

@@ -106,22 +106,23 @@ def test_moving_a_weight_slider_changes_leaders_as_the_library_says(server, page
     assert after <= cells and "XDJX-2023-A" in " ".join(cells)
 
 
-ROLES = "  levels: {entry: none, tier: show, leader: {level: leader, k: 1}}\n"
+LEVELS = "  levels:                              # 档次先于得分；领跑者须至少 2 项核心指标达到先进水平（RANKING.md §3a）\n"
 
 
 @pytest.fixture(scope="module")
-def roled(tmp_path_factory):
-    """A copy of the sample data whose scheme A gives its leader level a role (a leader condition)."""
+def plain(tmp_path_factory):
+    """A copy of the sample data whose scheme A declares no level roles: its levels only label the list."""
     import shutil
 
-    folder = tmp_path_factory.mktemp("roled") / "data"
+    folder = tmp_path_factory.mktemp("plain") / "data"
     shutil.copytree(SAMPLE_DATA, folder)
     path = folder / "schemes" / "washing_machines_a.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "  imputation: none\n" in text
-    path.write_text(text.replace("  imputation: none\n", "  imputation: none\n" + ROLES, 1), encoding="utf-8")
-    s = VoilaServer("expert_panel_roled", env={"LEADERKIT_DATA": str(folder)})
-    yield s, folder
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index(LEVELS)
+    assert [line.split(":")[0].strip() for line in lines[at + 1:at + 4]] == ["entry", "tier", "leader"]
+    path.write_text("".join(lines[:at] + lines[at + 4:]), encoding="utf-8")
+    s = VoilaServer("expert_panel_plain", env={"LEADERKIT_DATA": str(folder)})
+    yield s
     s.stop()
 
 
@@ -132,31 +133,33 @@ def type_into(page, slider, value: str) -> None:
     page.keyboard.press("Enter")
 
 
-def test_levels_without_a_role_get_no_slider_and_a_note(server, page):
+def test_levels_without_a_role_get_no_slider_and_a_note(plain, page):
     from playwright.sync_api import expect
 
-    open_panel(server, page)
+    open_panel(plain, page)
     note = page.locator(".lk-tuner .lk-levels-note")
     expect(note).to_contain_text("ranking.levels")
     expect(page.locator(".lk-tuner .widget-slider").filter(has_text="领跑水平")).to_have_count(0)
 
 
-def test_threshold_slider_moves_leaders_and_validation_as_the_library_says(roled, page):
+def test_threshold_slider_moves_leaders_and_validation_as_the_library_says(server, page, expected):
     from playwright.sync_api import expect
 
-    server, folder = roled
-    data = db.load_data(folder)
+    data = expected["data"]
     scheme = data.schemes["XDJX-2023-A"]
     kw = {"on": scheme.timeline.ranking_date, "baselines": data.baselines, "register": data.register}
     before = rank(scheme, data.standards, **kw)
-    after = rank(scheme.with_changes({"indicators.moisture.levels.leader": "≤ 40"}), data.standards, **kw)
+    after = rank(scheme.with_changes({"indicators.wash_noise.levels.advanced": "≤ 53"}), data.standards, **kw)
     moved = set(after.leaders["standard_id"]) ^ set(before.leaders["standard_id"])
     assert moved  # the threshold matters on this data
 
     open_panel(server, page)
-    slider = page.locator(".lk-tuner .widget-slider").filter(has_text="含水率·领跑水平").first
+    # the sample scheme's levels act: sliders are offered for them, the rest are explained
+    offered = page.locator(".lk-tuner .widget-slider").filter(has_text="水平")
+    expect(offered).to_have_count(13)
+    slider = page.locator(".lk-tuner .widget-slider").filter(has_text="洗涤噪声·先进水平").first
     expect(slider).to_be_visible()
-    type_into(page, slider, "40")
+    type_into(page, slider, "53")
     leaders = page.locator(".lk-tuner .lk-leaders")
     expect(leaders).to_contain_text("新入选", timeout=30_000)
     text = leaders.inner_text().split("新入选")[0]
@@ -164,16 +167,52 @@ def test_threshold_slider_moves_leaders_and_validation_as_the_library_says(roled
     assert {sid for sid in every if sid in text} == set(after.leaders["standard_id"])
     validity = page.locator(".lk-tuner .lk-tuner-validity")
     expect(validity).to_contain_text("通过")
+    # the tuned list against the scheme as loaded, and the comparison with B now uses the tuned A
+    agreement = page.locator(".lk-tuner .lk-tuner-agreement")
+    expect(agreement).to_contain_text("Kendall τ")
+    expect(agreement).to_contain_text(f"新入选 {len(set(after.leaders['standard_id']) - set(before.leaders['standard_id']))} 项")
+    expect(page.locator(".lk-comparison-metrics")).to_contain_text("XDJX-2023-A-调整-")
+    expect(page.locator(".lk-tuner .lk-legend")).to_contain_text("新入选领跑者")
+    rows = page.locator(".lk-tuner .lk-ranking-table tbody tr")
+    expect(rows).to_have_count(int(after.table["eligible"].sum()))
+    # the bars are labelled with whole standard numbers (a category axis, not dates)
+    ticks = page.locator(".lk-tuner .js-plotly-plot .xtick text")
+    expect(ticks.first).to_contain_text("Q/")
     screenshot_of(page, ".lk-tuning", "expert-panel-threshold")
 
-    type_into(page, slider, "50")  # looser than the advanced level and only equal to the industry limit
+    # save the variant, load it back: the same leaders
+    page.locator(".lk-save-variant").click()
+    link = page.locator(".lk-variant a.lk-download")
+    expect(link).to_be_visible(timeout=30_000)
+    with page.expect_download() as info:
+        link.click()
+    saved = ARTIFACTS / "expert-panel-variant.yaml"
+    info.value.save_as(saved)
+    from leaderkit.schemes.model import Scheme
+
+    variant = Scheme.load(saved)
+    assert variant.derived_from == "XDJX-2023-A" and variant.id.startswith("XDJX-2023-A-调整-")
+    assert rank(variant, data.standards, **kw).leaders["standard_id"].tolist() == after.leaders["standard_id"].tolist()
+
+    # the tuning survives the language switch, both ways
+    page.locator(".lk-lang button").filter(has_text="English").click()
+    expect(page.locator(".lk-tuner .lk-tuner-agreement")).to_contain_text("entering", timeout=60_000)
+    slider_en = page.locator(".lk-tuner .widget-slider").filter(has_text="·advanced").filter(
+        has_text=scheme.indicator("wash_noise").name).first
+    assert abs(float(slider_en.locator(".widget-readout").inner_text()) - 53) < 0.1
+    expect(page.locator(".lk-comparison-metrics")).to_contain_text("XDJX-2023-A-调整-")
+    page.locator(".lk-lang button").filter(has_text="中文").click()
+    expect(page.locator(".lk-tuner .lk-tuner-agreement")).to_contain_text("新入选", timeout=60_000)
+    slider = page.locator(".lk-tuner .widget-slider").filter(has_text="洗涤噪声·先进水平").first
+    validity = page.locator(".lk-tuner .lk-tuner-validity")
+    type_into(page, slider, "59")  # looser than the baseline level
     finding = page.locator(".lk-tuner .lk-threshold-finding").filter(has_text="LK-S011")
     expect(finding).to_be_visible(timeout=30_000)
     expect(validity).to_contain_text("未通过")
     assert "：通过" not in validity.inner_text()
     screenshot_of(page, ".lk-tuning", "expert-panel-invalid-threshold")
     for width in (1024, 1440):  # the tuning section with its findings, at a narrow and a wide window
-        page.set_viewport_size({"width": width, "height": 1500})
+        page.set_viewport_size({"width": width, "height": 2800})  # tall: the whole section is painted
         expect(finding).to_be_visible()
         expect(page.locator(".lk-tuner .js-plotly-plot .bars .point").first).to_be_visible(timeout=30_000)
         screenshot_of(page, ".lk-tuning", f"expert-panel-tuning-{width}")
