@@ -70,6 +70,10 @@ INTERVAL_WORDS = {"above": Text("全部高于目标", "clears it"), "spans": Tex
                   "below": Text("全部低于目标", "below it")}
 
 
+class FilterError(LeaderkitError, ValueError):
+    """A filter the leadership page does not have (筛选项无效)."""
+
+
 class UploadError(LeaderkitError, ValueError):
     """An uploaded file that cannot be used (上传文件不可用): too large, wrong type, unreadable."""
 
@@ -190,22 +194,159 @@ def cache_key(folder: Path, today: date | None = None) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def leadership_results(data: DashboardData) -> dict:
+FILTERS = {"year": Text("年份", "year"), "domain": Text("领域", "domain"), "region": Text("地区", "region"),
+           "category": Text("类别", "category")}
+
+
+def active_filters(filters: dict | None) -> dict:
+    """The filters that select something (key → value), in the order of FILTERS; unknown keys refused."""
+    filters = dict(filters or {})
+    unknown = set(filters) - set(FILTERS)
+    if unknown:
+        raise FilterError(f"没有这个筛选项：{'、'.join(sorted(unknown))}", f"no such filter: {', '.join(sorted(unknown))}",
+                          hint=Text(f"可选：{'、'.join(FILTERS)}", f"one of: {', '.join(FILTERS)}"))
+    return {k: filters[k] for k in FILTERS if filters.get(k) not in (None, "")}
+
+
+def filter_options(data: DashboardData) -> dict[str, list]:
+    """The values each filter offers (the data's own, sorted; years as numbers)."""
+    out = {}
+    for key in FILTERS:
+        if key in data.standards.columns:
+            values = data.standards[key].dropna().unique().tolist()
+            out[key] = sorted(values, key=lambda v: (isinstance(v, str), v))
+    return out
+
+
+def subset(data: DashboardData, filters: dict | None) -> DashboardData | None:
+    """The data restricted to the standards matching every filter (year, domain, region, category), benchmarked
+    again; the same object when no filter is set; None when nothing matches. Schemes, grades and the register
+    are the folder's (a list is decided on the whole domain, never on a filtered part)."""
+    from leaderkit.standards.benchmarking import benchmark
+
+    chosen = active_filters(filters)
+    if not chosen:
+        return data
+
+    def compute():
+        mask = pd.Series(True, index=data.standards.index)
+        for key, value in chosen.items():
+            mask &= (data.standards[key].astype("string") == str(value)).fillna(False)
+        part = data.standards[mask.to_numpy(bool)].reset_index(drop=True)
+        part.attrs = dict(data.standards.attrs)
+        if part.empty:
+            return None
+        return DashboardData(data.folder, part, data.baselines, benchmark(part, data.baselines), data.schemes,
+                             data.scheme_problems, data.grades, data.register)
+    return _memoised(data, "subset", tuple(chosen.items()), compute)
+
+
+def leadership_results(data: DashboardData, filters: dict | None = None, langs=("zh", "en")) -> dict:
     """Everything the leadership page shows at first, computed from the library: the as-of date, the key
     numbers, leaders per seed 002 group, the chosen schemes with their leader counts, the latest agency
     grades, the upcoming table for `DEFAULT_WEEKS` weeks (texts in both languages) and per language
-    ("zh", "en") the overview figure (JSON)."""
-    on = reference_date(data)
-    numbers = headline(data)
-    leaders = leaders_by_group(data)
+    ("zh", "en") the overview figure (JSON).
+
+    `filters` (year, domain, region, category; see `subset`) restrict every number, table and figure to the
+    matching standards; leaders are those of the lists decided on the whole data whose standard matches
+    (a filter never re-ranks a part of a domain). `empty` is True when nothing matches. The figures are
+    made for `langs` (`leadership_figures` adds another language later)."""
+    chosen_filters = active_filters(filters)
+    on = _memoised(data, "reference_date", None, lambda: reference_date(data))
+    base = {"folder": data.folder, "on": on, "filters": chosen_filters, "data_time": data_time(data.folder),
+            "upcoming": _memoised(data, "upcoming", (on, DEFAULT_WEEKS), lambda: upcoming(data, on, DEFAULT_WEEKS)),
+            "options": _memoised(data, "options", None, lambda: filter_options(data))}
+    part = subset(data, chosen_filters)
+    if part is None:
+        return {**base, "empty": True}
+    keep = None if part is data else set(part.standards["standard_id"])
+    numbers = headline(part)
+    leaders = leaders_by_group(data, keep=keep)
     numbers["leaders"] = int(leaders["leaders"].sum())
     chosen = chosen_schemes(data)
-    chosen["leaders"] = [len(scheme_ranking(data, sid).leaders) for sid in chosen["scheme_id"]]
+    if keep is not None:
+        chosen = chosen[chosen["domain"].isin(set(part.standards["domain"]))].reset_index(drop=True)
+    chosen["leaders"] = [len(_kept(scheme_ranking(data, sid).leaders["standard_id"], keep))
+                         for sid in chosen["scheme_id"]]
     latest = None if data.grades is None else data.grades[data.grades["year"] == numbers["grade_year"]].copy()
-    return {"folder": data.folder, "on": on, "numbers": numbers, "leaders": leaders, "chosen": chosen,
-            "grades": latest, "upcoming": upcoming(data, on, DEFAULT_WEEKS), "targets": target_table(data),
-            "data_time": data_time(data.folder),
-            "figure": {lang: overview_figure(data, leaders, lang=lang).to_json() for lang in ("zh", "en")}}
+    results = {**base, "empty": False, "numbers": numbers, "leaders": leaders, "chosen": chosen, "grades": latest,
+               "targets": target_table(part), "trends": trend_table(part), "figure": {}, "trend_figure": {}}
+    for lang in langs:
+        leadership_figures(part, results, lang)
+    return results
+
+
+def leadership_figures(data: DashboardData, results: dict, lang: str) -> dict:
+    """Add the overview and trend figures (JSON) in `lang` to `results` (of `data`, filtered as they were)."""
+    if lang not in results["figure"]:
+        results["figure"][lang] = overview_figure(data, results["leaders"], lang=lang).to_json()
+        results["trend_figure"][lang] = trends_figure(results["trends"], lang=lang).to_json()
+    return results
+
+
+def _kept(ids, keep: set | None) -> list:
+    return list(ids) if keep is None else [i for i in ids if i in keep]
+
+
+def filtered_leadership(data: DashboardData, filters: dict | None, lang: str) -> dict:
+    """`leadership_results` with filters, computed once per data folder and filter set; figures in `lang`
+    (another language's are added when first asked for)."""
+    chosen = active_filters(filters)
+    results = _memoised(data, "leadership", tuple(chosen.items()), lambda: leadership_results(data, chosen, ()))
+    if not results["empty"]:
+        leadership_figures(subset(data, chosen), results, lang)
+    return results
+
+
+def trend_table(data: DashboardData) -> pd.DataFrame:
+    """The share stricter than national/industry standards per year within each domain and each region
+    (趋势): group ("domain"/"region"), name, year, n, stricter, rate, ci_low, ci_high."""
+    frames = []
+    for by in ("domain", "region"):
+        t = data.bm.adoption(by=[by, "year"]).rename(columns={by: "name"})
+        t.insert(0, "group", by)
+        frames.append(t[["group", "name", "year", "n", "stricter", "rate", "ci_low", "ci_high"]])
+    return pd.concat(frames, ignore_index=True)
+
+
+def domain_detail(data: DashboardData, domain: str) -> pd.DataFrame:
+    """A domain's standards (领域明细): standard_id, enterprise, region, year, vs_national, vs_industry,
+    stricter, mandatory_violation, stricter_indicators and looser_indicators (the indicators stricter than
+    every baseline they are compared with / looser than at least one, by name)."""
+    std = data.bm.standards
+    std = std[std["domain"] == domain]
+    ind = data.bm.indicators
+    ind = ind[(ind["domain"] == domain) & ind["verdict"].isin(["stricter", "looser", "equal", "not_comparable"])]
+    per = ind.groupby(["standard_id", "indicator"])["verdict"].agg(
+        lambda v: "looser" if (v == "looser").any() else ("stricter" if (v == "stricter").all() else "other"))
+    per = per.reset_index()
+
+    def names(verdict: str) -> pd.Series:
+        chosen = per[per["verdict"] == verdict]
+        return chosen.groupby("standard_id")["indicator"].agg(lambda v: "、".join(sorted(v)))
+
+    out = std[["standard_id", "enterprise", "region", "year", "vs_national", "vs_industry", "stricter",
+               "mandatory_violation"]].copy()
+    out["stricter_indicators"] = out["standard_id"].map(names("stricter")).fillna("")
+    out["looser_indicators"] = out["standard_id"].map(names("looser")).fillna("")
+    return out.reset_index(drop=True)
+
+
+def province_detail(data: DashboardData, region: str) -> pd.DataFrame:
+    """A region's enterprises (地区明细): enterprise, standards, stricter, rate (stricter / standards), leaders
+    (their standards on the leader lists of the chosen schemes), domains."""
+    std = data.bm.standards
+    std = std[std["region"] == region]
+    leaders = set()
+    for sid in chosen_schemes(data)["scheme_id"]:
+        leaders |= set(scheme_ranking(data, sid).leaders["standard_id"])
+    grouped = std.assign(leader=std["standard_id"].isin(leaders), stricter=std["stricter"].fillna(False).astype(bool))
+    out = grouped.groupby("enterprise").agg(standards=("standard_id", "size"), stricter=("stricter", "sum"),
+                                            leaders=("leader", "sum"),
+                                            domains=("domain", lambda v: "、".join(sorted(set(v)))))
+    out["rate"] = out["stricter"] / out["standards"]
+    out = out.reset_index()[["enterprise", "standards", "stricter", "rate", "leaders", "domains"]]
+    return out.sort_values(["leaders", "rate", "standards"], ascending=False, kind="stable").reset_index(drop=True)
 
 
 def cached_leadership(folder: str | Path | None = None, *, refresh: bool = False) -> dict:
@@ -315,8 +456,9 @@ def domain_groups(data: DashboardData) -> pd.Series:
     return cats.map(target_group).dropna()
 
 
-def leaders_by_group(data: DashboardData) -> pd.DataFrame:
-    """Leaders found in the data per seed 002 group, next to the group's target.
+def leaders_by_group(data: DashboardData, keep: set | None = None) -> pd.DataFrame:
+    """Leaders found in the data per seed 002 group, next to the group's target (with `keep`, only the
+    leaders whose standard id is in it: the page's filters).
 
     Columns: group, label_zh, label_en, target, leaders (leader standards of the chosen scheme of each
     domain in the group), domains (the domains ranked), share (leaders / target). The sample data are illustrative: these
@@ -330,7 +472,8 @@ def leaders_by_group(data: DashboardData) -> pd.DataFrame:
         group = groups.get(row.domain)
         if group is None:
             continue
-        counts[group] = counts.get(group, 0) + len(scheme_ranking(data, row.scheme_id).leaders)
+        counts[group] = counts.get(group, 0) + len(_kept(scheme_ranking(data, row.scheme_id).leaders["standard_id"],
+                                                         keep))
         ranked.setdefault(group, []).append(row.domain)
     rows = [{"group": key, "label_zh": label.zh, "label_en": label.en, "target": target,
              "leaders": counts.get(key, 0), "domains": "、".join(ranked.get(key, [])),
@@ -630,6 +773,49 @@ def overview_figure(data: DashboardData, leaders: pd.DataFrame, target: float = 
     return fig
 
 
+def trends_figure(trends: pd.DataFrame, target: float = 0.20, *, lang: str | None = None):
+    """Trends (趋势): the share stricter than national/industry standards by year, one line per domain (left),
+    and per region as a heat map region × year (right; empty cells: no standard that year), with the
+    20 % target; texts in `lang`."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.14,
+                        subplot_titles=[tr("各领域按年份", "Each domain by year", lang),
+                                        tr("各地区按年份", "Each region by year", lang)])
+    dom = trends[trends["group"] == "domain"]
+    for name, part in dom.groupby("name", sort=True):
+        part = part.sort_values("year")
+        fig.add_trace(go.Scatter(
+            x=part["year"].astype(int), y=part["rate"], mode="lines+markers", name=str(name),
+            customdata=part[["stricter", "n"]].to_numpy(),
+            hovertemplate=f"{name} %{{x}}: %{{y:.1%}} (%{{customdata[0]}}/%{{customdata[1]}})<extra></extra>"),
+            row=1, col=1)
+    fig.add_hline(y=target, line_dash="dash", line_color=BAD, row=1, col=1)
+    reg = trends[trends["group"] == "region"]
+    if len(reg):
+        grid = reg.pivot(index="name", columns="year", values="rate").sort_index()
+        counts = reg.pivot(index="name", columns="year", values="n").reindex_like(grid)
+        text = [[("" if pd.isna(r) else f"{r:.0%}") for r in row] for row in grid.to_numpy()]
+        fig.add_trace(go.Heatmap(
+            z=grid.to_numpy(dtype=float), x=[str(int(y)) for y in grid.columns], y=grid.index.astype(str).tolist(),
+            text=text, texttemplate="%{text}", colorscale=[[0, "#fdecea"], [target, "#f4f1de"], [1, GOOD]],
+            zmin=0, zmax=1, customdata=counts.to_numpy(dtype=float),
+            colorbar=dict(title=tr("比例", "share", lang), tickformat=".0%", len=0.9, x=1.02),
+            hovertemplate="%{y} %{x}: %{z:.1%} (n = %{customdata:.0f})<extra></extra>", showscale=True),
+            row=1, col=2)
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero", title=tr("严于国家/行业标准的比例", "share stricter", lang),
+                     row=1, col=1)
+    fig.update_xaxes(dtick=1, title=tr("年份", "year", lang), row=1, col=1)
+    fig.update_xaxes(type="category", row=1, col=2)
+    fig.update_yaxes(type="category", autorange="reversed", row=1, col=2)
+    height = max(420, 24 * reg["name"].nunique() + 120)
+    fig.update_layout(template="plotly_white", height=height, autosize=True, font=dict(family=FONT, size=12),
+                      margin=dict(l=10, r=20, t=40, b=20), legend=dict(orientation="h", y=-0.15, x=0))
+    fig.update_annotations(font_size=14)
+    return fig
+
+
 # ---- widgets: messages, tables, downloads, uploads ---------------------------------------------------
 
 STYLE = """<style>
@@ -864,6 +1050,9 @@ class LeadershipView:
         self.lang = check_language(lang or get_language())
         self._data = data
         self.results = leadership_results(data) if data is not None else cached_leadership()
+        self.overall = self.results
+        self.filters: dict = {}
+        self.drill: dict = {"domain": None, "region": None}
         self.folder = self.results["folder"]
         self.on = self.results["on"]
         self.weeks = DEFAULT_WEEKS
@@ -886,7 +1075,101 @@ class LeadershipView:
     def set_language(self, lang: str) -> None:
         """Show the page in `lang` ("zh" or "en"); the library's language is left alone."""
         self.lang = check_language(lang)
+        if self.filters:
+            self.results = filtered_leadership(self.data, self.filters, self.lang)
         self.render()
+
+    def set_filters(self, **filters) -> None:
+        """Restrict the page to the standards of a year, domain, region and/or category (None or "" clears
+        one); every number, table and figure follows (`leadership_results(data, filters)`)."""
+        self.filters = active_filters({**self.filters, **filters})
+        self.results = filtered_leadership(self.data, self.filters, self.lang) if self.filters else self.overall
+        if not self.results.get("empty"):
+            self.numbers = dict(self.results["numbers"])
+            self.leaders = self.results["leaders"]
+        self.drill = {"domain": None, "region": None}
+        self.render()
+
+    def clear_filters(self) -> None:
+        self.filters = {}
+        self.set_filters()
+
+    def drill_down(self, domain: str | None = None, region: str | None = None) -> None:
+        """Show a domain's standards (stricter / looser indicators) or a region's enterprises."""
+        if domain is not None:
+            self.drill["domain"] = domain or None
+        if region is not None:
+            self.drill["region"] = region or None
+        self.drill_box.children = self._drill_children()
+
+    def _options(self) -> dict[str, list]:
+        """The filters' values (from the unfiltered results: no data read for the first page)."""
+        return self.overall["options"]
+
+    def _filter_bar(self):
+        import ipywidgets as w
+
+        lang = self.lang
+        options = self._options()
+        controls = []
+        for key, name in FILTERS.items():
+            values = options.get(key, [])
+            if not values:
+                continue
+            pick_ = w.Dropdown(options=[(tr("全部", "all", lang), "")] + [(str(v), str(v)) for v in values],
+                               value=str(self.filters.get(key, "")), description=name.get(lang),
+                               layout=w.Layout(width="220px"))
+            pick_.add_class(f"lk-filter-{key}")
+            pick_.observe(lambda c, key=key: self.set_filters(**{key: c["new"] or None}), names="value")
+            controls.append(pick_)
+        clear = w.Button(description=tr("清除筛选", "Clear filters", lang), layout=w.Layout(width="110px"),
+                         disabled=not self.filters)
+        clear.add_class("lk-filter-clear")
+        clear.on_click(lambda _: self.clear_filters())
+        shown = "；".join(f"{FILTERS[k].get(lang)} = {v}" for k, v in self.filters.items())
+        note = w.HTML(f"<div class='lk-note lk-filter-note'>"
+                      f"{tr('筛选：', 'filtered: ', lang) + html.escape(shown) if shown else tr('全部数据', 'all data', lang)}"
+                      f"{tr('（领跑者为全领域排行榜中属于所选范围的标准）', ' (leaders: those of the whole-domain lists within the selection)', lang) if shown else ''}</div>")
+        box = w.VBox([w.HBox(controls + [clear], layout=w.Layout(flex_flow="row wrap")), note])
+        box.add_class("lk-filters")
+        return box
+
+    def _drill_children(self) -> list:
+        import ipywidgets as w
+
+        lang = self.lang
+        out = []
+        if not (self.drill["domain"] or self.drill["region"]):
+            return [w.HTML(f"<div class='lk-note'>{tr('选择一个领域查看其标准及严于/宽于基准的指标，或选择一个地区查看其企业。', 'Pick a domain to see its standards and their stricter / looser indicators, or a region to see its enterprises.', lang)}</div>")]
+        part = subset(self.data, self.filters) or self.data
+        if self.drill["domain"]:
+            table = domain_detail(part, self.drill["domain"])
+            table["stricter_shown"] = table["stricter"].map(
+                lambda v: tr("是", "yes", lang) if v is True else (tr("否", "no", lang) if v is False else "–"))
+            columns = {"standard_id": Text("标准编号", "standard"), "enterprise": Text("企业", "enterprise"),
+                       "region": Text("地区", "region"), "year": Text("年份", "year"),
+                       "stricter_shown": Text("严于国家/行业标准", "stricter"),
+                       "stricter_indicators": Text("严于基准的指标", "stricter indicators"),
+                       "looser_indicators": Text("宽于基准的指标", "looser indicators")}
+            paged = PagedTable(table, columns, "lk-drill-domain-table", lang, page_size=10)
+            name = f"{self.drill['domain']}-{tr('标准明细', 'standards', lang)}.csv"
+            out += [w.HTML(f"<b>{html.escape(self.drill['domain'])}</b>：{len(table)} "
+                           f"{tr('项标准', 'standards', lang)}"), paged.widget,
+                    w.HTML(download_link(csv_bytes(table, columns, lang), name, tr(f"下载 {name}", f"Download {name}", lang),
+                                         mime="text/csv"))]
+        if self.drill["region"]:
+            table = province_detail(part, self.drill["region"])
+            table["rate_shown"] = table["rate"].map(lambda r: f"{r:.1%}")
+            columns = {"enterprise": Text("企业", "enterprise"), "standards": Text("标准数", "standards"),
+                       "stricter": Text("严于国家/行业标准", "stricter"), "rate_shown": Text("比例", "share"),
+                       "leaders": Text("领跑者", "leaders"), "domains": Text("领域", "domains")}
+            paged = PagedTable(table, columns, "lk-drill-region-table", lang, page_size=10)
+            name = f"{self.drill['region']}-{tr('企业明细', 'enterprises', lang)}.csv"
+            out += [w.HTML(f"<b>{html.escape(self.drill['region'])}</b>：{len(table)} {tr('家企业', 'enterprises', lang)}"),
+                    paged.widget,
+                    w.HTML(download_link(csv_bytes(table, columns, lang), name, tr(f"下载 {name}", f"Download {name}", lang),
+                                         mime="text/csv"))]
+        return out
 
     def set_horizon(self, on: date | None = None, weeks: int | None = None) -> None:
         self.on = on or self.on
@@ -920,10 +1203,14 @@ class LeadershipView:
             return json.loads(self.results["figure"][self.lang])
         return overview_figure(self.data, self.leaders, lang=self.lang)
 
+    def _trend_figure(self):
+        if self.lang in self.results["trend_figure"]:
+            return json.loads(self.results["trend_figure"][self.lang])
+        return trends_figure(self.results["trends"], lang=self.lang)
+
     def render(self) -> None:
         import ipywidgets as w
 
-        n = self.numbers
         lang = self.lang
         self.meta.lang, self.meta.title = HTML_LANG[lang], tr("企业标准“领跑者” · 总体情况", "Enterprise standard leaders · overview", lang)
         toggle = language_toggle(self.set_language, lang)
@@ -932,6 +1219,14 @@ class LeadershipView:
         title = w.HTML(f"<div class='lk-title'><h2>{tr('企业标准“领跑者”制度 · 总体情况', 'Enterprise standard leaders · overview', lang)}</h2>"
                        f"<p class='lk-asof-line'>{tr('数据更新于', 'data as of', lang)} {html.escape(stamp)}"
                        f"{sample if self.folder.name == 'sample_data' else ''}</p></div>")
+        head = w.HBox([title, toggle], layout=w.Layout(justify_content="space-between"))
+        filters = self._filter_bar()
+        if self.results.get("empty"):
+            self.body.children = [head, filters, message_widget(message_html(
+                "warning", "没有符合筛选条件的企业标准", "no standard matches the filters",
+                hint=Text("放宽或清除筛选", "widen or clear the filters"), lang=lang))]
+            return
+        n = self.numbers
         g = n["grade_counts"]
         kpis = w.HTML(_kpis([
             ("lk-kpi-standards", f"{n['standards']}", tr("声明的企业标准", "standards declared", lang)),
@@ -996,8 +1291,25 @@ class LeadershipView:
             "lk-upcoming", w.HBox([picker, weeks]),
             w.HTML(f"<div class='lk-note'>{tr('基准日默认取选定方案最近一次公示的开始日（不晚于今天），即数据所处的评估轮次；可改为任意日期。', 'The as-of date defaults to the opening of the latest publicity window of a chosen scheme (not after today), the round the data are in; pick any date.', lang)}</div>"),
             self.upcoming_box)
-        self.body.children = [w.HBox([title, toggle], layout=w.Layout(justify_content="space-between")), kpis,
-                              adoption, status, leaders, agencies, upcoming_section]
+        trends = _section(
+            tr("趋势：各领域、各地区历年严于国家/行业标准的比例", "Trends: the share stricter than national/industry by year, "
+               "per domain and per region", lang), "lk-trends",
+            _figure_widget(self._trend_figure(), "lk-fig-trends"))
+        part = subset(self.data, self.filters) if self.filters else None
+        domains = sorted(part.standards["domain"].dropna().unique()) if part else self._options().get("domain", [])
+        regions = sorted(part.standards["region"].dropna().unique()) if part else self._options().get("region", [])
+        pick_domain = w.Dropdown(options=[(tr("选择领域…", "pick a domain…", lang), "")] + [(d, d) for d in domains],
+                                 value=self.drill["domain"] or "", description=tr("领域", "domain", lang))
+        pick_domain.add_class("lk-drill-domain")
+        pick_region = w.Dropdown(options=[(tr("选择地区…", "pick a region…", lang), "")] + [(r, r) for r in regions],
+                                 value=self.drill["region"] or "", description=tr("地区", "region", lang))
+        pick_region.add_class("lk-drill-region")
+        pick_domain.observe(lambda c: self.drill_down(domain=c["new"]), names="value")
+        pick_region.observe(lambda c: self.drill_down(region=c["new"]), names="value")
+        self.drill_box = w.VBox(self._drill_children())
+        drill = _section(tr("明细：领域的标准与指标，地区的企业", "Drill down: a domain's standards and indicators, a "
+                            "region's enterprises", lang), "lk-drill", w.HBox([pick_domain, pick_region]), self.drill_box)
+        self.body.children = [head, filters, kpis, adoption, status, trends, drill, leaders, agencies, upcoming_section]
 
 
 def _header(title: Text, subtitle: str, on_language, lang: str):
