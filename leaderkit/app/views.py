@@ -787,7 +787,7 @@ def trends_figure(trends: pd.DataFrame, target: float = 0.20, *, lang: str | Non
     for name, part in dom.groupby("name", sort=True):
         part = part.sort_values("year")
         fig.add_trace(go.Scatter(
-            x=part["year"].astype(int), y=part["rate"], mode="lines+markers", name=str(name),
+            x=part["year"].astype(int), y=part["rate"], mode="lines+markers", name=str(name), showlegend=True,
             customdata=part[["stricter", "n"]].to_numpy(),
             hovertemplate=f"{name} %{{x}}: %{{y:.1%}} (%{{customdata[0]}}/%{{customdata[1]}})<extra></extra>"),
             row=1, col=1)
@@ -1163,7 +1163,8 @@ class LeadershipView:
             columns = {"enterprise": Text("企业", "enterprise"), "standards": Text("标准数", "standards"),
                        "stricter": Text("严于国家/行业标准", "stricter"), "rate_shown": Text("比例", "share"),
                        "leaders": Text("领跑者", "leaders"), "domains": Text("领域", "domains")}
-            paged = PagedTable(table, columns, "lk-drill-region-table", lang, page_size=10)
+            paged = PagedTable(table, columns, "lk-drill-region-table", lang, page_size=10, sort="leaders",
+                               descending=True)
             name = f"{self.drill['region']}-{tr('企业明细', 'enterprises', lang)}.csv"
             out += [w.HTML(f"<b>{html.escape(self.drill['region'])}</b>：{len(table)} {tr('家企业', 'enterprises', lang)}"),
                     paged.widget,
@@ -1408,7 +1409,7 @@ class PagedTable:
     SIZES = (10, 25, 50, 100)
 
     def __init__(self, df: pd.DataFrame, columns: dict[str, Text], css: str, lang: str | None = None,
-                 page_size: int = 25):
+                 page_size: int = 25, sort: str | None = None, descending: bool = False):
         import ipywidgets as w
 
         self.df, self.columns, self.lang = df, columns, lang
@@ -1416,11 +1417,11 @@ class PagedTable:
         self.search = w.Text(placeholder=tr("搜索（标准、企业、地区、原因）", "search (standard, enterprise, region, reason)", lang),
                              layout=w.Layout(width="320px"))
         self.search.add_class("lk-table-search")
-        self.sort = w.Dropdown(options=[(v.get(lang), k) for k, v in columns.items()], value=next(iter(columns)),
+        self.sort = w.Dropdown(options=[(v.get(lang), k) for k, v in columns.items()], value=sort or next(iter(columns)),
                                description=tr("排序", "sort by", lang), layout=w.Layout(width="240px"))
         self.sort.add_class("lk-table-sort")
         self.descending = w.Dropdown(options=[(tr("升序", "ascending", lang), False),
-                                              (tr("降序", "descending", lang), True)], value=False,
+                                              (tr("降序", "descending", lang), True)], value=descending,
                                      layout=w.Layout(width="110px"))
         self.descending.add_class("lk-table-order")
         self.size = w.Dropdown(options=[(tr(f"每页 {n} 行", f"{n} per page", lang), n) for n in self.SIZES],

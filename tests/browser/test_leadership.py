@@ -97,3 +97,38 @@ def test_leadership_fits_1024_prints_on_several_pages_and_shows_nothing_internal
     page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=30_000)
     page.set_viewport_size({"width": 1440, "height": 900})
     screenshot(page, "leadership-1440-en")
+
+
+def test_filters_and_drill_down_show_the_library_numbers(server, page):
+    from playwright.sync_api import expect
+
+    data = db.load_data(SAMPLE_DATA)
+    res = db.leadership_results(data, {"domain": "果品蔬菜"}, langs=())
+    detail = db.province_detail(data, "山东省")
+    page.goto(server.page("leadership.ipynb"), timeout=120_000)
+    wait_rendered(page)
+    expect(page.locator(".lk-kpi-standards b")).to_have_text(str(db.headline(data)["standards"]), timeout=60_000)
+    page.locator(".lk-filter-domain select").select_option("果品蔬菜")
+    expect(page.locator(".lk-kpi-standards b")).to_have_text(str(res["numbers"]["standards"]), timeout=60_000)
+    expect(page.locator(".lk-kpi-rate b")).to_have_text(f"{res['numbers']['rate']:.1%}")
+    expect(page.locator(".lk-kpi-leaders b")).to_have_text(str(res["numbers"]["leaders"]))
+    expect(page.locator(".lk-filter-note")).to_contain_text("领域 = 果品蔬菜")
+    targets = page.locator(".lk-target-table").first
+    expect(targets).to_contain_text("果品蔬菜")
+    expect(targets).not_to_contain_text("洗涤机械")
+    expect(page.locator(".lk-fig-trends .js-plotly-plot")).to_be_visible(timeout=30_000)
+    screenshot_of(page, ".lk-trends", "leadership-trends-filtered")
+    page.locator(".lk-filter-clear").click()
+    expect(page.locator(".lk-kpi-standards b")).to_have_text(str(db.headline(data)["standards"]), timeout=60_000)
+    page.locator(".lk-drill-region select").select_option("山东省")
+    table = page.locator(".lk-drill-region-table")
+    expect(table).to_be_visible(timeout=30_000)
+    expect(page.locator(".lk-drill")).to_contain_text(f"{len(detail)} 家企业")
+    expect(table.locator("tbody tr")).to_have_count(min(10, len(detail)))
+    top = detail.iloc[0]  # sorted by leaders, most first
+    if (detail["leaders"] == top["leaders"]).sum() == 1:
+        expect(table.locator("tbody tr").first).to_contain_text(top["enterprise"])
+    with page.expect_download() as info:
+        page.locator(".lk-drill a.lk-download").first.click()
+    assert info.value.suggested_filename == "山东省-企业明细.csv"
+    screenshot_of(page, ".lk-drill", "leadership-drill-region")
