@@ -15,7 +15,7 @@ import warnings
 
 from leaderkit._kit.i18n import LeaderkitError, default_language, set_language
 
-COMMANDS = ["benchmark", "validate", "grade", "rank", "synth", "round"]
+COMMANDS = ["benchmark", "validate", "grade", "rank", "synth", "round", "report"]
 
 DESCRIPTION = (
     "leaderkit — 企业标准“领跑者”工具包：评估方案校验、指标对标、排行榜与领跑者、评估机构评价。\n"

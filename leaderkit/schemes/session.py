@@ -32,7 +32,6 @@ import json
 import math
 import os
 import sqlite3
-import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -44,6 +43,7 @@ import pandas as pd
 
 from leaderkit._kit.files import atomic_path, write_text
 from leaderkit._kit.i18n import Text, check_language, get_language, tr
+from leaderkit._kit.printing import CHROMIUM, print_pdf
 from leaderkit.schemes.model import Scheme
 from leaderkit.schemes.panel import PanelError, PanelResult, expert_conflicts, read_experts, review_panel
 from leaderkit.schemes.programs import load_program
@@ -53,7 +53,6 @@ BUSY_TIMEOUT_MS = 10_000
 KIND = "leaderkit-panel-session"
 VERSION = 1
 ROLES = ("expert", "chair")
-CHROMIUM = "/usr/bin/chromium"
 # the criteria of the sample panel (满分 100); a session may declare its own
 DEFAULT_CRITERIA: dict[str, float] = {"内容完整性": 10, "指标科学性": 30, "水平合理性": 25, "方法可行性": 20, "机构能力": 15}
 _TABLES = ("settings", "members", "scores", "tunings", "variants", "decisions")
@@ -488,27 +487,10 @@ class PanelSession:
 
     def export_pdf(self, path, lang: str | None = None, *, chromium: str = CHROMIUM, timeout: float = 120) -> Path:
         """The meeting record as PDF: the HTML record printed by headless Chromium (Debian's `chromium`)."""
-        if not Path(chromium).exists():
-            raise SessionError(f"找不到 Chromium：{chromium}", f"Chromium not found at {chromium}",
-                               hint=Text("安装 Debian 软件包 chromium 与 fonts-noto-cjk，或改用 export_docx",
-                                         "install the Debian packages chromium and fonts-noto-cjk, or use export_docx"))
         with tempfile.TemporaryDirectory(prefix="leaderkit-record-") as work:
             page = self.export_html(Path(work) / "record.html", lang)
-            with atomic_path(path, suffix=".pdf") as tmp:
-                cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                       "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                       f"--user-data-dir={Path(work) / 'profile'}", "--no-pdf-header-footer",
-                       f"--print-to-pdf={tmp}", page.as_uri()]
-                try:
-                    done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-                except subprocess.TimeoutExpired:
-                    done = None
-                if done is None or done.returncode != 0 or tmp.stat().st_size == 0:
-                    detail = "timeout" if done is None else (done.stderr.strip().splitlines() or ["?"])[-1]
-                    raise SessionError(f"Chromium 未能打印 PDF：{detail}", f"Chromium did not print the PDF: {detail}",
-                                       where=str(path), hint=Text("改用 export_docx，或检查 Chromium 能否启动",
-                                                                  "use export_docx, or check that Chromium starts"))
-        return Path(path).expanduser()
+            return print_pdf(page, path, chromium=chromium, timeout=timeout, error=SessionError,
+                             instead=Text("改用 export_docx", "use export_docx"))
 
 
 # ---- the record's layout (shared by .docx and HTML) ----------------------------------------------------
