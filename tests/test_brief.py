@@ -33,7 +33,7 @@ def test_brief_html_carries_the_page_numbers_and_opens_offline(data, tmp_path):
     n = res["numbers"]
     assert f"<b>{n['standards']}</b>" in text and f"<b>{n['rate']:.1%}</b>" in text
     assert f"<b>{n['leaders']}</b>" in text and f"{n['stricter']}/{n['standards']}" in text
-    assert text.count("Plotly.newPlot") == 2  # both figures
+    assert text.count("Plotly.newPlot") == 3  # overview, trends, provinces
     assert "<script src=" not in text and len(text) > 3_000_000  # plotly.js inlined: the file opens offline
     assert "lang='zh-CN'" in text and "总体情况简报" in text
     assert str(SAMPLE_DATA) not in text  # no server path

@@ -59,7 +59,7 @@ def test_every_number_follows_the_filters(data, all_leaders, filters):
 def test_nothing_matching_is_said_not_hidden(data):
     res = db.leadership_results(data, {"region": "西藏自治区", "domain": "洗涤机械"}, langs=())
     assert res["empty"] is True
-    view = db.LeadershipView(data)
+    view = db.LeadershipView(data, lang="zh")
     view.set_filters(region="西藏自治区", domain="洗涤机械")
     texts = " ".join(getattr(c, "value", "") for c in view.body.children)
     assert "没有符合筛选条件的企业标准" in texts
@@ -73,7 +73,7 @@ def test_an_unknown_filter_is_refused(data):
 
 
 def test_the_view_applies_filters_to_kpis_and_keeps_them_across_language(data):
-    view = db.LeadershipView(data)
+    view = db.LeadershipView(data, lang="zh")
     view.set_filters(domain="果品蔬菜")
     part = matching(data, domain="果品蔬菜")
     kpis = view.body.children[2].value
@@ -102,7 +102,7 @@ def test_region_drill_down_counts_enterprises_and_leaders(data, all_leaders):
     assert table["standards"].sum() == part["standard_id"].nunique()
     assert set(table["enterprise"]) == set(part["enterprise"])
     assert table["leaders"].sum() == sum(1 for sid in all_leaders if sid in set(part["standard_id"]))
-    view = db.LeadershipView(data)
+    view = db.LeadershipView(data, lang="zh")
     view.drill_down(region="江苏省")
     shown = " ".join(getattr(c, "value", "") for c in view.drill_box.children)
     assert f"{len(table)} 家企业" in shown and "download=" in shown and ".csv" in shown

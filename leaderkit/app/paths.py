@@ -11,6 +11,15 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DATA = PROJECT_ROOT / "sample_data"
+CACHE_ENV = "LEADERKIT_CACHE"
+
+
+def cache_dir() -> Path:
+    """Where the dashboards cache results and map shapes: $LEADERKIT_CACHE, else
+    $XDG_CACHE_HOME/leaderkit (~/.cache/leaderkit)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "leaderkit"
 
 
 def data_dir() -> Path:

