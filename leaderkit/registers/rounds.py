@@ -22,6 +22,23 @@ A `RoundRegister` is one DuckDB file per programme with one append-only table of
   register (`TitleRegister.revoke`), which starts the 3-year ban and the loss of incentives (001 三(四),
   002 四(六), 004 三7).
 
+Agencies and experts over the years are two more append-only tables in the same file (event ids are shared,
+so an id names one event of the register):
+
+- agency_events — grade (评价结果: the grade of an agency for a year with its consequence as facts: the
+  years after it without scheme re-review, whether rectification is ordered; 003 二(二)4), rectification
+  (整改验证核查: the working organisation's verification, passed or failed) and summary (年度工作情况总结,
+  due by 31 December of the year, 001 二3, with the contents of 003 1.6 a–e it covers). An agency whose
+  latest grade ordered a rectification not yet verified cannot submit a scheme; a scheme of an agency whose
+  latest grade exempts it (一级: the two following years, 二级: the next year, in the domains it evaluated)
+  can be approved without review (`approve_scheme(…, without_review=True)`);
+- expert_events — the expert pool (专家库, 001 二2): joined, moved (a new affiliation), left, conflict (a
+  declared conflict of interest, kept across years) and review (who reviewed which scheme). The conflict
+  rules that need the schemes' compiling units live in `leaderkit.schemes.panel` (`pool_conflicts`).
+
+`agency_barred(titles, agency, on)` says whether the title register's disqualifications (取消评估机构资格,
+001 三(四); 003 二(二)4 四级) bar an agency on a day; `submit_scheme(…, titles=…)` refuses such an agency.
+
 Every write is one transaction; `with register.batch(): …` makes several writes one transaction, so a batch
 that fails anywhere records nothing. There is no method that updates or deletes: a correction is a new event.
 """
@@ -38,9 +55,10 @@ from pathlib import Path
 import pandas as pd
 
 from leaderkit._kit.i18n import LeaderkitError, Text
+from leaderkit._kit.periods import within
 from leaderkit.limits.requirements import REL_TOL, RequirementError, parse_requirement
 from leaderkit.registers.store import EventStore
-from leaderkit.registers.titles import REVOCATION_REASONS, TitleError, TitleRegister, ban_end
+from leaderkit.registers.titles import BAN_YEARS, REVOCATION_REASONS, TitleError, TitleRegister, ban_end
 
 STAGES: dict[str, Text] = {
     "scheme": Text("评估方案和评估机构公示", "publicity of the schemes and agencies"),
@@ -67,6 +85,22 @@ VERDICTS: dict[str, Text] = {
 }
 KINDS = ("call", "scheme_submitted", "scheme_approved", "window", "objection", "objection_closed", "published",
          "complaint", "complaint_closed", "sampling", "case_opened", "case_closed")
+AGENCY_KINDS = ("grade", "rectification", "summary")
+EXPERT_KINDS = ("joined", "moved", "left", "conflict", "review")
+RECTIFICATION_OUTCOMES: dict[str, Text] = {
+    "passed": Text("整改验证通过", "rectification verified"),
+    "failed": Text("整改验证未通过", "rectification not accepted"),
+}
+SUMMARY_CONTENTS: dict[str, Text] = {
+    "a": Text("本产品或服务类别所属领域的企业标准公开情况", "public enterprise standards of the domain"),
+    "b": Text("本机构所开展的企业标准排行和“领跑者”评估工作实施成效", "results of the agency's ranking and leader evaluation"),
+    "c": Text("本机构已发布的企业标准排行和“领跑者”指标情况分析", "analysis of the indicators of its published lists"),
+    "d": Text("本产品或服务类别所属领域的领跑标准、领跑产品或服务、领跑企业、领跑品牌推广情况",
+              "promotion of the domain's leading standards, products, enterprises and brands"),
+    "e": Text("本机构已发布的企业标准排行和“领跑者”名单的宣传报道及被采信或应用的情况",
+              "publicity of its lists and their adoption"),
+}
+"""The contents of an agency's work report (document 003 1.6 a–e, one point each)."""
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS round_meta (
@@ -96,6 +130,37 @@ CREATE TABLE IF NOT EXISTS round_events (
     measured VARCHAR,
     reason VARCHAR,
     title_event BIGINT,
+    note VARCHAR,
+    recorded_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+CREATE TABLE IF NOT EXISTS agency_events (
+    event_id BIGINT PRIMARY KEY DEFAULT nextval('round_event_seq'),
+    kind VARCHAR NOT NULL CHECK (kind IN ({", ".join(f"'{k}'" for k in AGENCY_KINDS)})),
+    agency VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    on_date DATE NOT NULL,
+    grade INTEGER,
+    grade_name VARCHAR,
+    exempt_years INTEGER,
+    rectify BOOLEAN,
+    rubric VARCHAR,
+    covers VARCHAR,
+    outcome VARCHAR,
+    opinion VARCHAR,
+    refers_to BIGINT,
+    note VARCHAR,
+    recorded_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+CREATE TABLE IF NOT EXISTS expert_events (
+    event_id BIGINT PRIMARY KEY DEFAULT nextval('round_event_seq'),
+    kind VARCHAR NOT NULL CHECK (kind IN ({", ".join(f"'{k}'" for k in EXPERT_KINDS)})),
+    expert_id VARCHAR NOT NULL,
+    name VARCHAR,
+    affiliation VARCHAR,
+    fields VARCHAR,
+    party VARCHAR,
+    scheme VARCHAR,
+    on_date DATE NOT NULL,
     note VARCHAR,
     recorded_at TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
@@ -146,6 +211,22 @@ def _choice(value: str, choices: dict[str, Text], what: Text) -> str:
         raise RoundError(f"未知的{what.zh} {value!r}；可用：{listed}", f"unknown {what.en} {value!r}; one of: "
                          + ", ".join(choices), hint=Text(f"从 {', '.join(choices)} 中选择", f"use one of {', '.join(choices)}"))
     return value
+
+
+def same_unit(a: str | None, b: str | None) -> bool:
+    """Same organisation, or one is part of the other (“中国XX研究院标准所” ⊃ “中国XX研究院”); spaces ignored.
+
+    The one name rule of leaderkit: conflicts of experts, the working organisation, the negative list and
+    the title register's disqualified agencies all ask it (`leaderkit.schemes.panel` re-exports it)."""
+    if not isinstance(a, str) or not isinstance(b, str):
+        return False
+    a, b = "".join(a.split()), "".join(b.split())
+    return bool(a and b) and (a == b or a in b or b in a)
+
+
+def summary_due(year: int) -> date:
+    """The last day for an agency's work summary of `year`: 31 December of that year (001 二3 每年12月底前)."""
+    return date(int(year), 12, 31)
 
 
 def conformity(declared: str, measured: str) -> str:
@@ -260,11 +341,35 @@ class RoundRegister(EventStore):
                 ids.append(self._insert("call", on, year=int(year), domain=name, note=note))
             return ids
 
-    def submit_scheme(self, scheme: str, agency: str, year: int, domain: str, on, note: str = "") -> int:
-        """Record a submitted scheme and its agency (申报评估方案); the domain must have been called that year."""
+    def submit_scheme(self, scheme: str, agency: str, year: int, domain: str, on, note: str = "",
+                      titles: TitleRegister | None = None) -> int:
+        """Record a submitted scheme and its agency (申报评估方案); the domain must have been called that year.
+
+        Refused when the agency's latest grade before `year` ordered a rectification that the working
+        organisation has not verified by `on` (003 二(二)4 四级: 限期整改…验证核查; only 三级 and above “可在下一年度
+        继续参与评估机构的遴选”), and, with `titles`, when the title register bars the agency on `on`
+        (取消评估机构资格, three years: 001 三(四); `agency_barred`)."""
         scheme, agency = _needed(scheme, Text("方案编号", "scheme id")), _needed(agency, Text("评估机构", "agency"))
         on = _day(on, "申报日期 / submission date")
+        if titles is not None:
+            barred = agency_barred(titles, agency, on)
+            if len(barred):
+                hit = barred.iloc[0]
+                raise RoundError(f"方案 {scheme} 未登记：{hit['message_zh']}", f"scheme {scheme} not recorded: "
+                                 f"{hit['message_en']}", hint=Text("被取消资格的评估机构三年内不得从事评估工作（001 三(四)）",
+                                                                   "a disqualified agency may not evaluate for three "
+                                                                   "years (001 三(四))"))
         with self._transaction():
+            open_rectification = self.rectification_due(agency, int(year), on)
+            if open_rectification is not None:
+                g = open_rectification
+                raise RoundError(
+                    f"方案 {scheme} 未登记：评估机构“{agency}”{g['year']} 年度评为{g['grade_name']}，限期整改，"
+                    f"到 {on} 工作机构尚未验证整改结果",
+                    f"scheme {scheme} not recorded: {agency!r} was graded {g['grade_name']} for {g['year']} and "
+                    f"ordered to rectify; the working organisation has not verified the rectification by {on}",
+                    hint=Text("整改完成后由工作机构验证核查（verify_rectification），通过后再申报（003 二(二)4 四级）",
+                              "record the verification first (verify_rectification), then submit (003 二(二)4 grade 4)"))
             called = self._one("SELECT on_date FROM round_events WHERE kind = 'call' AND year = ? AND domain = ?",
                                [int(year), domain])
             if called is None or called[0] > on:
@@ -276,9 +381,21 @@ class RoundRegister(EventStore):
             return self._insert("scheme_submitted", on, year=int(year), domain=domain, ref=scheme, party=agency,
                                 note=note)
 
-    def approve_scheme(self, scheme: str, on, opinion: str = "") -> int:
-        """Record a scheme approved by the expert review (通过专家评审, 001 三(一)2)."""
+    def approve_scheme(self, scheme: str, on, opinion: str = "", *, experts: list[str] | tuple[str, ...] = (),
+                       without_review: bool = False) -> int:
+        """Record a scheme approved by the expert review (通过专家评审, 001 三(一)2).
+
+        `experts`: the pool experts (ids) who reviewed it, recorded as review events; each must be in the pool
+        on `on` (an id given twice counts once). The conflict and panel-size rules that need the scheme's
+        compiling units are `leaderkit.schemes.panel.approve_with_panel`, which calls this.
+        `without_review=True`: approved without a new review because the agency's latest grade exempts it
+        (一级: the two following years, 二级: the next year, in the domains it evaluated; 003 二(二)4) — refused
+        otherwise; the grade event is recorded as the approval's source."""
         on = _day(on, "评审日期 / approval date")
+        ids = list(dict.fromkeys(_needed(e, Text("专家编号", "expert id")) for e in experts))
+        if without_review and ids:
+            raise RoundError("免于评审的方案不登记评审专家", "a scheme approved without review has no review experts",
+                             hint=Text("二者只选其一", "give experts or without_review, not both"))
         with self._transaction():
             sub = self._one("SELECT year, domain, party, on_date FROM round_events WHERE kind = 'scheme_submitted' "
                             "AND ref = ?", [scheme])
@@ -289,17 +406,48 @@ class RoundRegister(EventStore):
                 raise RoundError(f"方案 {scheme} 已通过评审", f"scheme {scheme} was approved already")
             if on < sub[3]:
                 raise RoundError(f"评审日期 {on} 早于申报日期 {sub[3]}", f"approval {on} is before submission {sub[3]}")
-            return self._insert("scheme_approved", on, year=sub[0], domain=sub[1], ref=scheme, party=sub[2],
-                                opinion=opinion)
+            source, outcome = None, None
+            if without_review:
+                grade = self.exemption(sub[2], sub[1], sub[0])
+                if grade is None:
+                    raise RoundError(
+                        f"方案 {scheme} 不能免于评审：评估机构“{sub[2]}”在 {sub[0]} 年之前的最近一次评价没有免于评审“{sub[1]}”领域方案的结果",
+                        f"scheme {scheme} cannot skip the review: the latest grade of {sub[2]!r} before {sub[0]} "
+                        f"does not exempt its schemes in {sub[1]!r}",
+                        hint=Text("003 二(二)4：一级后续两个年度、二级下一年度在相关领域免于重新评审；其他情况须专家评审",
+                                  "003 二(二)4: grade 1 exempts the two following years, grade 2 the next, in the "
+                                  "domains the agency evaluated; otherwise the experts review the scheme"))
+                source, outcome = int(grade["event_id"]), "without_review"
+                opinion = opinion or (f"免于重新评审：{grade['year']} 年度评为{grade['grade_name']}（003 二(二)4）")
+            if ids:
+                pool = self.experts(on).set_index("expert_id")
+                absent = [e for e in ids if e not in pool.index]
+                if absent:
+                    raise RoundError(f"评审专家不在 {on} 的专家库中：{'、'.join(absent)}",
+                                     f"review experts not in the pool on {on}: {', '.join(absent)}",
+                                     hint=Text("评审专家从专家库中选取（001 二2、二4）；先登记入库（add_expert）",
+                                               "reviewers come from the expert pool (001 二2, 二4): add them first"))
+            event = self._insert("scheme_approved", on, year=sub[0], domain=sub[1], ref=scheme, party=sub[2],
+                                 opinion=opinion, outcome=outcome, refers_to=source)
+            for expert in ids:
+                self._con.execute("INSERT INTO expert_events (kind, expert_id, scheme, on_date) VALUES "
+                                  "('review', ?, ?, ?)", [expert, scheme, on])
+            return event
 
     # --- publicity --------------------------------------------------------------------------------
-    def open_window(self, stage: str, year: int, domain: str, start, end, window_id: str | None = None) -> str:
+    def open_window(self, stage: str, year: int, domain: str, start, end, window_id: str | None = None,
+                    agency: str | None = None) -> str:
         """Record a publicity window (公示期) from `start` through `end` (both counted); returns its id.
 
         `end` is computed by the caller with the working-day calendar (`leaderkit.schemes.round.open_window`).
         A scheme window needs an approved scheme of the year and domain (001 三(一)3); a list window needs
         the scheme window of the year and domain published first (001 三(一)3: the agency gets the standards
         only after the scheme publicity).
+
+        A list window belongs to an agency (the lists it publishes count for 003 2.4 and the veto “连续两年没有
+        发布”): `agency` names it and must have a scheme approved for the year and domain; without it, the
+        one agency approved there is taken, and when there are several the window is left to the domain
+        (each of them is credited with it, `leaderkit.agencies.history.published_lists`).
         """
         stage = _choice(stage, STAGES, Text("公示阶段", "stage"))
         start, end = _day(start, "公示开始 / start"), _day(end, "公示截止 / end")
@@ -325,7 +473,22 @@ class RoundRegister(EventStore):
                                      f"{year} {domain!r}: the scheme publicity was not completed by {start}",
                                      hint=Text("001 三(一)3：方案公示无异议后评估机构才开展评估",
                                                "001 三(一)3: the evaluation starts after the scheme publicity"))
-            self._insert("window", start, year=int(year), domain=domain, ref=wid, stage=stage, until_date=end)
+            owner = None
+            if stage == "list":
+                approved = [r[0] for r in self._con.execute(
+                    "SELECT DISTINCT party FROM round_events WHERE kind = 'scheme_approved' AND year = ? AND domain = ? "
+                    "ORDER BY party", [int(year), domain]).fetchall()]
+                if agency is not None:
+                    owner = _needed(agency, Text("评估机构", "agency"))
+                    if owner not in approved:
+                        raise RoundError(f"评估机构“{owner}”在 {year} 年领域“{domain}”没有通过评审的方案",
+                                         f"{owner!r} has no approved scheme in {domain!r} for {year}",
+                                         hint=Text("通过评审的机构：" + ("、".join(approved) or "无"),
+                                                   "approved agencies: " + (", ".join(approved) or "none")))
+                elif len(approved) == 1:
+                    owner = approved[0]
+            self._insert("window", start, year=int(year), domain=domain, ref=wid, stage=stage, until_date=end,
+                         party=owner)
         return wid
 
     def _window(self, window_id: str) -> dict:
@@ -484,16 +647,267 @@ class RoundRegister(EventStore):
                                 reason=case["reason"], outcome="revoked" if revoke else "dismissed",
                                 opinion=opinion, title_event=title_event)
 
+    # --- agencies over the years (003 二(二)4; 001 二3) -------------------------------------------------
+    def record_grade(self, agency: str, year: int, grade: int, on, *, name: str, exempt_years: int = 0,
+                     rectification: bool = False, rubric: str = "", note: str = "") -> int:
+        """Record an agency's grade for a year (评价结果) and its consequence as facts: `exempt_years` — how many
+        following years its schemes need no new review (003 二(二)4: 一级 2, 二级 1) — and `rectification` —
+        whether it must rectify (四级: 限期整改). `leaderkit.agencies.history.record_grades` fills these from
+        a grading result; a grade is recorded once per agency and year."""
+        agency, name = _needed(agency, Text("评估机构", "agency")), _needed(name, Text("等级名称", "grade name"))
+        on = _day(on, "评价日期 / graded on")
+        if int(exempt_years) < 0:
+            raise RoundError("免于评审的年数不能为负", "exempt_years must be ≥ 0")
+        if on.year < int(year):
+            raise RoundError(f"{year} 年度的评价不能早于该年度（{on}）", f"a grade for {year} cannot be dated {on}",
+                             hint=Text("年度评价在年度工作完成后进行", "agencies are graded after the year's work"))
+        with self._transaction():
+            if self._one("SELECT 1 FROM agency_events WHERE kind = 'grade' AND agency = ? AND year = ?",
+                         [agency, int(year)]):
+                raise RoundError(f"评估机构“{agency}”{year} 年度的评价已登记", f"{agency!r} is graded for {year} already",
+                                 hint=Text("每个机构每年评价一次；登记簿只追加不修改", "one grade per agency and year"))
+            return self._con.execute(
+                "INSERT INTO agency_events (kind, agency, year, on_date, grade, grade_name, exempt_years, rectify, "
+                "rubric, note) VALUES ('grade', ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING event_id",
+                [agency, int(year), on, int(grade), name, int(exempt_years), bool(rectification), rubric, note]
+            ).fetchone()[0]
+
+    def verify_rectification(self, agency: str, year: int, on, outcome: str, opinion: str) -> int:
+        """Record the working organisation's verification of a rectification (整改验证核查, 003 二(二)4 四级) ordered
+        by the agency's grade for `year`: `passed` lets it take part in the next selection, `failed` does not
+        (a later verification may pass)."""
+        opinion = _needed(opinion, Text("核查意见", "verification opinion"))
+        outcome = _choice(outcome, RECTIFICATION_OUTCOMES, Text("核查结果", "verification outcome"))
+        on = _day(on, "核查日期 / verified on")
+        with self._transaction():
+            grade = self._one("SELECT event_id, on_date, rectify FROM agency_events WHERE kind = 'grade' "
+                              "AND agency = ? AND year = ?", [agency, int(year)])
+            if grade is None or not grade[2]:
+                raise RoundError(f"评估机构“{agency}”{year} 年度没有须整改的评价结果",
+                                 f"{agency!r} has no grade for {year} that ordered a rectification",
+                                 hint=Text("先登记评价结果（record_grade）", "record the grade first"))
+            if on < grade[1]:
+                raise RoundError(f"核查日期 {on} 早于评价日期 {grade[1]}", f"verified on {on}, before the grade ({grade[1]})")
+            if self._one("SELECT 1 FROM agency_events WHERE kind = 'rectification' AND refers_to = ? "
+                         "AND outcome = 'passed'", [grade[0]]):
+                raise RoundError(f"评估机构“{agency}”{year} 年度的整改已验证通过", f"{agency!r}: the rectification for {year} was verified already")
+            return self._con.execute(
+                "INSERT INTO agency_events (kind, agency, year, on_date, outcome, opinion, refers_to) "
+                "VALUES ('rectification', ?, ?, ?, ?, ?, ?) RETURNING event_id",
+                [agency, int(year), on, outcome, opinion, grade[0]]).fetchone()[0]
+
+    def submit_summary(self, agency: str, year: int, on, covers=(), note: str = "") -> int:
+        """Record an agency's annual work summary (年度工作情况总结), due by 31 December of the year (001 二3);
+        `covers`: the contents of 003 1.6 it gives (letters a–e, `SUMMARY_CONTENTS`). The agency must have a
+        scheme approved for the year; one summary per agency and year (a late one is recorded as late)."""
+        agency = _needed(agency, Text("评估机构", "agency"))
+        on = _day(on, "提交日期 / submitted on")
+        letters = sorted({str(c).strip().lower().rstrip(")") for c in covers if str(c).strip()})
+        unknown = [c for c in letters if c not in SUMMARY_CONTENTS]
+        if unknown:
+            raise RoundError(f"未知的总结内容 {'、'.join(unknown)}", f"unknown summary contents {', '.join(unknown)}",
+                             hint=Text("003 1.6 的 a–e：" + "；".join(f"{k} {t.zh}" for k, t in SUMMARY_CONTENTS.items()),
+                                       "003 1.6 a–e: " + "; ".join(f"{k} {t.en}" for k, t in SUMMARY_CONTENTS.items())))
+        with self._transaction():
+            if not self._one("SELECT 1 FROM round_events WHERE kind = 'scheme_approved' AND party = ? AND year = ?",
+                             [agency, int(year)]):
+                raise RoundError(f"评估机构“{agency}”在 {year} 年没有通过评审的方案，无须提交年度总结",
+                                 f"{agency!r} had no approved scheme in {year}: no summary is due",
+                                 hint=Text("检查机构名称和年度", "check the agency's name and the year"))
+            if self._one("SELECT 1 FROM agency_events WHERE kind = 'summary' AND agency = ? AND year = ?",
+                         [agency, int(year)]):
+                raise RoundError(f"评估机构“{agency}”{year} 年度总结已登记", f"{agency!r} submitted its {year} summary already")
+            if on.year < int(year):
+                raise RoundError(f"{year} 年度总结不能在 {on} 提交", f"a summary of {year} cannot be dated {on}")
+            return self._con.execute(
+                "INSERT INTO agency_events (kind, agency, year, on_date, covers, note) VALUES ('summary', ?, ?, ?, ?, ?) "
+                "RETURNING event_id", [agency, int(year), on, ";".join(letters), note]).fetchone()[0]
+
+    def grades(self) -> pd.DataFrame:
+        """Every recorded grade: agency, year, grade, grade_name, exempt_years, rectify, graded (date), rubric, and
+        the rectification's state (None when none was ordered; open, passed, failed) with its date."""
+        return self._frame(
+            "SELECT g.event_id, g.agency, g.year, g.grade, g.grade_name, g.exempt_years, g.rectify, g.on_date AS graded, "
+            "g.rubric, CASE WHEN NOT g.rectify THEN NULL WHEN v.outcome IS NULL THEN 'open' ELSE v.outcome END "
+            "AS rectification, v.on_date AS verified FROM agency_events g LEFT JOIN (SELECT refers_to, "
+            "arg_max(outcome, event_id) AS outcome, max(on_date) AS on_date FROM agency_events "
+            "WHERE kind = 'rectification' GROUP BY refers_to) v ON v.refers_to = g.event_id "
+            "WHERE g.kind = 'grade' ORDER BY g.year, g.agency")
+
+    def summaries(self) -> pd.DataFrame:
+        """Agencies' annual summaries: one row per agency and year with an approved scheme — submitted (date or
+        None), due (31 December of the year, 001 二3), on_time, covers (003 1.6 letters)."""
+        df = self._frame(
+            "SELECT a.party AS agency, a.year, s.on_date AS submitted, s.covers FROM (SELECT DISTINCT party, year "
+            "FROM round_events WHERE kind = 'scheme_approved') a LEFT JOIN agency_events s ON s.kind = 'summary' "
+            "AND s.agency = a.party AND s.year = a.year ORDER BY a.year, a.party")
+        df["due"] = [summary_due(int(y)) for y in df["year"]]
+        df["on_time"] = [pd.notna(s) and s <= d for s, d in zip(df["submitted"], df["due"], strict=True)]
+        df["covers"] = [[] if c is None or pd.isna(c) or c == "" else c.split(";") for c in df["covers"]]
+        return df[["agency", "year", "due", "submitted", "on_time", "covers"]]
+
+    def latest_grade(self, agency: str, before_year: int) -> dict | None:
+        """The agency's grade for the latest year before `before_year` (the grade that governs that year)."""
+        row = self._one("SELECT event_id, year, grade, grade_name, exempt_years, rectify, on_date FROM agency_events "
+                        "WHERE kind = 'grade' AND agency = ? AND year < ? ORDER BY year DESC LIMIT 1",
+                        [agency, int(before_year)])
+        if row is None:
+            return None
+        return dict(zip(("event_id", "year", "grade", "grade_name", "exempt_years", "rectify", "graded"), row,
+                        strict=True))
+
+    def exemption(self, agency: str, domain: str, year: int) -> dict | None:
+        """The grade that exempts the agency's scheme in `domain` for `year` from a new review, or None.
+
+        The latest grade before `year` governs (a later, lower grade ends an earlier exemption): it exempts when
+        `year` − its year ≤ its `exempt_years` and the agency had an approved scheme in `domain` in the graded
+        year (“相关产品或服务领域”, 003 二(二)4)."""
+        grade = self.latest_grade(agency, year)
+        if grade is None or int(year) - grade["year"] > grade["exempt_years"]:
+            return None
+        if not self._one("SELECT 1 FROM round_events WHERE kind = 'scheme_approved' AND party = ? AND year = ? "
+                         "AND domain = ?", [agency, grade["year"], domain]):
+            return None
+        return grade
+
+    def rectification_due(self, agency: str, year: int, on) -> dict | None:
+        """The grade before `year` whose rectification is not verified (passed) by `on`, or None."""
+        on = _day(on, "on")
+        grade = self.latest_grade(agency, year)
+        if grade is None or not grade["rectify"]:
+            return None
+        if self._one("SELECT 1 FROM agency_events WHERE kind = 'rectification' AND refers_to = ? AND outcome = 'passed' "
+                     "AND on_date <= ?", [grade["event_id"], on]):
+            return None
+        return grade
+
+    # --- the expert pool (专家库, 001 二2) ---------------------------------------------------------------
+    def add_expert(self, expert_id: str, name: str, affiliation: str, on, fields=(), note: str = "") -> int:
+        """An expert joins the pool (入库) on `on`, with the affiliation (工作单位) and the fields (专业领域) they
+        cover. An expert who left may join again; one still in the pool may not."""
+        expert_id, name = _needed(expert_id, Text("专家编号", "expert id")), _needed(name, Text("专家姓名", "name"))
+        affiliation = _needed(affiliation, Text("工作单位", "affiliation"))
+        on = _day(on, "入库日期 / joined on")
+        with self._transaction():
+            last = self._last_expert_event(expert_id)
+            if last is not None and last["kind"] != "left":
+                raise RoundError(f"专家 {expert_id} 已在专家库中", f"expert {expert_id} is in the pool already",
+                                 hint=Text("单位变动请用 move_expert", "record a new affiliation with move_expert"))
+            if last is not None and on < last["on_date"]:
+                raise RoundError(f"入库日期 {on} 早于专家 {expert_id} 的上一条记录（{last['on_date']}）",
+                                 f"joined on {on}, before the expert's last event ({last['on_date']})")
+            return self._expert_insert("joined", expert_id, on, name=name, affiliation=affiliation,
+                                       fields=";".join(str(f).strip() for f in fields if str(f).strip()), note=note)
+
+    def move_expert(self, expert_id: str, affiliation: str, on, note: str = "") -> int:
+        """An expert of the pool changes affiliation (工作单位变动) from `on`; the old one stays in the history."""
+        affiliation = _needed(affiliation, Text("工作单位", "affiliation"))
+        on = _day(on, "变动日期 / moved on")
+        with self._transaction():
+            last = self._in_pool(expert_id, on)
+            return self._expert_insert("moved", expert_id, on, name=last["name"], affiliation=affiliation, note=note)
+
+    def retire_expert(self, expert_id: str, on, reason: str) -> int:
+        """An expert leaves the pool (出库, 动态调整) on `on`; from that day they may not review."""
+        reason = _needed(reason, Text("出库原因", "reason"))
+        on = _day(on, "出库日期 / left on")
+        with self._transaction():
+            last = self._in_pool(expert_id, on)
+            return self._expert_insert("left", expert_id, on, name=last["name"], note=reason)
+
+    def declare_conflict(self, expert_id: str, party: str, on, note: str = "") -> int:
+        """An expert declares a conflict of interest (利益冲突) with a unit, an agency or a scheme id; it holds
+        for every later review, in every year."""
+        party = _needed(party, Text("利益冲突对象", "conflict with"))
+        on = _day(on, "申报日期 / declared on")
+        with self._transaction():
+            last = self._last_expert_event(expert_id)
+            if last is None:
+                raise RoundError(f"专家库中没有专家 {expert_id}", f"no expert {expert_id} in the pool",
+                                 hint=Text("先登记入库（add_expert）", "add the expert first"))
+            return self._expert_insert("conflict", expert_id, on, name=last["name"], party=party, note=note)
+
+    def _expert_insert(self, kind: str, expert_id: str, on: date, **values) -> int:
+        cols = ["kind", "expert_id", "on_date", *values]
+        return self._con.execute(
+            f"INSERT INTO expert_events ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) RETURNING event_id",
+            [kind, expert_id, on, *values.values()]).fetchone()[0]
+
+    def _last_expert_event(self, expert_id: str) -> dict | None:
+        row = self._one("SELECT kind, name, affiliation, on_date FROM expert_events WHERE expert_id = ? "
+                        "AND kind IN ('joined', 'moved', 'left') ORDER BY event_id DESC LIMIT 1", [expert_id])
+        return None if row is None else dict(zip(("kind", "name", "affiliation", "on_date"), row, strict=True))
+
+    def _in_pool(self, expert_id: str, on: date) -> dict:
+        last = self._last_expert_event(expert_id)
+        if last is None or last["kind"] == "left":
+            raise RoundError(f"专家 {expert_id} 不在专家库中", f"expert {expert_id} is not in the pool",
+                             hint=Text("先登记入库（add_expert）", "add the expert first"))
+        if on < last["on_date"]:
+            raise RoundError(f"日期 {on} 早于专家 {expert_id} 的上一条记录（{last['on_date']}）",
+                             f"{on} is before the expert's last event ({last['on_date']})",
+                             hint=Text("专家库记录按时间顺序登记", "record the pool's events in the order they happen"))
+        return last
+
+    def expert_spells(self) -> pd.DataFrame:
+        """Each expert's affiliations over time (任职历史): expert_id, name, affiliation, start, end (the last day;
+        None while it lasts). A spell ends the day before a move, and on the day before the expert leaves."""
+        df = self._frame("SELECT event_id, kind, expert_id, name, affiliation, fields, on_date FROM expert_events "
+                         "WHERE kind IN ('joined', 'moved', 'left') ORDER BY expert_id, event_id")
+        rows = []
+        for expert_id, group in df.groupby("expert_id", sort=True):
+            events = list(group.itertuples(index=False))
+            for n, e in enumerate(events):
+                if e.kind == "left":
+                    continue
+                nxt = events[n + 1] if n + 1 < len(events) else None
+                end = None if nxt is None else nxt.on_date - timedelta(days=1)
+                rows.append((expert_id, e.name, e.affiliation, e.on_date, end))
+        return pd.DataFrame(rows, columns=["expert_id", "name", "affiliation", "start", "end"])
+
+    def experts(self, on=None) -> pd.DataFrame:
+        """The pool on a date (default today): expert_id, name, affiliation on that day, fields, joined (the day
+        the current membership began) and conflicts (the parties declared by that day, a list)."""
+        day = _day(on if on is not None else date.today(), "on")
+        events = self._frame("SELECT kind, expert_id, name, affiliation, fields, party, on_date FROM expert_events "
+                             "WHERE kind IN ('joined', 'moved', 'left', 'conflict') AND on_date <= ? "
+                             "ORDER BY expert_id, event_id", [day])
+        rows = []
+        for expert_id, group in events.groupby("expert_id", sort=True):
+            state = group[group["kind"] != "conflict"]
+            if state.empty or state.iloc[-1]["kind"] == "left":
+                continue
+            joined = state[state["kind"] == "joined"].iloc[-1]
+            rows.append((expert_id, state.iloc[-1]["name"], state.iloc[-1]["affiliation"],
+                         [f for f in (joined["fields"] or "").split(";") if f], joined["on_date"],
+                         group.loc[group["kind"] == "conflict", "party"].tolist()))
+        return pd.DataFrame(rows, columns=["expert_id", "name", "affiliation", "fields", "joined", "conflicts"])
+
+    def conflict_declarations(self) -> pd.DataFrame:
+        """Every declared conflict: expert_id, name, party (a unit, an agency or a scheme id), declared (date)."""
+        return self._frame("SELECT expert_id, name, party, on_date AS declared FROM expert_events "
+                           "WHERE kind = 'conflict' ORDER BY event_id")
+
+    def reviews(self) -> pd.DataFrame:
+        """Who reviewed which scheme (评审记录): expert_id, scheme, year, domain, agency, reviewed (date)."""
+        return self._frame(
+            "SELECT r.expert_id, r.scheme, s.year, s.domain, s.party AS agency, r.on_date AS reviewed "
+            "FROM expert_events r LEFT JOIN round_events s ON s.kind = 'scheme_submitted' AND s.ref = r.scheme "
+            "WHERE r.kind = 'review' ORDER BY r.event_id")
+
     # --- queries ----------------------------------------------------------------------------------
     def events(self) -> pd.DataFrame:
         """Every event in the order recorded."""
         return self._frame("SELECT * FROM round_events ORDER BY event_id")
 
     def schemes(self) -> pd.DataFrame:
-        """Submitted schemes and agencies per year and domain, with the approval date when approved."""
+        """Submitted schemes and agencies per year and domain, with the approval date when approved and how it
+        was approved (`review`: panel — by the expert review —, without_review — exempt by the agency's grade)."""
         return self._frame(
             "SELECT s.year, s.domain, s.ref AS scheme, s.party AS agency, s.on_date AS submitted, "
-            "a.on_date AS approved FROM round_events s LEFT JOIN round_events a ON a.kind = 'scheme_approved' "
+            "a.on_date AS approved, CASE WHEN a.event_id IS NULL THEN NULL WHEN a.outcome = 'without_review' "
+            "THEN 'without_review' ELSE 'panel' END AS review "
+            "FROM round_events s LEFT JOIN round_events a ON a.kind = 'scheme_approved' "
             "AND a.ref = s.ref WHERE s.kind = 'scheme_submitted' ORDER BY s.year, s.domain, s.ref")
 
     def windows(self, on=None) -> pd.DataFrame:
@@ -502,8 +916,8 @@ class RoundRegister(EventStore):
         day = _day(on if on is not None else date.today(), "on")
         df = self._frame(
             """
-            SELECT w.ref AS window_id, w.stage, w.year, w.domain, w.on_date AS start, w.until_date AS "end",
-                   p.on_date AS published,
+            SELECT w.ref AS window_id, w.stage, w.year, w.domain, w.party AS agency, w.on_date AS start,
+                   w.until_date AS "end", p.on_date AS published,
                    (SELECT count(*) FROM round_events o WHERE o.kind = 'objection' AND o.ref = w.ref
                     AND o.on_date <= ?) AS objections,
                    (SELECT count(*) FROM round_events o WHERE o.kind = 'objection' AND o.ref = w.ref
@@ -577,7 +991,9 @@ class RoundRegister(EventStore):
 
     def pending(self, on=None, within_days: int = 10) -> pd.DataFrame:
         """What needs doing on a date (待办): open objections, windows ending within `within_days` calendar
-        days, windows ready to publish, open complaints and open revocation cases. Columns: item, id, what, since, due."""
+        days, windows ready to publish, open complaints, open revocation cases, agencies' annual summaries due
+        within `within_days` or overdue (001 二3) and rectifications not yet verified (003 二(二)4).
+        Columns: item, id, what, since, due."""
         if within_days < 0:
             raise RoundError("天数不能为负", "within_days must be ≥ 0")
         day = _day(on if on is not None else date.today(), "on")
@@ -596,6 +1012,15 @@ class RoundRegister(EventStore):
             if c.opened <= day and (c.status == "open" or c.decided > day):
                 rows.append(("case", str(c.case_id), f"{c.title_id}: {REVOCATION_REASONS[c.reason][1].zh}",
                              c.opened, None))
+        for s in self.summaries().itertuples(index=False):
+            if (pd.isna(s.submitted) or s.submitted > day) and s.due <= day + timedelta(days=int(within_days)):
+                late = "（已逾期）" if s.due < day else ""
+                rows.append(("summary", f"{s.agency}/{s.year}", f"{s.agency} {s.year} 年度工作情况总结{late}",
+                             date(int(s.year), 1, 1), s.due))
+        for g in self.grades().itertuples(index=False):
+            if g.rectify and g.graded <= day and (g.rectification != "passed" or g.verified > day):
+                rows.append(("rectification", f"{g.agency}/{g.year}", f"{g.agency}：{g.year} 年度{g.grade_name}，整改待验证",
+                             g.graded, None))
         return pd.DataFrame(rows, columns=["item", "id", "what", "since", "due"])
 
     # --- public notices ---------------------------------------------------------------------------
@@ -654,3 +1079,29 @@ def _active_title(titles: TitleRegister, title_id: str, on: date) -> None:
         raise RoundError(f"称号 {title_id} 在 {on} 不是有效称号（{t.loc[title_id, 'status']}）",
                          f"title {title_id} is not active on {on} ({t.loc[title_id, 'status']})",
                          hint=Text("抽查针对有效期内的领跑者产品", "sampling concerns titles in force"))
+
+
+def agency_barred(titles: TitleRegister, agency: str, on) -> pd.DataFrame:
+    """The title register's disqualifications (取消评估机构资格) that bar `agency` on `on`: three years from the
+    day, counted as the Civil Code counts periods (001 三(四); 003 二(二)4 四级 三年内不能参与评估机构的遴选).
+
+    The names are matched as `same_unit` matches them (a disqualified “某研究院” bars “某研究院标准所” and the
+    other way round), as the negative list of a programme profile is (LK-S019). One row per disqualification
+    in force: name, since, barred_until, reason, reason_zh, reason_en, negative_list, event_id and the message
+    a finding or an error shows (message_zh, message_en). Empty when the agency is not barred."""
+    day = _day(on, "on")
+    events = titles.events()
+    events = events[events["kind"] == "agency_disqualification"]
+    hits = []
+    for e in events.itertuples(index=False):
+        if same_unit(agency, e.agency) and within(day, e.on_date, years=BAN_YEARS):
+            until = ban_end(e.on_date)
+            listed = Text("，列入负面清单", ", on the negative list") if e.negative_list else Text("", "")
+            hits.append((e.agency, e.on_date, until, e.reason, e.reason_zh, e.reason_en, bool(e.negative_list),
+                         int(e.event_id),
+                         f"评估机构“{e.agency}”于 {e.on_date} 被取消评估机构资格（{e.reason_zh}{listed.zh}），"
+                         f"禁入至 {until}（含当日）（称号登记簿事件 #{e.event_id}）",
+                         f"the agency {e.agency!r} was disqualified on {e.on_date} ({e.reason_en}{listed.en}) and is "
+                         f"barred through {until} (title register event #{e.event_id})"))
+    return pd.DataFrame(hits, columns=["name", "since", "barred_until", "reason", "reason_zh", "reason_en",
+                                       "negative_list", "event_id", "message_zh", "message_en"])

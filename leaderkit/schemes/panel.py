@@ -13,6 +13,16 @@ scheme's compiling unit (不得为方案编制单位人员); the working organis
 Scores are a long table: expert, scheme, criterion, score (optional max_score). An expert's total for a
 scheme is the sum over criteria; a total with a missing criterion is left out and reported. The trimmed
 mean drops one highest and one lowest total (去掉一个最高分和一个最低分) when a scheme has at least three.
+
+The expert pool (专家库, 001 二2) lives in the round register (`RoundRegister.add_expert`, `move_expert`,
+`retire_expert`, `declare_conflict`); here are the rules that need the schemes:
+
+    pool_conflicts(rounds, 2024, "洗涤机械", on="2024-05-10", schemes=[scheme_a, scheme_b])
+    approve_with_panel(rounds, "XDJX-2024-A", ["E01", "E02", …], on="2024-05-10", schemes=[scheme_a, scheme_b])
+
+Conflicts are checked across the schemes of the round and across years: the expert's affiliations since
+the year's call (not only today's), conflicts declared in any earlier year, and the units of every scheme
+competing in the same domain and year (an expert tied to one competitor judges all of them).
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ import pandas as pd
 
 from leaderkit._kit.i18n import LeaderkitError, Text, tr
 from leaderkit._kit.yamlfile import load_yaml
+from leaderkit.registers.rounds import RoundError, RoundRegister, same_unit
 from leaderkit.schemes.model import Expert, Scheme
 from leaderkit.schemes.programs import Program, load_program
 from leaderkit.standards.loading import InputError, read_table
@@ -119,14 +130,6 @@ def read_scores(scores) -> pd.DataFrame:
 # ---- conflicts ---------------------------------------------------------------------------------------
 
 
-def same_unit(a: str | None, b: str | None) -> bool:
-    """Same organisation, or one is part of the other (“中国XX研究院标准所” ⊃ “中国XX研究院”)."""
-    if not isinstance(a, str) or not isinstance(b, str):
-        return False
-    a, b = "".join(a.split()), "".join(b.split())
-    return bool(a and b) and (a == b or a in b or b in a)
-
-
 def expert_conflicts(experts, schemes: Iterable[Scheme]) -> pd.DataFrame:
     """Pairs (expert, scheme) where the expert may not review the scheme, with the reason (zh, en):
     affiliation is one of the scheme's compiling units (001 三(一)2) or a declared conflict."""
@@ -143,6 +146,141 @@ def expert_conflicts(experts, schemes: Iterable[Scheme]) -> pd.DataFrame:
             if declared:
                 rows.append((e.name, scheme.id, f"申报了利益冲突：{declared[0]}", f"declared a conflict: {declared[0]}"))
     return pd.DataFrame(rows, columns=["expert", "scheme", "reason", "reason_en"])
+
+
+# ---- the expert pool over schemes and years (001 二2, 三(一)2) ------------------------------------------
+
+CONFLICT_CODES: dict[str, Text] = {
+    "not_in_pool": Text("不在专家库中", "not in the expert pool"),
+    "compiling_unit": Text("任职于方案编制单位", "works at a compiling unit of the scheme"),
+    "former_unit": Text("本轮征集以来曾任职于方案编制单位", "worked at a compiling unit since the year's call"),
+    "declared": Text("申报了利益冲突", "declared a conflict"),
+    "competing": Text("与同领域同年度的竞争方案有关联", "tied to a competing scheme of the same domain and year"),
+}
+"""Why a pool expert may not review a scheme (`pool_conflicts`)."""
+
+
+def _date(value):
+    try:
+        return pd.Timestamp(str(value).strip()).date()
+    except (ValueError, TypeError):
+        raise PanelError(f"日期无效：{value!r}", f"not a valid date: {value!r}",
+                         hint=Text("写成 2024-05-10 的形式", "write it as 2024-05-10")) from None
+
+
+def _round_units(rounds: RoundRegister, year: int, domain: str, schemes: Iterable[Scheme]) -> dict[str, list[str]]:
+    """The compiling units of every scheme submitted in the year and domain: from the scheme file when given
+    (agency and drafting units), else the agency the register recorded."""
+    files = {s.id: s for s in schemes}
+    submitted = rounds.schemes()
+    submitted = submitted[(submitted["year"] == int(year)) & (submitted["domain"] == domain)]
+    return {row.scheme: (files[row.scheme].compiling_units() if row.scheme in files else [row.agency])
+            for row in submitted.itertuples(index=False)}
+
+
+def pool_conflicts(rounds: RoundRegister, year: int, domain: str, on, *, schemes: Iterable[Scheme] = (),
+                   experts: Iterable[str] | None = None) -> pd.DataFrame:
+    """Pairs (expert, scheme) of the year's competition in `domain` that may not go together (利益冲突回避),
+    with a code (`CONFLICT_CODES`) and the reason in both languages.
+
+    Checked for every scheme submitted in the year and domain (the register's schemes; compiling units from
+    `schemes` files where given, else the agency), for the pool on `on` (or the expert ids in `experts`; an
+    id not in the pool on `on` → not_in_pool):
+    - compiling_unit — the affiliation on `on` is a compiling unit of the scheme (001 三(一)2 不得为方案编制单位人员);
+    - former_unit — an affiliation held between the year's call and `on` was (the scheme was compiled then);
+    - declared — a conflict declared by `on`, in this or an earlier year, names the scheme or one of its units;
+    - competing — the expert is tied (any of the above) to another scheme of the same domain and year: the
+      review picks the best of the competing schemes (002 四(三) 确定最优方案), so the tie touches them all.
+    Columns: expert_id, name, scheme, code, reason, reason_en."""
+    day = _date(on)
+    units = _round_units(rounds, year, domain, schemes)
+    calls = rounds.events()
+    calls = calls[(calls["kind"] == "call") & (calls["year"] == int(year)) & (calls["domain"] == domain)]
+    since = calls["on_date"].min() if len(calls) else day
+    pool = rounds.experts(day).set_index("expert_id")
+    wanted = list(dict.fromkeys(experts)) if experts is not None else list(pool.index)
+    spells = rounds.expert_spells()
+    rows: list[tuple] = []
+    for expert_id in wanted:
+        if expert_id not in pool.index:
+            text = CONFLICT_CODES["not_in_pool"]
+            rows += [(expert_id, None, scheme, "not_in_pool", f"{text.zh}（{day}）", f"{text.en} on {day}")
+                     for scheme in units]
+            continue
+        name, now, declared = pool.loc[expert_id, "name"], pool.loc[expert_id, "affiliation"], pool.loc[expert_id,
+                                                                                                            "conflicts"]
+        held = spells[(spells["expert_id"] == expert_id) & (spells["start"] <= day)
+                      & spells["end"].map(lambda d: pd.isna(d) or d >= since).astype(bool)]
+        ties: dict[str, tuple[str, Text]] = {}
+        for scheme, its_units in units.items():
+            unit = next((u for u in its_units if same_unit(now, u)), None)
+            if unit:
+                ties[scheme] = ("compiling_unit", Text(f"任职于方案编制单位 {unit}", f"works at the compiling unit {unit}"))
+                continue
+            past = next(((sp, u) for sp in held.itertuples(index=False) for u in its_units
+                         if same_unit(sp.affiliation, u)), None)
+            if past:
+                sp, u = past
+                ties[scheme] = ("former_unit", Text(f"{sp.start} 至 {sp.end} 任职于方案编制单位 {u}（{since} 征集以来）",
+                                                    f"worked at the compiling unit {u} from {sp.start} to {sp.end} "
+                                                    f"(since the call of {since})"))
+                continue
+            party = next((c for c in declared if c == scheme or any(same_unit(c, u) for u in its_units)), None)
+            if party:
+                ties[scheme] = ("declared", Text(f"申报了利益冲突：{party}", f"declared a conflict: {party}"))
+        for scheme in units:
+            if scheme in ties:
+                code, text = ties[scheme]
+            elif ties:
+                other = next(iter(ties))
+                code, why = ties[other]
+                text = Text(f"与同领域竞争方案 {other} 有关联（{why.zh}），评审须回避整个比选",
+                            f"tied to the competing scheme {other} ({why.en}); stands down from the whole competition")
+                code = "competing"
+            else:
+                continue
+            rows.append((expert_id, name, scheme, code, text.zh, text.en))
+    return pd.DataFrame(rows, columns=["expert_id", "name", "scheme", "code", "reason", "reason_en"])
+
+
+def check_panel(rounds: RoundRegister, scheme: str, experts: Iterable[str], on, program: str | Program | None = None,
+                *, schemes: Iterable[Scheme] = ()) -> list[str]:
+    """Check a review panel for one scheme against the pool (评审专家组): every expert in the pool on `on`,
+    none conflicted (`pool_conflicts`, across the year's competing schemes and the years before), and at
+    least the programme's `min_experts` different experts (001 三(一)2 一般不少于五人; an id given twice counts
+    once). Returns the distinct ids; raises PanelError naming each problem."""
+    prog = load_program(program if program is not None else rounds.programme)
+    row = rounds.schemes().set_index("scheme")
+    if scheme not in row.index:
+        raise PanelError(f"轮次登记簿中没有方案 {scheme}", f"scheme {scheme} is not in the round register",
+                         hint=Text("先登记申报（submit_scheme）", "record the submission first"))
+    ids = list(dict.fromkeys(str(e).strip() for e in experts if str(e).strip()))
+    year, domain = int(row.loc[scheme, "year"]), row.loc[scheme, "domain"]
+    clash = pool_conflicts(rounds, year, domain, on, schemes=schemes, experts=ids)
+    clash = clash[clash["scheme"] == scheme]
+    if len(clash):
+        zh = "；".join(f"{r.expert_id}{'（' + r.name + '）' if r.name else ''}：{r.reason}" for r in clash.itertuples())
+        en = "; ".join(f"{r.expert_id}: {r.reason_en}" for r in clash.itertuples())
+        raise PanelError(f"方案 {scheme} 的评审专家不符合回避要求：{zh}", f"review panel of {scheme}: {en}",
+                         where="001 二2、三(一)2",
+                         hint=Text("换用专家库中无利益冲突的专家", "choose pool experts without a conflict"))
+    if len(ids) < prog.min_experts:
+        raise PanelError(f"方案 {scheme} 的评审专家 {len(ids)} 人，少于活动规则要求的 {prog.min_experts} 人",
+                         f"the panel of {scheme} has {len(ids)} experts, fewer than the {prog.min_experts} required",
+                         where=f"{prog.name}: min_experts ({prog.source('min_experts')})",
+                         hint=Text("从专家库增补专家（重复列出只计一人）", "add pool experts (a repeated id counts once)"))
+    return ids
+
+
+def approve_with_panel(rounds: RoundRegister, scheme: str, experts: Iterable[str], on, *, opinion: str = "",
+                       program: str | Program | None = None, schemes: Iterable[Scheme] = ()) -> int:
+    """Record a scheme approved by a pool panel: `check_panel`, then `RoundRegister.approve_scheme` with the
+    experts recorded as its reviewers (so later years can see who reviewed what). Returns the event id."""
+    ids = check_panel(rounds, scheme, experts, on, program, schemes=schemes)
+    try:
+        return rounds.approve_scheme(scheme, on, opinion, experts=ids)
+    except RoundError as exc:
+        raise PanelError(exc.text.zh, exc.text.en, where=exc.where, hint=exc.hint) from None
 
 
 # ---- agreement ---------------------------------------------------------------------------------------
