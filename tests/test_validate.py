@@ -270,3 +270,18 @@ def test_public_time_before_the_list_is_counted_in_calendar_months(a):
     assert len(failed) == 1
     assert "公开不满 3 个月（最早 2023-04-30）" in failed.iloc[0]["message"]
     assert "less than 3 months" in failed.iloc[0]["message_en"]
+
+
+def test_an_agency_disqualified_in_the_title_register_is_refused(a, tmp_path):
+    from leaderkit.registers.titles import TitleRegister
+
+    path = tmp_path / "titles.duckdb"
+    with TitleRegister(path, create=True) as reg:
+        reg.disqualify_agency(a.agency.name, "fees", "2023-03-15")
+    barred = findings(check(a, on=date(2026, 3, 15), titles=path), "LK-S019", "fail")
+    assert len(barred) == 1 and "禁入至 2026-03-15（含当日）" in barred.iloc[0]["message"]
+    assert findings(check(a, on=date(2026, 3, 16), titles=path), "LK-S019", "fail").empty
+    assert findings(check(a, on=date(2026, 3, 15)), "LK-S019", "fail").empty  # no register: not checked
+    from leaderkit.cli import main
+
+    assert main(["validate", str(SAMPLES / "washing_machines_a.yaml"), "--on", "2025-01-01", "--titles", str(path)]) == 1

@@ -26,6 +26,9 @@ def add_arguments(p) -> None:
     p.add_argument("--on", type=date.fromisoformat, default=None,
                    help=tr("评审日期 YYYY-MM-DD（计算负面清单禁入期；默认今天）",
                            "review date YYYY-MM-DD (for negative-list bans; default today)"))
+    p.add_argument("--titles", default=None,
+                   help=tr("称号登记簿文件：其中被取消资格且仍在禁入期的评估机构不通过 LK-S019",
+                           "title register file: an agency disqualified there and still barred fails LK-S019"))
     p.add_argument("--overrides", default=None,
                    help=tr("节假日调整文件（YAML/CSV：date,type）", "holiday/workday override file (YAML/CSV: date,type)"))
 
@@ -33,7 +36,7 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from leaderkit.schemes.validation import validate
 
-    report = validate(args.scheme, program=args.program, on=args.on, overrides=args.overrides)
+    report = validate(args.scheme, program=args.program, on=args.on, overrides=args.overrides, titles=args.titles)
     if args.format == "json":
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:

@@ -27,11 +27,13 @@ from leaderkit.schemes.workdays import Overrides, publicity_end
 
 
 def open_window(rounds: RoundRegister, stage: str, year: int, domain: str, start, program: Program | str = "national",
-                overrides: Overrides | str | os.PathLike | None = None, window_id: str | None = None) -> str:
-    """Open a publicity window of the programme's working days starting on `start`; returns the window id."""
+                overrides: Overrides | str | os.PathLike | None = None, window_id: str | None = None,
+                agency: str | None = None) -> str:
+    """Open a publicity window of the programme's working days starting on `start`; returns the window id.
+    `agency`: whose list it is (taken from the register when one agency was approved in the domain)."""
     prog = load_program(program)
     end = publicity_end(start, prog.publicity_working_days, overrides)
-    return rounds.open_window(stage, year, domain, start, end, window_id=window_id)
+    return rounds.open_window(stage, year, domain, start, end, window_id=window_id, agency=agency)
 
 
 def is_barred(titles: TitleRegister, enterprise: str, on, program: Program | str = "national") -> bool:

@@ -233,12 +233,15 @@ def validate(
     *,
     on: date | None = None,
     overrides=None,
+    titles=None,
 ) -> Report:
     """Check a scheme against the rules of a programme (评估方案校验).
 
     scheme: a Scheme or the path of a scheme file. program: a profile name or file, or a Program; None
     uses the scheme's own `programme:` (national if it has none). on: the date of the review (negative-list
-    bans are counted to it; default today). overrides: holiday/workday overrides for working days."""
+    bans are counted to it; default today). overrides: holiday/workday overrides for working days.
+    titles: the title register (a TitleRegister or its file): an agency disqualified there and still
+    barred on `on` fails LK-S019, as one on the programme's negative list does."""
     if not isinstance(scheme, Scheme):
         scheme = Scheme.load(scheme)
     prog = load_program(program if program is not None else (scheme.programme or "national"))
@@ -250,7 +253,7 @@ def validate(
     _ranking(scheme, f)
     _leader_rule(scheme, prog, f)
     _cycle_and_fees(scheme, prog, f)
-    _agency(scheme, prog, on, f)
+    _agency(scheme, prog, on, f, titles)
     _domain(scheme, prog, f)
     _experts(scheme, prog, f)
     _timeline(scheme, prog, overrides, f)
@@ -578,7 +581,7 @@ def credit_code_ok(code: str) -> bool:
     return _CODE_CHARS[(31 - total % 31) % 31] == code[17]
 
 
-def _agency(s: Scheme, p: Program, on: date, f: _Findings) -> None:
+def _agency(s: Scheme, p: Program, on: date, f: _Findings, titles=None) -> None:
     a = s.agency
     if p.working_organisation is None:
         f.cannot("018", f"活动 {p.name} 未给出工作机构", f"programme {p.name} names no working organisation",
@@ -591,12 +594,23 @@ def _agency(s: Scheme, p: Program, on: date, f: _Findings) -> None:
                 f.add("018", f"评估机构“{value}”是工作机构 {hit} 或其下属单位，不能参与评估",
                       f"“{value}” is the working organisation {hit} or part of it, which may not evaluate",
                       f"agency.{label}")
-    if p.negative_list is None:
+    if titles is not None:
+        from leaderkit.registers.rounds import agency_barred
+        from leaderkit.registers.titles import TitleRegister
+
+        register = titles if isinstance(titles, TitleRegister) else TitleRegister(titles)
+        try:
+            for hit in agency_barred(register, a.name, on).itertuples(index=False):
+                f.add("019", hit.message_zh, hit.message_en, "agency.name")
+        finally:
+            if register is not titles:
+                register.close()
+    if p.negative_list is None and titles is None:
         f.cannot("019", f"活动配置 {p.name} 不含负面清单，请向工作机构核实",
                  f"the profile {p.name} carries no negative list: check with the working organisation", "agency",
                  severity="info")
     else:
-        for entry in p.negative_list:
+        for entry in p.negative_list or []:
             same = same_unit(a.name, entry.name) or (a.credit_code and entry.credit_code == a.credit_code)
             until = period_end(entry.listed_on, years=p.ban_years)
             if same and within(on, entry.listed_on, years=p.ban_years):
