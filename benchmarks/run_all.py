@@ -1,6 +1,7 @@
 """Run every benchmark in this folder (`make bench`), one after another, each printing its own ratios.
 
-    .venv/bin/python benchmarks/run_all.py            # full size (the national benchmark takes minutes)
+    .venv/bin/python benchmarks/run_all.py            # full size (the national benchmark takes minutes,
+                                                      # robustness 3–4: 20,000 and 50,000 standards)
     .venv/bin/python benchmarks/run_all.py --quick    # smaller inputs where a benchmark offers --quick/--n
 """
 
@@ -12,7 +13,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 QUICK_ARGS = {"bench_national.py": ["--n", "200000"], "bench_ranking.py": ["--quick"],
-              "bench_parser.py": ["--n", "200000"]}
+              "bench_parser.py": ["--n", "200000"],
+              "bench_robustness.py": ["--quick"]}  # 5,000 standards, no 50,000 size; full: 20,000 and 50,000
 
 
 def main() -> int:

@@ -14,9 +14,11 @@ draw and summarise the same way:
 - `frozen_inputs`: which continuous inputs get twin runs for their first-order index (pick-freeze);
 - `aggregation_keys`, `weighted_keys`, `KeyRanker`: every aggregation is linear in the weights after a fixed
   transform of the normalised matrix (amean: z; gmean: ln z; hmean: 1/z), so a chunk of draws is one
-  matrix product, ranked by one argsort per draw in up to 4 threads;
+  matrix product, ranked by one argsort per draw (`scoring.min_ranks` on a few draws at a time, in up to
+  4 threads); `topsis_distances`, `topsis_keys` do the same for TOPSIS, whose squared distances are linear
+  in the squared weights;
 - `RankTally`: the rank summaries, fed chunk by chunk; percentiles come from the (rows × draws) rank
-  matrix, so memory is linear in rows and in draws.
+  matrix, so memory is linear in rows and in draws (never rows × rows).
 
 `compare_rankings` puts two rankings of the same standards side by side: Kendall τ, Spearman ρ, the WS
 rank-similarity coefficient, leader-set overlap and a table of who moved.
@@ -52,6 +54,7 @@ from leaderkit.methods.scoring import (
 )
 
 _CHUNK_CELLS = 4_000_000
+_RANK_CELLS = 65_536
 _MAX_THREADS = 4
 QUANTILES = {"median_rank": 0.5, "rank_p05": 0.05, "rank_p95": 0.95}
 """The rank percentiles of a robustness table (inverted CDF: the smallest r with P(R ≤ r) ≥ q)."""
@@ -187,6 +190,32 @@ def weighted_keys(transforms: Mapping[tuple[int, int], np.ndarray], weights: np.
     return keys
 
 
+def topsis_distances(x: np.ndarray, signs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """TOPSIS made linear in the squared weights (TOPSIS 的线性化): for values `x` (rows × indicators, as
+    `scoring.topsis` takes them, no column all zero) the matrices P and M (indicators × rows) such that under
+    weights w ≥ 0 summing to 1 the distances of `scoring.topsis` are D⁺ = √(w² · P) and D⁻ = √(w² · M).
+
+    With r = x / ‖x‖ column by column, the ideal of the weighted matrix is wⱼ times the best rⱼ (a
+    non-negative factor keeps the order), so (wⱼ rᵢⱼ − wⱼ aⱼ)² = wⱼ² (rᵢⱼ − aⱼ)²."""
+    r = x / np.sqrt((x * x).sum(axis=0))
+    higher = signs > 0
+    best = np.where(higher, r.max(axis=0), r.min(axis=0))
+    worst = np.where(higher, r.min(axis=0), r.max(axis=0))
+    return np.ascontiguousarray(((r - best) ** 2).T), np.ascontiguousarray(((r - worst) ** 2).T)
+
+
+def topsis_keys(distances: tuple[np.ndarray, np.ndarray], weights: np.ndarray) -> np.ndarray:
+    """Keys (draws × rows) of a chunk of weight draws under TOPSIS, the lowest best: minus the closeness
+    D⁻ / (D⁺ + D⁻) (0.5 where both are 0), two matrix products for the whole chunk."""
+    w2 = np.square(weights / weights.sum(axis=1, keepdims=True))
+    total = np.sqrt(w2 @ distances[0])  # D⁺, then D⁺ + D⁻; in place: a fresh large array costs page faults
+    keys = np.sqrt(w2 @ distances[1])  # D⁻, then the keys
+    total += keys
+    np.divide(keys, total, out=keys, where=total > 0)
+    keys[total == 0] = 0.5
+    return np.negative(keys, out=keys)
+
+
 def draws_per_chunk(n_rows: int) -> int:
     """How many draws are scored at once: about 4 million cells of keys."""
     return max(1, _CHUNK_CELLS // n_rows)
@@ -194,8 +223,10 @@ def draws_per_chunk(n_rows: int) -> int:
 
 class KeyRanker:
     """Min-ranks (int32) of a (draws × rows) chunk of keys, lowest key best, ties within
-    `scoring.TIE_RTOL` sharing the lowest rank; blocks of draws are sorted in up to 4 threads (numpy sorts
-    without the GIL), and the thread count changes no number. Use it as a context manager."""
+    `scoring.TIE_RTOL` sharing the lowest rank (`scoring.min_ranks`, the one tie rule). Draws are ranked a
+    few at a time, about `_RANK_CELLS` keys, so the sort's working set stays in the processor's cache;
+    blocks of draws are spread over up to 4 threads (numpy sorts without the GIL), and neither the block size
+    nor the thread count changes a number. Use it as a context manager."""
 
     def __enter__(self) -> KeyRanker:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -208,15 +239,19 @@ class KeyRanker:
             self.pool.shutdown()
 
     def __call__(self, keys: np.ndarray) -> np.ndarray:
-        if self.pool is None or len(keys) < 2 * self.workers:
-            return min_ranks(keys)
         ranks = np.empty(keys.shape, dtype=np.int32)
-        bounds = np.linspace(0, len(keys), self.workers + 1).astype(int)
+        step = max(1, _RANK_CELLS // max(keys.shape[1], 1))
 
-        def block(i: int) -> None:
-            ranks[bounds[i]:bounds[i + 1]] = min_ranks(keys[bounds[i]:bounds[i + 1]])
+        def block(bounds: tuple[int, int]) -> None:
+            for s in range(bounds[0], bounds[1], step):
+                stop = min(s + step, bounds[1])
+                ranks[s:stop] = min_ranks(keys[s:stop])
 
-        list(self.pool.map(block, range(self.workers)))
+        if self.pool is None or len(keys) < 2 * self.workers:
+            block((0, len(keys)))
+        else:
+            edges = np.linspace(0, len(keys), self.workers + 1).astype(int)
+            list(self.pool.map(block, zip(edges[:-1], edges[1:], strict=True)))
         return ranks
 
 
@@ -283,14 +318,17 @@ class RankTally:
         self.cross[name] += np.einsum("ij,ji->j", ranks, main, dtype=np.float64)
 
     def percentiles(self) -> dict[str, np.ndarray]:
-        """The `QUANTILES` of each row's main ranks, by partial sorts of blocks of rows."""
+        """The `QUANTILES` of each row's main ranks, blocks of rows at a time: 16-bit ranks by numpy's radix
+        sort (``kind="stable"``, linear in the draws), wider ones by partial sorts."""
         n_rows = len(self.ranks)
         positions = {col: quantile_index(self.n, q) for col, q in QUANTILES.items()}
         kth = sorted(set(positions.values()))
         out = {col: np.empty(n_rows, dtype=np.int64) for col in QUANTILES}
         step = draws_per_chunk(self.n)
+        radix = self.ranks.dtype.itemsize <= 2
         for s in range(0, n_rows, step):
-            part = np.partition(self.ranks[s:s + step], kth, axis=1)
+            block = self.ranks[s:s + step]
+            part = np.sort(block, axis=1, kind="stable") if radix else np.partition(block, kth, axis=1)
             for col, k in positions.items():
                 out[col][s:s + step] = part[:, k]
         return out

@@ -14,8 +14,10 @@ exist or a value that does not fit it is refused with its name. Thresholds move 
 the (lower, upper) bounds of `threshold_values` in the scheme unit, a one-sided limit × (1 + u), an interval
 keeping its midpoint with its half-width × (1 + u). Each draw is rebuilt with the scoring, levels and leader
 rule of `rank` (`score.levels_reached`, the method layer's functions, `leaders.choose_leaders`), vectorised
-over standards; the weight draws, the random streams, the ranking of keys and the rank summaries are the
-method layer's (`leaderkit.methods.uncertainty`), so both engines draw and summarise alike.
+over standards; weight draws of a weighted, levels or TOPSIS scheme are scored a chunk of draws at a time,
+by matrix products. The weight draws, the random streams, the ranking of keys and the rank summaries are
+the method layer's (`leaderkit.methods.uncertainty`), so both engines draw and summarise alike, and memory
+is linear in standards and draws.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from leaderkit.methods.uncertainty import (
     frozen_inputs,
     input_draws,
     progress_bar,
+    topsis_distances,
+    topsis_keys,
     weighted_keys,
 )
 from leaderkit.ranking.common import LEVEL_CODES, RankingError, level_roles
@@ -215,7 +219,9 @@ class _Model:
                     upper[hole[:, j], j] = filled[hole[:, j], j]
                 elif ind.direction == "higher":
                     lower[hole[:, j], j] = filled[hole[:, j], j]
-        self.data, self.lower, self.upper = data, lower, upper
+        # column-major: `levels_reached` reads one indicator's column at a time, once per draw when
+        # thresholds move
+        self.data, self.lower, self.upper = data, np.asfortranarray(lower), np.asfortranarray(upper)
         self.levels = levels_reached(self.core, lower, upper, self.thresholds)
         self.tier = tiers(self.core, self.levels) if level_roles(scheme).tier == "sort" else None
         self.w0 = None
@@ -223,7 +229,7 @@ class _Model:
             self.w0 = weight_vector(scheme_weights(scheme, self.core, data, self.directions, []), self.ids)
         self.normalisations = [self.normalise]
         self.aggregations = [self.aggregate]
-        self.transforms: dict[tuple[int, int], np.ndarray] = {}
+        self.transforms: dict = {}  # (normalisation, aggregation) → keys' transform; "topsis" → distances
         self.goalpost_levels: set[tuple[str, str]] = set()  # thresholds that set goalposts in use
         self.points: np.ndarray | None = None  # points of each level code (levels method)
         self.fixed_ranks: np.ndarray | None = None
@@ -373,7 +379,10 @@ class _Model:
             self.points = self._level_points()
             self.transforms[0, 0] = self._points_keys(self.levels)
         else:
-            self.fixed_ranks = self._ranks_once(self.w0)
+            self.fixed_ranks = self._ranks_once(self.w0)  # refuses what the method refuses
+            if self.method == "topsis":
+                signs = np.array([self.directions[i] for i in self.ids], dtype=float)
+                self.transforms["topsis"] = topsis_distances(self.data[self.ids].to_numpy(dtype=float), signs)
 
     def effect(self, inp: _Input) -> str | None:
         """What a path can move in this scheme's list: "ranks", "leaders" (levels under reach_level) or
@@ -449,9 +458,9 @@ class _Model:
                                                   for t in thresholds]
         drawn = {inp.kind: values[inp.path][part.start:part.stop] for inp in inputs}
         if self.method in ("topsis", "lexicographic"):
-            if "weights" not in drawn:
+            if "weights" not in drawn:  # no draw changes them (a lexicographic scheme has no weights)
                 return np.broadcast_to(self.fixed_ranks, (len(part), self.m)).astype(np.int32), levels
-            return np.array([self._ranks_once(w) for w in drawn["weights"]], dtype=np.int32), levels
+            return ranker(topsis_keys(self.transforms["topsis"], drawn["weights"])), levels
         weights = drawn.get("weights", np.broadcast_to(self.w0, (len(part), len(self.ids))))
         if self.method == "levels":
             if levels is None:
