@@ -19,7 +19,7 @@ def cut_at(ranks: np.ndarray, candidates: np.ndarray, k: int, tie_rule: str) -> 
     """
     if candidates.sum() <= k:
         return candidates.copy(), np.zeros_like(candidates)
-    r_cut = np.sort(ranks[candidates])[k - 1]
+    r_cut = np.partition(ranks[candidates], k - 1)[k - 1]  # the k-th best rank, in linear time
     above = candidates & (ranks < r_cut)
     at = candidates & (ranks == r_cut)
     if above.sum() + at.sum() == k:
