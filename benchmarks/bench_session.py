@@ -1,15 +1,19 @@
-"""Panel session: time from an expert's submitted score to the chair's computed view including it (< 2 s).
+"""Panel session: time from an expert's submitted score to the chair's view including it (< 2 s).
 
     .venv/bin/python benchmarks/bench_session.py                 # 10 expert processes, 20 s
     .venv/bin/python benchmarks/bench_session.py --experts 5 --seconds 10
 
 A session file (SQLite, WAL) is started with the two sample washing-machine schemes and 10 experts, each
-with a complete score sheet. Then 10 processes (one per expert, like one Voilà kernel per browser) each
-resubmit one of their sheets with new points every 0.2–1 s. The chair, in this process, does what the
-chair's page does: every `--poll` seconds (the page's tick, 0.5 s) it looks at the store's version and, when it
-changed, computes `review()` (`review_panel` on the store's scores). The expert processes start writing together once all
-are running. A score's latency is the time from its
-commit to the end of the first review that includes it. Prints median, min and max over all scores.
+with a complete score sheet. Then 10 processes (one per expert, like one Voilà kernel per browser) each run
+the page an expert has open (`PanelSessionView`, the expert's tab, their name picked): its `Ticker` ticks
+every `--poll` seconds (the page's REFRESH_MS) and, at random intervals of 0.2–1 s, the expert types new
+points into one of their sheets and presses submit (`ExpertSheet.submit`, what the button calls). The chair,
+in this process, runs the same page on the chair's tab, ticking at the same rate: a tick redraws the
+chair's board (`ChairBoard.refresh`: totals, `review_panel`, W) when the store changed. Ticks and
+submissions of one kernel run one after the other, as in a kernel. The expert processes start together
+once all are running. A score's latency is the time from its commit to the end of the first redraw that
+surely includes it (entries committed before the tick started), so it is never under-counted. Prints
+median, min, max and 95th percentile over all scores.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from leaderkit.app.panel_session import REFRESH_MS  # noqa: E402
+from leaderkit.app.panel_session import REFRESH_MS, PanelSessionView  # noqa: E402
 from leaderkit.schemes.model import Scheme  # noqa: E402
 from leaderkit.schemes.session import DEFAULT_CRITERIA, PanelSession  # noqa: E402
 
@@ -35,18 +39,35 @@ SCHEMES = ROOT / "sample_data" / "schemes"
 TARGET_S = 2.0
 
 
-def expert(path: str, name: str, seconds: float, seed: int, ready, go) -> None:
-    """One expert's kernel (already running when the meeting starts): resubmit a sheet with new points at
-    random intervals until time is up."""
-    session = PanelSession(path)
+def expert(path: str, name: str, seconds: float, seed: int, poll: float, ready, go, done, stop) -> None:
+    """One expert's kernel (already running when the meeting starts): the page's ticks at a fixed rate and,
+    at random intervals, a sheet resubmitted with new points, until time is up; then it stays open until the
+    chair has seen everything (ten kernels exiting at once would take the CPU from the chair's last redraws,
+    which no meeting does)."""
+    view = PanelSessionView(PanelSession(path), lang="zh")
+    view.expert.who.value = name
     rng = random.Random(seed)
-    schemes = list(session.settings.schemes)
+    schemes = list(view.session.settings.schemes)
     ready.release()
     go.wait()
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        time.sleep(rng.uniform(0.2, 1.0))
-        session.submit(name, rng.choice(schemes), {c: rng.randint(0, int(top)) for c, top in DEFAULT_CRITERIA.items()})
+    now = time.monotonic()
+    end, tick, submit = now + seconds, now + poll, now + rng.uniform(0.2, 1.0)
+    while True:
+        due = min(tick, submit)
+        if due >= end:
+            break
+        time.sleep(max(0.0, due - time.monotonic()))
+        if due == tick:
+            view.ticker.tick += 1  # what the browser's setInterval does
+            tick += poll
+            continue
+        scheme = rng.choice(schemes)
+        for criterion, field in view.expert.fields[scheme].items():
+            field.value = float(rng.randint(0, int(DEFAULT_CRITERIA[criterion])))
+        view.expert.submit(scheme)
+        submit += rng.uniform(0.2, 1.0)
+    done.release()
+    stop.wait()
 
 
 def main() -> None:
@@ -64,33 +85,41 @@ def main() -> None:
         for n in names:
             for s in schemes:
                 session.submit(n, s.id, {c: rng.randint(0, int(top)) for c, top in DEFAULT_CRITERIA.items()})
-        session.review()  # the chair's page is open before the meeting starts (imports done)
-        seen_version = session.version()
+        chair = PanelSessionView(session, lang="zh")  # the chair's page is open before the meeting starts
+        chair.tabs.selected_index = 1
         seen_entry = int(session.score_log()["id"].max())
         ctx = multiprocessing.get_context("spawn")
-        ready, go = ctx.Semaphore(0), ctx.Event()
-        procs = [ctx.Process(target=expert, args=(str(session.path), n, args.seconds, i, ready, go))
-                 for i, n in enumerate(names)]
+        ready, go, done, stop = ctx.Semaphore(0), ctx.Event(), ctx.Semaphore(0), ctx.Event()
+        procs = [ctx.Process(target=expert, args=(str(session.path), n, args.seconds, i, args.poll, ready, go, done,
+                                                  stop)) for i, n in enumerate(names)]
         for p in procs:
             p.start()
         for _ in procs:
             ready.acquire()
         go.set()
         latencies: list[float] = []
-        tick = time.monotonic()
-        while any(p.is_alive() for p in procs) or session.version() != seen_version:
+        drawn, shown = chair.chair.version, datetime.now().astimezone()
+        tick, finished = time.monotonic(), 0
+        while True:
             tick += args.poll  # a fixed rate, like the page's setInterval
             time.sleep(max(0.0, tick - time.monotonic()))
-            version = session.version()
-            if version == seen_version:
-                continue
-            session.review()
-            shown = datetime.now().astimezone()
-            new = session.score_log(after=seen_entry)
+            while finished < len(procs) and done.acquire(block=False):
+                finished += 1
+            if any(p.exitcode for p in procs):
+                stop.set()
+                sys.exit("an expert process failed")
+            running = finished < len(procs)
+            new = session.score_log(after=seen_entry)  # committed before this tick
+            chair.ticker.tick += 1
+            if chair.chair.version != drawn:  # redrawn now: it includes every entry committed before the tick
+                drawn, shown = chair.chair.version, datetime.now().astimezone()
+            elif new.empty and not running:
+                break
+            # not redrawn: the store has not changed since the last redraw read it, which included these
+            latencies += [(shown - datetime.fromisoformat(at)).total_seconds() for at in new["at"]]
             if len(new):
                 seen_entry = int(new["id"].max())
-            seen_version = version
-            latencies += [(shown - datetime.fromisoformat(at)).total_seconds() for at in new["at"]]
+        stop.set()
         for p in procs:
             p.join()
     if not latencies:

@@ -8,8 +8,15 @@ page keeps no state of its own: closing the browser loses nothing and reopening 
   with is shown as 回避 with the reason and cannot be submitted (the store refuses it too).
 - 组长视图 / chair: scores so far, totals, trimmed mean, Kendall's W with p and a plain reading, the best
   scheme (`review_panel` on the store's scores), decisions and the meeting record (.docx, PDF). A `Ticker`
-  in the page asks the kernel to look at the store every half second; the figures are recomputed only when the
-  store changed.
+  in the page asks the kernel to look at the store every half second while the chair's tab is shown; the
+  figures are recomputed only when the store changed. An expert's page (the other tab) does not recompute
+  them: with ten experts' pages open, ten kernels redrawing a hidden board on every score took the CPU the
+  chair's own page needed (`benchmarks/bench_session.py`).
+
+Stable CSS classes for tests and styling: `lk-who`, `lk-sheet-<scheme>` (one scheme's sheet), `lk-score`
+(a criterion's field), `lk-recused` (the 回避 notice), `lk-submit-<scheme>`, `lk-sheet-status`; `lk-chair`
+with `lk-totals`, `lk-review`, `lk-w`, `lk-best` inside; `lk-record-docx`, `lk-record-pdf`,
+`lk-record-download`, `lk-session-tabs`.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from leaderkit.app.views import (
     validation_report,
 )
 from leaderkit.schemes.panel import PanelError
+from leaderkit.schemes.programs import load_program
 from leaderkit.schemes.session import PanelSession, SessionError, agreement_reading, default_session_path
 
 REFRESH_MS = 500
@@ -115,6 +123,7 @@ class ExpertSheet:
         t = self.lang
         self.fields, self.buttons, boxes = {}, {}, []
         expert = self.who.value
+        self.status.value = ""
         if not expert:
             self.sheets.children = [w.HTML(f"<div class='lk-note'>{tr('先选择您的姓名', 'pick your name first', t)}</div>")]
             return
@@ -126,20 +135,32 @@ class ExpertSheet:
         for sid, scheme in st.schemes.items():
             head = w.HTML(f"<b>{html.escape(sid)}</b> {html.escape(scheme.agency.name)}")
             if sid in mine.index:
-                reason = mine.loc[sid, "reason" if t == "zh" else "reason_en"]
-                boxes.append(w.VBox([head, w.HTML(message_html(
-                    "warning", f"回避：{reason}", f"recused: {mine.loc[sid, 'reason_en']}", lang=t))]))
+                notice = w.HTML(message_html("warning", f"回避：{mine.loc[sid, 'reason']}，不能评分",
+                                             f"recused: {mine.loc[sid, 'reason_en']}; you cannot score this scheme",
+                                             lang=t))
+                notice.add_class("lk-recused")
+                box = w.VBox([head, notice])
+                box.add_class(f"lk-sheet-{sid}")
+                boxes.append(box)
                 continue
             fields = {c: w.BoundedFloatText(value=float(given.get((sid, c), 0.0)), min=0.0, max=float(top), step=0.5,
                                             description=f"{c}（≤{top:g}）", style={"description_width": "150px"})
                       for c, top in st.criteria.items()}
             button = w.Button(description=tr(f"提交 {sid} 的评分", f"submit scores for {sid}", t),
-                              button_style="primary")
+                              button_style="primary", layout=w.Layout(width="auto", align_self="flex-start"))
             button.add_class(f"lk-submit-{sid}")
             button.on_click(lambda _, sid=sid: self.submit(sid))
+            for field in fields.values():
+                field.add_class("lk-score")
             self.fields[sid], self.buttons[sid] = fields, button
-            boxes.append(w.VBox([head, *fields.values(), button]))
+            box = w.VBox([head, *fields.values(), button])
+            box.add_class(f"lk-sheet-{sid}")
+            boxes.append(box)
         self.sheets.children = boxes
+        if not self.fields:
+            self.status.value = message_html("warning", f"{expert} 须回避全部评审方案，本次评审不能评分",
+                                             f"{expert} is recused from every scheme under review and cannot score",
+                                             where="001 三(一)2", lang=t)
 
     def submit(self, scheme: str) -> None:
         """Store this expert's points for `scheme` (the store checks membership, range and conflicts)."""
@@ -168,16 +189,23 @@ class ChairBoard:
         self.figures.add_class("lk-chair")
         names = self.session.members()["name"].tolist()
         self.by = w.Dropdown(options=names, description=tr("记录人", "by", t))
+        self.by.add_class("lk-by")
         self.decision = w.Textarea(placeholder=tr("会议决定", "decision of the meeting", t),
                                    layout=w.Layout(width="100%"))
+        self.decision.add_class("lk-decision")
         record = w.Button(description=tr("记录决定", "record the decision", t))
+        record.add_class("lk-decide")
         record.on_click(lambda _: self.record_decision())
         docx = w.Button(description=tr("会议纪要 .docx", "meeting record .docx", t))
         pdf = w.Button(description=tr("会议纪要 PDF", "meeting record PDF", t))
+        docx.add_class("lk-record-docx")
+        pdf.add_class("lk-record-pdf")
         docx.on_click(lambda _: self.export("docx"))
         pdf.on_click(lambda _: self.export("pdf"))
         self.message = w.HTML()
+        self.message.add_class("lk-chair-message")
         self.download = w.HTML()
+        self.download.add_class("lk-record-download")
         self.widget = w.VBox([self.figures, w.HBox([self.by, record]), self.decision, w.HBox([docx, pdf]),
                               self.message, self.download])
         self.widget.add_class("lk-chair-board")
@@ -192,9 +220,14 @@ class ChairBoard:
         t = self.lang
         parts = []
         totals = self.session.totals()
+        if not totals.empty:  # the members' order, not the alphabet's
+            members = self.session.members()["name"]
+            totals = totals.reindex([n for n in members if n in totals.index])
         parts.append(f"<h4>{tr('评分进度（各专家总分）', 'scores so far (totals)', t)}</h4>")
-        parts.append(html_table(totals.rename_axis(columns=None).reset_index(), lang=t) if not totals.empty
-                     else f"<div class='lk-note'>{tr('尚无评分', 'no scores yet', t)}</div>")
+        parts.append("<div class='lk-totals'>" + (
+            html_table(totals.rename_axis(columns=None).reset_index().rename(columns={"expert": tr("专家", "expert", t)}),
+                       lang=t) if not totals.empty else f"<div class='lk-note'>{tr('尚无评分', 'no scores yet', t)}</div>")
+            + "</div>")
         try:
             self.review = self.session.review()
         except PanelError as exc:
@@ -203,16 +236,16 @@ class ChairBoard:
         if self.review is not None:
             r = self.review
             table = r.table.reset_index()[["scheme", "experts", "mean", "trimmed_mean", "rank"]].round(2)
-            parts.append(f"<h4>{tr('评审结果', 'review', t)}</h4>")
+            parts.append(f"<h4>{tr('评审结果', 'review', t)}</h4><div class='lk-review'>")
             parts.append(html_table(table, {"scheme": Text("方案", "scheme"), "experts": Text("完整评分", "complete"),
                                             "mean": Text("均值", "mean"), "trimmed_mean": Text("截尾均值", "trimmed mean"),
-                                            "rank": Text("名次", "rank")}, lang=t))
-            if r.kendall_w is not None:
-                reading = agreement_reading(r.kendall_w, r.p_value).get(t)
-                parts.append(f"<div class='lk-w'>Kendall W = {r.kendall_w:.3f}, p = {r.p_value:.4f}"
-                             f"（{r.raters} {tr('位专家', 'experts', t)}）：<b>{html.escape(reading)}</b></div>")
+                                            "rank": Text("名次", "rank")}, lang=t) + "</div>")
+            # the best scheme, W with p, what is missing: the summary the meeting record prints, then its reading
             parts.append("<div class='lk-best'>" + "<br>".join(html.escape(x) for x in r.summary(t).splitlines())
                          + "</div>")
+            if r.kendall_w is not None:
+                reading = agreement_reading(r.kendall_w, r.p_value).get(t)
+                parts.append(f"<div class='lk-w'>{tr('一致性解读：', 'reading of W: ', t)}<b>{html.escape(reading)}</b></div>")
         decisions = self.session.decisions()
         if len(decisions):
             parts.append(f"<h4>{tr('会议决定', 'decisions', t)}</h4>")
@@ -257,16 +290,26 @@ class PanelSessionView:
         self.lang = check_language(lang or get_language())
         self.session = session or open_session()
         st = self.session.settings
+        programme = load_program(st.programme).title.split(" / ", 1)
         self.expert = ExpertSheet(self.session, self.lang)
         self.chair = ChairBoard(self.session, self.lang)
         self.ticker = Ticker()
-        self.ticker.observe(lambda _: self.chair.refresh(), names="tick")
-        tabs = w.Tab([self.expert.widget, self.chair.widget])
+        self.ticker.observe(lambda _: self.on_tick(), names="tick")
+        self.tabs = tabs = w.Tab([self.expert.widget, self.chair.widget])
         tabs.set_title(0, tr("专家评分", "expert", self.lang))
         tabs.set_title(1, tr("组长视图", "chair", self.lang))
+        tabs.add_class("lk-session-tabs")
+        tabs.observe(lambda _: self.on_tick(), names="selected_index")
         title = w.HTML(f"<div class='lk-title'><h2>{html.escape(st.title)}</h2><p>"
-                       f"{html.escape(tr('领域', 'domain', self.lang))}：{html.escape(st.domain)} · "
-                       f"{html.escape('、'.join(st.schemes))} · {html.escape(st.programme)}</p></div>")
+                       f"{html.escape(tr('领域：', 'domain: ', self.lang))}{html.escape(st.domain)} · "
+                       f"{html.escape(tr('、', ', ', self.lang).join(st.schemes))} · "
+                       f"{html.escape(programme[-1 if self.lang == 'en' else 0])}"
+                       "</p></div>")
         self.widget = w.VBox([w.HTML(STYLE), title, tabs, self.ticker], layout=w.Layout(width="100%"))
         self.widget.add_class("lk-page")
         self.widget.add_class("lk-panel-session")
+
+    def on_tick(self) -> bool:
+        """What the page does on each tick of its `Ticker` and when a tab is picked: redraw the chair's board
+        from the store when the chair's tab is shown and the store changed; True when redrawn."""
+        return self.tabs.selected_index == 1 and self.chair.refresh()
