@@ -163,8 +163,40 @@ def load_program(name_or_path: str | os.PathLike | Program = "national") -> Prog
     return _load(name_or_path, seen=())
 
 
+_LOADED: dict[tuple, Program] = {}
+
+
 def _load(name_or_path: str | os.PathLike, seen: tuple[str, ...]) -> Program:
+    """A profile file read once per version of the file (path, size, modification time; a profile is frozen,
+    so the same object can be handed out again)."""
     path = _find(name_or_path)
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns, seen)
+    except OSError:
+        key = None
+    if key is not None and key in _LOADED:
+        program = _LOADED[key]
+        if not program.extends or _unchanged(program.extends, (*seen, str(path))):
+            return program
+    program = _read(path, seen)
+    if key is not None:
+        _LOADED[key] = program
+    return program
+
+
+def _unchanged(parent: str, seen: tuple[str, ...]) -> bool:
+    """Whether the parent profile (and its own parents) are still the files the cached child was built from."""
+    try:
+        path = _find(parent)
+        stat = path.stat()
+    except (OSError, ProgramError):
+        return False
+    cached = _LOADED.get((str(path), stat.st_size, stat.st_mtime_ns, seen))
+    return cached is not None and (not cached.extends or _unchanged(cached.extends, (*seen, str(path))))
+
+
+def _read(path: Path, seen: tuple[str, ...]) -> Program:
     if str(path) in seen:
         raise ProgramError(
             "活动规则配置的 extends 形成循环", "the profiles' `extends` form a cycle", where=" → ".join(seen)

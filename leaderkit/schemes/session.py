@@ -224,7 +224,7 @@ class PanelSession:
             session = cls(draft)
             session._write("INSERT INTO settings (title, domain, programme, schemes, criteria, trim, at) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           [(title or f"{domain} 评价方案专家评审会", domain, prog.name,
+                           [(title or f"{domain}评价方案专家评审会", domain, prog.name,
                              json.dumps({s.id: s.to_yaml() for s in scheme_list}, ensure_ascii=False),
                              json.dumps(crit, ensure_ascii=False), int(trim), _now())])
             if members is not None:
