@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/run_all.py            # full size (the national benchmark takes minutes,
                                                       # robustness 3–4: 20,000 and 50,000 standards)
+                                                      # rank on one domain: 100,000 and 1,000,000 (--quick: 100,000)
     .venv/bin/python benchmarks/run_all.py --quick    # smaller inputs where a benchmark offers --quick/--n
 """
 

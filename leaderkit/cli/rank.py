@@ -1,5 +1,8 @@
 """`leaderkit rank SCHEME STANDARDS --on DATE [--baselines FILE] [--program P] --format table|json|xlsx -o FILE`.
 
+The table format prints the summary and the first `--rows` rows of the ranking table (default 50, best
+ranks first) with the count of all rows; `--all` prints every row. json and xlsx always hold every row.
+
 Exit codes: 0 a ranking list was formed; 1 no standard is eligible (nothing to publish: the reasons are
 printed); 2 unreadable input or bad usage.
 """
@@ -11,6 +14,9 @@ import sys
 
 from leaderkit._kit.files import check_output, write_text
 from leaderkit._kit.i18n import Text, tr
+
+ROWS_SHOWN = 50
+"""Rows of the ranking table printed by default (the table of a national domain has 10⁵–10⁶ rows)."""
 
 HELP = Text("按评估方案形成企业标准排行榜和领跑者名单（资格审查、评分、排名、领跑者、公示 Excel）",
             "rank declared standards by an evaluation scheme: eligibility, scores, ranks, leaders, publicity Excel")
@@ -31,6 +37,11 @@ def add_arguments(p) -> None:
     p.add_argument("--register", default=None, help=tr("称号登记簿（DuckDB 文件），检查三年禁入",
                                                        "title register (DuckDB file) for the 3-year bans"))
     p.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
+    p.add_argument("--rows", type=_row_count, default=ROWS_SHOWN, metavar="N",
+                   help=tr(f"表格显示的行数（默认 {ROWS_SHOWN}，排名靠前者先显示）",
+                           f"rows of the table shown (default {ROWS_SHOWN}, best ranks first)"))
+    p.add_argument("--all", action="store_true", dest="all_rows",
+                   help=tr("显示表格的全部行", "show every row of the table"))
     p.add_argument("-o", "--output", default=None, help=tr("输出文件（xlsx 必填；json 可选）",
                                                            "output file (required for xlsx, optional for json)"))
 
@@ -64,7 +75,13 @@ def run(args) -> int:
     else:
         print(result.summary())
         print()
-        print(_shown(result).to_string(index=False))
+        n = len(result.table)
+        limit = n if args.all_rows else min(args.rows, n)
+        print(_shown(result, limit).to_string(index=False))
+        if limit < n:
+            print(tr(f"…… 共 {n:,} 行，显示前 {limit:,} 行；--all 显示全部，--format json/xlsx 输出全部",
+                     f"… {n:,} rows, the first {limit:,} shown; --all shows every row, --format json/xlsx "
+                     f"writes them all"))
     eligible = int(result.table["eligible"].sum())
     if eligible == 0:
         print(tr("没有符合资格的标准，未形成排行榜。", "No eligible standard: no ranking list was formed."),
@@ -88,9 +105,22 @@ def _as_json(result) -> dict:
     }
 
 
-def _shown(result):
+def _row_count(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(tr(f"应为不小于 0 的整数：{text!r}", f"must be a whole number ≥ 0: {text!r}"))
+    return value
+
+
+def _shown(result, limit: int | None = None):
+    """The table as printed: the first `limit` rows (all when None), eligible ones by rank first."""
     zh = tr("zh", "en") == "zh"
-    t = result.table
+    t = result.table if limit is None else result.table.head(limit)
     shown = t[["rank", "standard_id", "enterprise", "score", "leader"]].copy()
     shown["score"] = shown["score"].map(lambda v: "" if v != v else f"{v:.3f}")
     shown["leader"] = shown["leader"].map({True: tr("是", "yes"), False: ""})

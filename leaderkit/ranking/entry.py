@@ -55,9 +55,41 @@ def _scheme_baselines(scheme: Scheme) -> pd.DataFrame:
     return frame
 
 
-def check_eligibility(scheme, dom, conditions, info, core, problem, day, baselines, prog, register, notes) -> pd.DataFrame:
-    from leaderkit.standards.benchmarking import benchmark
+COMPARED_COLUMNS = ("standard_id", "domain", "indicator", "requirement", "unit", "bare", "published")
+"""The columns of the declared standards that the comparison with the baselines reads."""
 
+
+def _verdicts(dom: pd.DataFrame, base, ids: pd.Index) -> pd.DataFrame:
+    """`benchmark(dom, base).standards`: each standard against the national and industry baselines.
+
+    The comparison columns go to DuckDB as a Parquet file in a temporary folder, which it scans out of core
+    (a frame would be copied into Python objects and hashed first); the folder is removed afterwards. A
+    domain whose every standard number is a national or industry one keeps the frame (the file would be
+    refused as a baselines file, which the loaded data was already checked not to be)."""
+    import tempfile
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from leaderkit.standards.benchmarking import benchmark
+    from leaderkit.standards.codes import code_level
+
+    columns = dom[[c for c in COMPARED_COLUMNS if c in dom.columns]]
+    if all(code_level(str(i)) for i in ids):
+        columns.attrs = dict(dom.attrs)  # loaded already: benchmark takes it as it is
+        return benchmark(columns, base).standards
+    columns.attrs = {}  # the rows only (the load's list of bad rows stays out of the file)
+    with tempfile.TemporaryDirectory(prefix="leaderkit-") as folder:
+        path = f"{folder}/standards.parquet"
+        pq.write_table(pa.Table.from_pandas(columns, preserve_index=False), path)
+        bm = benchmark(path, base)
+        try:
+            return bm.standards
+        finally:
+            bm.con.close()
+
+
+def check_eligibility(scheme, dom, conditions, info, core, problem, day, baselines, prog, register, notes) -> pd.DataFrame:
     n = len(info)
     checks: dict[str, np.ndarray] = {}
     details: dict[str, tuple[pd.Series, pd.Series]] = {}
@@ -72,7 +104,7 @@ def check_eligibility(scheme, dom, conditions, info, core, problem, day, baselin
         stricter = pd.Series(False, index=info.index)
         violation = pd.Series(False, index=info.index)
     else:
-        bm = benchmark(dom, base).standards.set_index("standard_id").reindex(info.index)
+        bm = _verdicts(dom, base, info.index).set_index("standard_id").reindex(info.index)
         vs_nat = bm["vs_national"].astype(object)
         vs_ind = bm["vs_industry"].astype(object)
         stricter = bm["stricter"].fillna(False).astype(bool)
@@ -152,22 +184,29 @@ def check_eligibility(scheme, dom, conditions, info, core, problem, day, baselin
 
     codes = [c for c in REASONS if c in checks]
     flags = np.column_stack([checks[c] for c in codes]) if codes else np.zeros((n, 0), dtype=bool)
-    zh = pd.Series("", index=info.index)
-    en = pd.Series("", index=info.index)
+    # the reasons as text, added only to the rows whose check failed
+    zh = np.full(n, "", dtype=object)
+    en = np.full(n, "", dtype=object)
     for c, column in zip(codes, flags.T, strict=True):
+        rows = np.flatnonzero(column)
+        if not len(rows):
+            continue
         dz, de = details.get(c, ("", ""))
-        zh = zh + np.where(column, "；" + REASONS[c].zh + (dz if isinstance(dz, str) else dz.to_numpy()), "")
-        en = en + np.where(column, "; " + REASONS[c].en + (de if isinstance(de, str) else de.to_numpy()), "")
-    code_arr = np.array(codes, dtype=object)
-    reasons = [list(code_arr[row]) for row in flags]
+        zh[rows] += "；" + REASONS[c].zh + (dz if isinstance(dz, str) else dz.to_numpy(dtype=object)[rows])
+        en[rows] += "; " + REASONS[c].en + (de if isinstance(de, str) else de.to_numpy(dtype=object)[rows])
+    # the codes of each distinct combination of failed checks (a bit each), then a list per standard
+    bits = flags.astype(np.int64) @ (np.int64(1) << np.arange(len(codes), dtype=np.int64))
+    combos, which = np.unique(bits, return_inverse=True)
+    lists = [[c for j, c in enumerate(codes) if combo >> j & 1] for combo in combos.tolist()]
+    reasons = [lists[k].copy() for k in which.ravel().tolist()]
     out = pd.DataFrame({
         "standard_id": info.index.to_numpy(),
         "enterprise": info["enterprise"].to_numpy() if "enterprise" in info.columns else None,
         "region": info["region"].to_numpy() if "region" in info.columns else None,
         "eligible": ~flags.any(axis=1),
         "reasons": reasons,
-        "reasons_zh": zh.str.lstrip("；").to_numpy(),
-        "reasons_en": en.str.lstrip("; ").to_numpy(),
+        "reasons_zh": pd.Series(zh, dtype=object).str.lstrip("；").to_numpy(),
+        "reasons_en": pd.Series(en, dtype=object).str.lstrip("; ").to_numpy(),
         "vs_national": vs_nat.to_numpy(),
         "vs_industry": vs_ind.to_numpy(),
     })
@@ -363,7 +402,8 @@ def _baseline_indicators(scheme, dom, index, checks, details, notes) -> None:
                               f"Baseline indicator '{ind.name}' is qualitative ({text}): it cannot be checked "
                               "from the declared texts; the agency verifies it."))
             continue
-        rows = dom[dom["indicator"] == ind.name].drop_duplicates("standard_id")
+        rows = dom.loc[(dom["indicator"] == ind.name).fillna(False).to_numpy(bool), ["standard_id", "requirement"]]
+        rows = rows.drop_duplicates("standard_id")
         texts = rows["requirement"].astype(object)
         direction = ind.direction if ind.direction in ("lower", "higher") else None
         unique = pd.unique(texts.dropna())

@@ -154,9 +154,10 @@ def prepare(scheme: Scheme, standards, *, on=None, baselines=None, program=None,
     prog = load_program(program if program is not None else (scheme.programme or "national"))
     frame, conditions = load_with_conditions(standards)
     mask = (frame["domain"] == scheme.domain).fillna(False).to_numpy(bool)
-    dom = frame[mask].reset_index(drop=True)
+    whole = mask.all()  # a file of one domain: its rows as they are, no copy
+    dom = frame if whole else frame[mask].reset_index(drop=True)
     dom.attrs = dict(frame.attrs)
-    conditions = conditions[mask].reset_index(drop=True)
+    conditions = conditions if whole else conditions[mask].reset_index(drop=True)
     if dom.empty:
         domains = ", ".join(sorted(frame["domain"].dropna().astype(str).unique())[:8])
         raise RankingError(
@@ -213,13 +214,29 @@ def entered(scheme: Scheme, prep: Prepared, thresholds=None) -> tuple[pd.DataFra
 
 
 def _frame_hash(frame: pd.DataFrame) -> bytes:
-    """Order-independent hash of a frame's rows (values as text)."""
-    text = frame.astype(object).where(frame.notna(), "").astype(str)
-    text = text.sort_values(list(text.columns), ignore_index=True)
-    return hashlib.sha256(pd.util.hash_pandas_object(text, index=False).to_numpy().tobytes()).digest()
+    """Order-independent digest of a frame's rows (values as text, a missing value as ""), in one streaming
+    pass: each column's distinct values are hashed once and folded into a 64-bit key per row; the keys are
+    sorted (so the order of the rows does not count, their number does) and hashed with SHA-256."""
+    key = np.zeros(len(frame), dtype=np.uint64)
+    for j in range(frame.shape[1]):
+        column = frame.iloc[:, j]
+        codes, values = pd.factorize(column, use_na_sentinel=False)
+        if isinstance(column.dtype, pd.StringDtype):
+            text = pd.Series(values).fillna("").to_numpy(dtype=object)
+        else:
+            text = np.array(["" if pd.api.types.is_scalar(v) and pd.isna(v) else str(v) for v in values],
+                            dtype=object)
+        value_hash = pd.util.hash_array(text, categorize=False)
+        key *= np.uint64(0x9E3779B97F4A7C15)
+        key += value_hash[codes] ^ np.uint64(j + 1)
+        key ^= key >> np.uint64(29)
+    key.sort()
+    return hashlib.sha256(key.tobytes()).digest()
 
 
 def _hash_data(dom: pd.DataFrame, baselines, day: date, prog, elig: pd.DataFrame) -> str:
+    """The data digest of a prepared domain: its rows (the columns a ranking reads), the baselines, the
+    date, the programme and every eligibility outcome with its reasons. Each table is read once."""
     cols = [c for c in ("standard_id", "indicator", "requirement", "unit", "published", "mass_produced",
                         "enterprise", "region") if c in dom.columns]
     h = hashlib.sha256(_frame_hash(dom[cols]))
@@ -228,8 +245,9 @@ def _hash_data(dom: pd.DataFrame, baselines, day: date, prog, elig: pd.DataFrame
     h.update(f"|{day.isoformat()}|{prog.name}|".encode())
     # every eligibility outcome with its reasons: status, deadline, consent, change notices, bans and public
     # time all change the digest, whichever columns or programme settings they come from
-    outcome = sorted(f"{sid}\x1e{','.join(r)}" for sid, r in zip(elig["standard_id"], elig["reasons"], strict=True))
-    h.update("\x1f".join(outcome).encode("utf-8"))
+    outcome = pd.DataFrame({"standard_id": elig["standard_id"].to_numpy(),
+                            "reasons": [",".join(r) for r in elig["reasons"]]})
+    h.update(_frame_hash(outcome))
     return h.hexdigest()
 
 

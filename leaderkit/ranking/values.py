@@ -75,39 +75,66 @@ def _in_unit(parsed: pd.DataFrame, dims: np.ndarray, factors: np.ndarray) -> tup
 
 
 def core_values(core: list[Indicator], dom: pd.DataFrame, index: pd.Index):
-    """Lower and upper bounds (N × k, scheme units) and a problem code per cell ("" = usable)."""
+    """Lower and upper bounds (N × k, scheme units) and a problem code per cell ("" = usable).
+
+    Each distinct (indicator, text, unit, bare) is read once (`parse_many`), converted and judged once, then
+    spread to its rows: a national-scale domain repeats a few hundred texts over millions of rows."""
     names = {ind.name: j for j, ind in enumerate(core)}
-    sub = dom[dom["indicator"].isin(list(names)).fillna(False).to_numpy(bool)].reset_index(drop=True)
-    col = sub["indicator"].map(names).to_numpy(dtype=np.int64)
+    n, k = len(index), len(core)
+    # codes of the cells of every row (no copy of the rows), then only the rows of core indicators
+    col = _codes_of(dom["indicator"], lambda name: names.get(name, -1))
+    keep = np.flatnonzero(col >= 0)
+    col = col[keep]
+    row = _codes_of(dom["standard_id"], None, index)[keep]
+    key = col.astype(np.int64)
+    for column in ("requirement", "unit", "bare"):
+        if column in dom.columns:
+            codes, values = pd.factorize(dom[column])
+            key = key * (len(values) + 1) + (codes[keep] + 1)
+    rows_of, distinct = pd.factorize(key)
+    first = np.empty(len(distinct), dtype=np.int64)
+    first[rows_of[::-1]] = np.arange(len(rows_of) - 1, -1, -1)
+    cols = [c for c in ("requirement", "unit", "bare") if c in dom.columns]
+    head = dom[cols].iloc[keep[first]].reset_index(drop=True)
+    head_col = col[first]
     targets = [target_unit(ind) for ind in core]
-    units = pd.Series([ind.measure_unit for ind in core], dtype=object)
-    parsed = _parse_texts(sub["requirement"], sub["unit"] if "unit" in sub.columns else None,
-                          pd.Series(units.to_numpy()[col], dtype=object),
-                          sub["bare"].to_numpy(dtype=object) if "bare" in sub.columns else None)
-    dims = np.array([t.dimension if t else None for t in targets], dtype=object)[col]
-    factors = np.array([t.factor if t else 1.0 for t in targets], dtype=float)[col]
+    units = np.array([ind.measure_unit for ind in core], dtype=object)
+    parsed = _parse_texts(head["requirement"], head["unit"] if "unit" in head.columns else None,
+                          pd.Series(units[head_col], dtype=object),
+                          head["bare"].to_numpy(dtype=object) if "bare" in head.columns else None)
+    dims = np.array([t.dimension if t else None for t in targets], dtype=object)[head_col]
+    factors = np.array([t.factor if t else 1.0 for t in targets], dtype=float)[head_col]
     lo, hi, same = _in_unit(parsed, dims, factors)
     kind = parsed["kind"].to_numpy(dtype=object)
-    direction = np.array([ind.direction or "range" for ind in core], dtype=object)[col]
+    direction = np.array([ind.direction or "range" for ind in core], dtype=object)[head_col]
     missing_side = np.where(direction == "lower", np.isnan(hi),
                             np.where(direction == "higher", np.isnan(lo), np.isnan(lo) | np.isnan(hi)))
     problem = np.select(
         [kind == "invalid", np.isin(kind, ["qualitative", "declared"]), ~same, missing_side],
-        ["unparsed", "qualitative", "unit", "bound"], "")
-    dup = sub.duplicated(["standard_id", "indicator"], keep=False).to_numpy()
-    problem = np.where(dup, "duplicate", problem)
-    row = index.get_indexer(sub["standard_id"])
-    n, k = len(index), len(core)
+        ["unparsed", "qualitative", "unit", "bound"], "").astype(object)[rows_of]
+    dup = pd.Series(row.astype(np.int64) * k + col).duplicated(keep=False).to_numpy()
+    problem[dup] = "duplicate"
     lower = np.full((n, k), np.nan)
     upper = np.full((n, k), np.nan)
     codes = np.full((n, k), "missing", dtype=object)
-    lower[row, col] = lo
-    upper[row, col] = hi
+    lower[row, col] = lo[rows_of]
+    upper[row, col] = hi[rows_of]
     codes[row, col] = problem
     bad = codes != ""
     lower[bad] = np.nan
     upper[bad] = np.nan
     return lower, upper, codes
+
+
+def _codes_of(column: pd.Series, value_of, index: pd.Index | None = None) -> np.ndarray:
+    """For each row, `value_of` its cell, or (with `index`) the position of its cell in `index`; worked out
+    once per distinct cell."""
+    codes, values = pd.factorize(column, use_na_sentinel=False)
+    if index is not None:
+        looked_up = index.get_indexer(values)
+    else:
+        looked_up = np.array([value_of(v) for v in values], dtype=np.int64)
+    return looked_up[codes]
 
 
 def display_values(core, index, lower, upper, problem) -> tuple[pd.DataFrame, pd.DataFrame]:

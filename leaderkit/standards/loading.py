@@ -33,6 +33,7 @@ import re
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from leaderkit._kit.i18n import LeaderkitError, Text
@@ -444,14 +445,30 @@ class _Records:
 
 
 def _drop_blank(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows whose every cell is empty are not rows (their numbers stay counted in the index)."""
+    """Rows whose every cell is empty are not rows (their numbers stay counted in the index). An empty cell
+    is "" after stripping whitespace (`str.strip`); Arrow's columns are asked without a copy, a column at a
+    time, and only while some row may still be blank."""
     if df.empty or not len(df.columns):
         return df
     blank = None
     for column in df.columns:
-        empty = df[column].str.strip().eq("").to_numpy(bool)
+        empty = _empty_cells(df[column])
         blank = empty if blank is None else blank & empty
-    return df[~blank] if blank.any() else df
+        if not blank.any():
+            return df
+    return df[~blank]
+
+
+def _empty_cells(series: pd.Series) -> np.ndarray:
+    """Which cells of a text column are "" or only whitespace (what `series.str.strip().eq("")` says)."""
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        cells = pa.array(series.array)
+        empty = pc.or_(pc.equal(pc.utf8_length(cells), 0), pc.utf8_is_space(cells))  # Python's whitespace
+        return pc.fill_null(empty, False).to_numpy(zero_copy_only=False)
+    return series.str.strip().eq("").to_numpy(bool)
 
 
 # ---- CSV ---------------------------------------------------------------------------------------------
@@ -475,6 +492,7 @@ def _read_csv(path: Path, encoding: str | None, max_rows: int, tab: bool):
                              hint=Text("按内容改正扩展名，或重新导出为 CSV",
                                        "give it the extension of its content, or export a CSV"))
     body, codec, used, clean = _encoding_of(raw, encoding, path)
+    del raw  # `body` holds the bytes now (a national-scale file is held once, not twice)
     header_line = _first_line(body, codec)
     if header_line is None:
         raise _no_rows(path)
@@ -487,10 +505,12 @@ def _read_csv(path: Path, encoding: str | None, max_rows: int, tab: bool):
     sep = "\t" if tab else _delimiter(header_line)
     if clean:
         data = body if codec == "utf-8" else body.decode(codec).encode("utf-8")
+        del body
         fast = _csv_fast(data, sep, max_rows, path)
         if fast is not None:
             return fast, [], used
         lines, bad = list(io.StringIO(data.decode("utf-8"), newline="")), {}
+        del data
     else:
         lines, bad = _decode_lines(body, codec, used)
     df, found = _csv_rows(lines, bad, sep, max_rows, path)
@@ -550,6 +570,8 @@ def _encoding_of(raw: bytes, encoding: str | None, path: Path) -> tuple[bytes, s
 
 
 def _decodes(data, codec: str) -> bool:
+    if len(data) > 1 << 16 and codecs.lookup(codec).name == "utf-8":
+        return _is_utf8(data)
     decoder = codecs.getincrementaldecoder(codec)()
     view = memoryview(data)
     try:
@@ -557,6 +579,19 @@ def _decodes(data, codec: str) -> bool:
             decoder.decode(view[start:start + (1 << 24)])
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _is_utf8(data) -> bool:
+    """Whether `data` is UTF-8, as Python's strict codec says (surrogates, overlong forms and code points
+    past U+10FFFF refused), checked by Arrow's validator."""
+    import pyarrow as pa
+
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
+    except pa.ArrowInvalid:
         return False
     return True
 
@@ -646,10 +681,10 @@ def _csv_fast(data: bytes, sep: str, max_rows: int, path: Path) -> pd.DataFrame 
     try:
         reader = pacsv.open_csv(
             pa.BufferReader(pa.py_buffer(data).slice(0, end)),
-            read_options=pacsv.ReadOptions(column_names=names),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=lambda row: "error"),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
         batches, rows = [], 0
         for batch in reader:
@@ -662,13 +697,17 @@ def _csv_fast(data: bytes, sep: str, max_rows: int, path: Path) -> pd.DataFrame 
     if not batches:
         return None
     table = pa.Table.from_batches(batches)
-    table = pa.table([pc.utf8_ltrim(table.column(i), characters=" ") for i in range(len(names))], names=names)
-    if [table.column(i)[0].as_py() for i in range(len(names))] != header:
+    del batches
+    # skipinitialspace: spaces at the start of a cell go (only in the columns that have such a cell)
+    columns = [pc.utf8_ltrim(c, characters=" ") if pc.any(pc.starts_with(c, " ")).as_py() else c
+               for c in table.columns]
+    del table
+    if [c[0].as_py() for c in columns] != header:
         return None
-    if table.num_rows == 1:
+    if len(columns[0]) == 1:
         raise _no_rows(path)
-    body = table.slice(1).rename_columns(_unique_headers(header))
-    df = body.to_pandas()
+    df = pa.table([c.slice(1) for c in columns], names=_unique_headers(header)).to_pandas()
+    del columns
     df = _drop_blank(df)
     if df.empty:
         raise _no_rows(path)
@@ -677,16 +716,35 @@ def _csv_fast(data: bytes, sep: str, max_rows: int, path: Path) -> pd.DataFrame 
 
 def _needs_rows_reader(data: bytes, sep: bytes) -> bool:
     """Blank lines before the header, or spaces next to a quote at the start of a field, where Python's
-    csv (skipinitialspace) and pyarrow read the field differently."""
+    csv (skipinitialspace) and pyarrow read the field differently: a quote followed by a space at the start
+    of a field (after a line break or the delimiter), or a quote after the delimiter and one or more
+    spaces. One pass of numpy over the bytes, a block at a time."""
     if data[:1] in (b"\r", b"\n"):
         return True
-    if sep + b" " in data and re.search(re.escape(sep) + rb" +\"", data):
-        return True
-    at = data.find(b'" ')
-    while at != -1:
-        if at == 0 or data[at - 1:at] in (b"\r", b"\n", sep):
+    byte = np.frombuffer(data, dtype=np.uint8)
+    quote, space, delimiter = ord('"'), ord(" "), sep[0]
+    block = 1 << 24
+    for start in range(0, len(byte), block):
+        stop = min(start + block, len(byte))
+        here = byte[start:stop]
+        quotes = here == quote
+        if not quotes.any():
+            continue
+        before = np.empty_like(here)  # the byte before each (a line break before the first byte)
+        before[1:] = here[:-1]
+        before[0] = byte[start - 1] if start else ord("\n")
+        after = np.empty_like(here)  # the byte after each (none after the last byte)
+        after[:-1] = here[1:]
+        after[-1] = byte[stop] if stop < len(byte) else 0
+        opening = (before == ord("\n")) | (before == ord("\r")) | (before == delimiter)
+        if (quotes & (after == space) & opening).any():
             return True
-        at = data.find(b'" ', at + 1)
+        for at in np.flatnonzero(quotes & (before == space)) + start:
+            i = at - 1
+            while i >= 0 and byte[i] == space:
+                i -= 1
+            if i >= 0 and byte[i] == delimiter:
+                return True
     return False
 
 
@@ -962,11 +1020,28 @@ def _load(source, schema, required, what, *, sheet, encoding, on_bad_rows, max_r
     raw = raw.reset_index(drop=True)
     mapping = require_columns(name, raw.columns, schema, required)
     header_bare = bare_hint([h for h, c in mapping.items() if c == "requirement"])
-    df = raw[list(mapping)].rename(columns=mapping)
-    df = df.astype("string").apply(lambda s: s.str.strip())
-    df = df.replace("", pd.NA)
-    ids = df["standard_id" if what == "standards" else "baseline_id"].dropna()
-    check_file_kind(name, pd.unique(ids), what, has_level="level" in df.columns)
+    # every column once, a distinct cell at a time: stripped text with "" as <NA>, the code of each row's
+    # value (for the checks below) and a key of each row's cells (for the duplicate check)
+    columns: dict[str, pd.Series] = {}
+    distinct: dict[str, tuple[np.ndarray, pd.Series]] = {}
+    row_key = np.zeros(len(raw), dtype=np.uint64)
+    for header in raw.columns:
+        text, codes, values = _distinct_text(raw[header])
+        row_key ^= codes.astype(np.uint64)
+        row_key *= np.uint64(0x100000001B3)
+        if header in mapping:
+            columns[mapping[header]] = text
+            distinct[mapping[header]] = (codes, values)
+    df = pd.DataFrame(columns, index=raw.index)
+
+    def each(column: str, fn) -> pd.Series:
+        """`fn` of the distinct values of a column (and of <NA>, last), spread back to its rows."""
+        codes, values = distinct[column]
+        return fn(pd.concat([values, pd.Series([pd.NA], dtype="string")], ignore_index=True)).take(
+            codes).set_axis(df.index)
+
+    ids = distinct["standard_id" if what == "standards" else "baseline_id"][1]
+    check_file_kind(name, ids, what, has_level="level" in df.columns)
     problems = list(found)
 
     def flag(mask: pd.Series, column: str, zh: str, en: str) -> None:
@@ -975,49 +1050,49 @@ def _load(source, schema, required, what, *, sheet, encoding, on_bad_rows, max_r
             shown = None if pd.isna(value) else str(value)
             problems.append(_problem(name, row_numbers[idx], column, shown, zh, en))
 
-    for pos, first in _duplicates(raw):
+    for pos, first in _duplicates(raw, pd.Series(row_key).duplicated(keep=False).to_numpy()):
         problems.append(_problem(name, row_numbers[pos], None, None, f"与第 {row_numbers[first]} 行完全相同（重复行）",
                                  f"duplicate of row {row_numbers[first]}"))
     for column in required:
         flag(df[column].isna(), column, "必填项为空", "required value is empty")
 
+    days: dict[str, pd.Series] = {}
     for column in ("published", "effective", "abolished", "changed", "notified"):
         if column in df.columns:
-            parsed = parse_dates(df[column])
-            flag(df[column].notna() & parsed.isna(), column, "日期无法识别（应如 2023-05-01）",
+            days[column] = each(column, parse_dates)
+            flag(df[column].notna() & days[column].isna(), column, "日期无法识别（应如 2023-05-01）",
                  "date not recognised (expected e.g. 2023-05-01)")
-            df[column] = parsed.dt.date
+            df[column] = each(column, lambda v: parse_dates(v).dt.date)
     if what == "baselines":
         _check_baseline_scope(df, flag)
     if "year" in df.columns:
-        years = pd.to_numeric(df["year"], errors="coerce")
+        years = each("year", lambda v: pd.to_numeric(v, errors="coerce"))
         flag(df["year"].notna() & (years.isna() | (years < 1980) | (years > 2100) | (years % 1 != 0)), "year",
              "年份应为 1980–2100 之间的整数", "year must be a whole number between 1980 and 2100")
         df["year"] = years.where(years % 1 == 0).astype("Int64")
     if "published" in df.columns:
-        derived = pd.to_datetime(pd.Series(df["published"], index=df.index)).dt.year.astype("Int64")
+        derived = days["published"].dt.year.astype("Int64")
         df["year"] = df["year"].fillna(derived) if "year" in df.columns else derived
     if "direction" in df.columns:
-        mapped = df["direction"].str.lower().map(_DIRECTION_WORDS)
+        mapped = each("direction", lambda v: v.str.lower().map(_DIRECTION_WORDS).astype("string"))
         flag(df["direction"].notna() & mapped.isna(), "direction", "方向应为 越低越好/越高越好/区间",
              "direction must be 越低越好 (lower) / 越高越好 (higher) / 区间 (range)")
-        df["direction"] = mapped.astype("string")
+        df["direction"] = mapped
     if "bare" in df.columns:
-        given = df["bare"].str.lower()
+        given = each("bare", lambda v: v.str.lower())
         flag(given.notna() & ~given.isin(["max", "min"]), "bare", "bare 列应为 max 或 min",
              "the bare column must be max or min")
         df["bare"] = given.where(given.isin(["max", "min"])).fillna(header_bare) if header_bare else given
     elif header_bare:
         df["bare"] = pd.Series(header_bare, index=df.index, dtype="string")
-    if "mass_produced" in df.columns:
-        df["mass_produced"] = _yes_no(df["mass_produced"], flag, "mass_produced")
-    if "consent" in df.columns:
-        df["consent"] = _yes_no(df["consent"], flag, "consent")
+    for column in ("mass_produced", "consent"):
+        if column in df.columns:
+            df[column] = _yes_no(df[column], flag, column, each(column, truth))
     if "status" in df.columns:
-        mapped = df["status"].str.lower().map(_STATUS_WORDS)
+        mapped = each("status", lambda v: v.str.lower().map(_STATUS_WORDS).astype("string"))
         flag(df["status"].notna() & mapped.isna(), "status", "标准状态应为 现行/废止",
              "status must be 现行 (current) or 废止 (abolished)")
-        df["status"] = mapped.astype("string")
+        df["status"] = mapped
     if what == "baselines":
         _infer_level(df, flag)
 
@@ -1025,7 +1100,7 @@ def _load(source, schema, required, what, *, sheet, encoding, on_bad_rows, max_r
     bad_rows = {p["row"] for p in problems}
     if problems and on_bad_rows == "raise":
         raise problems_error(name, problems)
-    out = df[~row_numbers.isin(bad_rows).to_numpy()].reset_index(drop=True)
+    out = df[~row_numbers.isin(bad_rows).to_numpy()].reset_index(drop=True) if bad_rows else df
     if out.empty:
         first = problems_error(name, problems)
         raise InputError(f"{name} 没有可用的行：{len(bad_rows)} 行都有问题。{first.text.zh}",
@@ -1036,6 +1111,34 @@ def _load(source, schema, required, what, *, sheet, encoding, on_bad_rows, max_r
     if problems:
         _warn_bad_rows(name, problems, stacklevel=4)
     return out
+
+
+def _distinct_text(series: pd.Series) -> tuple[pd.Series, np.ndarray, pd.Series]:
+    """A column as stripped text with "" as <NA> (dtype "string"), worked out once per distinct cell:
+    (the column, each row's code into the distinct values (−1 for <NA>, int32), the distinct values).
+    A column whose cells need no change is returned without a copy."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrow = isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow"
+    text = series if arrow else series.astype(pd.StringDtype("pyarrow"))
+    cells = pa.array(text.array)
+    cells = cells if isinstance(cells, pa.ChunkedArray) else pa.chunked_array([cells])
+    encoded = pc.dictionary_encode(cells).combine_chunks()
+    codes = pc.fill_null(encoded.indices.cast(pa.int32()), -1).to_numpy()
+    values = encoded.dictionary
+    stripped = pc.utf8_trim_whitespace(values)
+    if len(values) and (not pc.all(pc.equal(stripped, values)).as_py() or pc.any(pc.equal(values, "")).as_py()):
+        # some cells change: the distinct values stripped (two may become one, "" becomes <NA>), then the rows
+        stripped = pc.if_else(pc.equal(stripped, ""), pa.scalar(None, stripped.type), stripped)
+        merged = pc.dictionary_encode(stripped)
+        codes = np.append(pc.fill_null(merged.indices.cast(pa.int32()), -1).to_numpy(), np.int32(-1))[codes]
+        values = merged.dictionary
+        taken = values.take(pa.array(codes, mask=codes < 0))
+        text = pd.Series(pd.arrays.ArrowStringArray(taken), index=series.index, name=series.name)
+    elif text.dtype.na_value is not pd.NA:  # "str" (missing = NaN) → "string" (missing = <NA>), no copy
+        text = text.astype("string")
+    return text, codes, pd.Series(pd.arrays.ArrowStringArray(values), dtype="string")
 
 
 def parse_dates(series: pd.Series) -> pd.Series:
@@ -1078,15 +1181,16 @@ def _row_numbers(index: pd.Index) -> pd.Series:
     return pd.Series(numbers, dtype="int64")
 
 
-def _duplicates(frame: pd.DataFrame) -> list[tuple[int, int]]:
-    """(position, position of its first copy) of each row that repeats an earlier row cell for cell."""
-    text = frame.astype("string").apply(lambda s: s.str.strip()).fillna("")
-    maybe = pd.util.hash_pandas_object(text, index=False).duplicated(keep=False).to_numpy()
+def _duplicates(frame: pd.DataFrame, maybe: np.ndarray) -> list[tuple[int, int]]:
+    """(position, position of its first copy) of each row that repeats an earlier row cell for cell (cells
+    stripped, empty = missing). Only the rows `maybe` marks are compared: a superset of the copies (rows
+    whose key of cells is shared with another row)."""
     if not maybe.any():
         return []
+    text = frame[maybe].astype("string").apply(lambda s: s.str.strip()).fillna("")
     first: dict[tuple, int] = {}
     out = []
-    for pos, values in zip(maybe.nonzero()[0], text[maybe].itertuples(index=False, name=None), strict=True):
+    for pos, values in zip(maybe.nonzero()[0], text.itertuples(index=False, name=None), strict=True):
         if values in first:
             out.append((int(pos), first[values]))
         else:
@@ -1129,8 +1233,9 @@ def problems(df: pd.DataFrame) -> pd.DataFrame:
                         columns=["file", "row", "column", "value", "problem", "problem_en"])
 
 
-def _yes_no(series: pd.Series, flag, column: str) -> pd.Series:
-    out = truth(series)
+def _yes_no(series: pd.Series, flag, column: str, out: pd.Series | None = None) -> pd.Series:
+    """`truth` of the cells (`out`: already worked out), flagging those that are not yes/no words."""
+    out = truth(series) if out is None else out
     flag(series.notna() & out.isna(), column, "应为 是/否", "must be 是 (yes) or 否 (no)")
     return out
 
