@@ -30,6 +30,8 @@ _EXPORTS = {
     "benchmark": "standards.benchmarking",
     "Benchmark": "standards.benchmarking",
     "wilson_interval": "standards.benchmarking",
+    "read_platform": "standards.platform",
+    "PlatformImport": "standards.platform",
     "superseded": "standards.benchmarking",
     # statistics of adoption (采用率的统计检验)
     "group_differences": "standards.statistics",

@@ -127,6 +127,7 @@ def _sources() -> dict[str, str]:
 @pytest.mark.parametrize(("what", "pattern", "home"), [
     ("the unit '1' means none", r'in \(None, "1"\)', {"schemes/model.py"}),
     ("a relative tolerance constant", r"^_?REL_TOL\s*=", {"limits/requirements.py"}),
+    ("the credit code's check weights (GB 32100)", r"1, 3, 9, 27, 19, 26", {"standards/codes.py"}),
     ("the top-percent cut", r"floor\([^)]*top_percent|floor\([^)]*/ 100", {"methods/scoring.py"}),
     ("a temporary file renamed over the target", r"os\.replace\(", {"_kit/files.py"}),
     ("formula characters", r'\("=", "\+", "-", "@"', {"_kit/cells.py"}),

@@ -15,7 +15,8 @@ import warnings
 
 from leaderkit._kit.i18n import LeaderkitError, default_language, set_language
 
-COMMANDS = ["benchmark", "validate", "grade", "rank", "synth", "round", "report"]
+COMMANDS = ["benchmark", "validate", "grade", "rank", "synth", "round", "report", "import-platform"]
+MODULES = {"import-platform": "platform"}  # a command whose module has another name
 
 DESCRIPTION = (
     "leaderkit — 企业标准“领跑者”工具包：评估方案校验、指标对标、排行榜与领跑者、评估机构评价。\n"
@@ -31,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["zh", "en"], default=None, help="输出语言 / output language")
     sub = parser.add_subparsers(dest="command", metavar="命令/command")
     for name in COMMANDS:
-        module = importlib.import_module(f"leaderkit.cli.{name}")
+        module = importlib.import_module(f"leaderkit.cli.{MODULES.get(name, name)}")
         p = sub.add_parser(name, help=module.HELP.both(), description=module.HELP.both())
         p.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="输出语言 / output language")
         module.add_arguments(p)

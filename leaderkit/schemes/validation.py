@@ -28,7 +28,7 @@ from leaderkit.schemes.model import CONTENTS, LEVEL_NAMES, LEVEL_ORDER, Indicato
 from leaderkit.schemes.panel import expert_conflicts, same_unit
 from leaderkit.schemes.programs import Program, load_program
 from leaderkit.schemes.workdays import CalendarWarning, workdays_between
-from leaderkit.standards.codes import is_mandatory_code
+from leaderkit.standards.codes import credit_code_ok, is_mandatory_code
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -566,19 +566,6 @@ def _disguised_fees(s: Scheme) -> list[tuple[str, str]]:
             if sentence and (_PAYING.search(sentence) or _SERVICE.search(sentence)) and not _NEGATED.search(sentence):
                 found.append((where, sentence[:80]))
     return found
-
-
-_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
-def credit_code_ok(code: str) -> bool:
-    """Check a unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters, check digit."""
-    code = code.strip().upper()
-    if not re.fullmatch(f"[{_CODE_CHARS}]{{18}}", code):
-        return False
-    total = sum(_CODE_CHARS.index(c) * w for c, w in zip(code[:17], _CODE_WEIGHTS, strict=True))
-    return _CODE_CHARS[(31 - total % 31) % 31] == code[17]
 
 
 def _agency(s: Scheme, p: Program, on: date, f: _Findings, titles=None) -> None:
