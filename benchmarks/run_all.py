@@ -14,7 +14,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 QUICK_ARGS = {"bench_national.py": ["--n", "200000"], "bench_ranking.py": ["--quick"],
-              "bench_parser.py": ["--n", "200000"],
+              "bench_parser.py": ["--n", "200000"], "bench_synth_national.py": ["--n", "200000"],
               "bench_robustness.py": ["--quick"]}  # 5,000 standards, no 50,000 size; full: 20,000 and 50,000
 
 

@@ -281,7 +281,7 @@ def test_national_shape_and_values(national, pools):
             df[c] = df[c].astype(str)
     assert df["standard_id"].nunique() == 2_000
     assert (df.groupby("standard_id")["indicator"].nunique() == 8).all()
-    assert set(df["year"]) == set(range(2018, 2024))
+    assert set(df["year"]) == set(range(2015, 2024))
     counts = df.drop_duplicates("standard_id")["year"].value_counts().sort_index()
     assert counts[2023] > counts[2018]
     assert df["region"].nunique() >= 20
@@ -303,7 +303,8 @@ def test_national_baselines_and_atomic_write(national):
     assert synth.national_baselines_path(national).name == "nat_baselines.parquet"
     assert list(base.columns) == list(synth.BASELINE_HEADERS)
     assert base["domain"].nunique() == 240
-    assert sorted(p.name for p in national.parent.iterdir()) == ["nat.parquet", "nat_baselines.parquet"]
+    assert sorted(p.name for p in national.parent.iterdir()) == [
+        "nat.parquet", "nat_baselines.parquet", "nat_key_domains.parquet", "nat_leaders.parquet"]
 
 
 def test_national_is_deterministic(tmp_path, national):

@@ -9,7 +9,9 @@ Two generators share one description of the domains (领域), their indicators (
   tables in memory together with the truth they were generated from.
 - `make_national(path, n_standards=3_200_000, seed=2023, indicators_per_standard=8)` writes a
   national-scale Parquet file (one row per standard × indicator) and, next to it,
-  `<stem>_baselines.parquet` (see `national_baselines_path`). Both are written atomically.
+  `<stem>_baselines.parquet`, `<stem>_key_domains.parquet` and `<stem>_leaders.parquet` (the leader lists
+  2018–2022), all written atomically. It is calibrated to the programme's published figures
+  (`PUBLISHED_FIGURES`); `national_calibration(path)` compares the written files with them.
 
 Every requirement text is rendered from a numeric value chosen first, so the truth is known: each
 indicator has a ladder of levels from the loosest to the strictest, the baselines sit on rungs of it,
@@ -20,7 +22,7 @@ standards. All numbers, enterprises, credit codes and standard numbers are illus
 not verified against the real documents.
 
     python -m leaderkit.synth sample sample_data
-    python -m leaderkit.synth national benchmarks/data/national.parquet --n 3200000 --seed 2023
+    python -m leaderkit.synth national benchmarks/data/national.parquet --n 3200000 --seed 2023 --calibration
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import pandas as pd
 
 from leaderkit._kit.files import atomic_path, write_bytes, write_text
 from leaderkit._kit.i18n import LeaderkitError, Text
+from leaderkit.standards.codes import CREDIT_CODE_CHARS, CREDIT_CODE_WEIGHTS
 
 # ---------------------------------------------------------------------------------------------------
 # Regions (地区): 31 provincial-level divisions with the code used in credit codes and an economic weight
@@ -642,8 +645,8 @@ BASELINE_HEADERS = {
     "baseline_id": "标准编号", "baseline_name": "标准名称", "level": "层级", "mandatory": "强制性", "domain": "领域",
     "indicator": "指标名称", "requirement": "指标要求", "unit": "单位", "direction": "方向",
 }
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
+USCC_CHARS = CREDIT_CODE_CHARS
+USCC_WEIGHTS = np.array(CREDIT_CODE_WEIGHTS)
 GBK_DOMAIN, GBK_STANDARDS, GBK_BROKEN_ROW = "洗涤机械", 30, 18  # row as a spreadsheet counts it (header = 1)
 
 
@@ -902,6 +905,7 @@ the same seed gives byte-identical files.
 | standards.csv | 企业标准（长表：每行一个标准×指标），UTF-8，中文表头；{s["standard_id"].nunique()} 个标准、{len(s)} 行 / declared enterprise standards, long form |
 | standards.xlsx | 与 standards.csv 相同，工作表“企业标准” / the same rows, sheet "企业标准" |
 | standards_gbk.csv | GBK 编码，{GBK_DOMAIN}领域前 {GBK_STANDARDS} 个标准；**第 {GBK_BROKEN_ROW} 行（表头为第 1 行）“标准编号”故意留空**，供读取器报错测试使用 / GBK-encoded, the first {GBK_STANDARDS} standards of {GBK_DOMAIN}; **row {GBK_BROKEN_ROW} (header = row 1) has an empty 标准编号 on purpose** for the loader's error tests |
+| platform/standards_detail_gbk.csv, platform/products.csv | 企业标准信息公共服务平台导出示意（GBK 明细 30 条 + UTF-8 产品 46 条；`leaderkit import-platform`，见 docs/DATA.md），含故意问题：第 5、9 行信用代码有误，第 13 行行政区划 990100，产品第 47 行标准不存在，2 个标准无指标文本 / an illustrative platform export with deliberate problems (not generated: written by hand from the first 洗涤机械 standards) |
 | baselines.csv | 国家标准与行业标准（长表），方向：越低越好 / 越高越好 / 空（区间或定性） / national and industry baselines |
 
 ## 领域 / domains
@@ -969,16 +973,128 @@ baseline. `leaderkit.synth.sample_tables(seed).verdicts` holds the truth per sta
 {_md(mandatory)}
 
 定性基准（不可比）/ qualitative baselines (not comparable): 果品蔬菜：色泽；翻译服务：保密要求；洗染服务：赔偿要求。
-"""
+
+{national_readme_section()}"""
 
 
 # ---------------------------------------------------------------------------------------------------
-# National-scale synthetic data (Parquet)
-ENTERPRISES_PER_STANDARD = 472_459 / 3_165_625  # SOURCES.md: 2023 cumulative enterprises / standards
+# National-scale synthetic data (Parquet), calibrated to the programme's published figures (公开数字)
+@dataclass(frozen=True)
+class Figure:
+    """A published figure of the programme that `make_national` is calibrated to.
+
+    scales_with: "standards" (× n_standards / 3,165,625), "leaders" (× the leader scale) or "" (not scaled).
+    """
+
+    metric: str
+    zh: str
+    en: str
+    value: float
+    scales_with: str
+    source: str
+
+
+_SESEC_2019 = "https://sesec.eu/Archive/2020/reports/what-happened-to-chinas-enterprise-standards-top-runners-project-in-2019/"
+_CNIS_2019 = "https://en.cnis.ac.cn/kycg/202005/t20200515_49881.shtml"
+_ZGZLB_2021 = "http://www.sh1j2.com/zgzlb/content/2022-01/25/content_8778626.htm"
+_REPORT_2022 = "http://m.jinbaonet.com/zixun/2023/0420/2000108144.html"
+_REPORT_2023 = "https://www.baogaopai.com/article-22708-1.html"
+PUBLISHED_FIGURES = (
+    Figure("standards_cum_2019", "截至2019年底累计声明公开企业标准", "declared standards, cumulative end-2019",
+           1_240_000, "standards", f"CNIS 2020-05-15, {_CNIS_2019}"),
+    Figure("standards_cum_2021", "截至2021年底累计声明公开企业标准", "declared standards, cumulative end-2021",
+           2_150_000, "standards", f"中国质量报 2022-01-25（“215万余项”）, {_ZGZLB_2021}"),
+    Figure("standards_2022", "2022年声明公开企业标准", "declared standards in 2022", 470_738, "standards",
+           "人民日报海外版 2023-04-25（“47万余项”）, http://m.zhongjie.jdgod.com/dongtai/2023/0425/11479.html"),
+    Figure("standards_2023", "2023年声明公开企业标准", "declared standards in 2023", 546_160, "standards",
+           f"中国标准化发展年度报告（2023）, {_REPORT_2023}"),
+    Figure("standards_cum_2023", "截至2023年底累计声明公开企业标准", "declared standards, cumulative end-2023",
+           3_165_625, "standards", f"中国标准化发展年度报告（2023）, {_REPORT_2023}"),
+    Figure("enterprises_cum_2023", "截至2023年底声明公开标准的企业", "enterprises with declared standards, end-2023",
+           472_459, "standards", f"中国标准化发展年度报告（2023）, {_REPORT_2023}"),
+    Figure("leaders_2018", "2018年领跑者标准", "leader standards, 2018 list", 60, "leaders",
+           "SESEC, https://www.sesec.eu/top-runner-implementation-scheme-on-enterprise-standards-trial/"),
+    Figure("leaders_2019", "2019年领跑者标准", "leader standards, 2019", 317, "leaders", f"CNIS 2020-05-15, {_CNIS_2019}"),
+    Figure("leaders_2020", "2020年第一批领跑者标准", "leader standards, 2020 first batch", 453, "leaders",
+           "SESEC 2020-12, https://sesec.eu/2020/news-events/news/2020-enterprise-standard-top-runner-conference-held-in-beijing/"),
+    Figure("leaders_2021", "2022-03-30公布的领跑者名单", "leader standards, list of 2022-03-30", 1_231, "leaders",
+           "China Standardization, http://cspress.cn/News/107.html"),
+    Figure("leaders_2022", "2022年新增领跑者标准", "new leader standards in 2022", 881, "leaders",
+           f"中国标准化发展年度报告（2022）, {_REPORT_2022}"),
+    Figure("leaders_cum_2022", "截至2022年底累计领跑者标准", "leader standards, cumulative end-2022", 2_856, "leaders",
+           f"中国标准化发展年度报告（2022）, {_REPORT_2022}"),
+    Figure("leaders_广东省", "截至2022年底广东省领跑者标准", "leader standards of Guangdong, end-2022", 918, "leaders",
+           f"中国标准化发展年度报告（2022）, {_REPORT_2022}"),
+    Figure("leaders_山东省", "截至2022年底山东省领跑者标准", "leader standards of Shandong, end-2022", 325, "leaders",
+           f"中国标准化发展年度报告（2022）, {_REPORT_2022}"),
+    Figure("leaders_浙江省", "截至2022年底浙江省领跑者标准", "leader standards of Zhejiang, end-2022", 288, "leaders",
+           f"中国标准化发展年度报告（2022）, {_REPORT_2022}"),
+    Figure("key_domains_2018", "2018年重点领域", "key domains 2018", 11, "", f"SESEC (CNIS 2019 report), {_SESEC_2019}"),
+    Figure("key_domains_2019", "2019年重点领域", "key domains 2019", 100, "",
+           "SAMR 2019-05-28 (SESEC), https://www.sesec.eu/samr-published-the-priority-fields-of-the-2019-enterprise-standards-top-runners-project/"),
+    Figure("key_domains_2020", "2020年重点领域", "key domains 2020", 184, "",
+           "SAMR 2020-08-20, http://m.out-alive.com/tanguwen/2020/0913/73921.html"),
+    Figure("key_domains_2021", "2021年重点领域", "key domains 2021", 202, "",
+           "中国质量报 2021-06-21, http://www.hzweihu.com/zgzlb/content/2021-06/21/content_8704425.htm"),
+    Figure("key_domains_2022", "2022年重点领域", "key domains 2022", 240, "", "seed 003 编制说明（“2022年重点领域数量达240项”）"),
+    Figure("key_domains_2024", "2024年重点领域", "key domains 2024", 146, "", "SAMR 2024-06-20 (SESEC), https://sesec.eu/?p=7800"),
+)
+FIGURES = {f.metric: f for f in PUBLISHED_FIGURES}
+PUBLISHED_TOTAL = 3_165_625  # declared standards, cumulative end-2023: the size at scale 1
+ENTERPRISES_PER_STANDARD = 472_459 / PUBLISHED_TOTAL
+# Declared standards per year 2015–2023 (they add up to 3,165,625). Published: 470,738 in 2022, 546,160 in 2023,
+# 1.24 M cumulative at end-2019; 2,148,727 at end-2021 follows (the published "2.15 M+"). Interpolated, no figure
+# published: 2015–2018 a ramp to ~0.88 M at end-2018 (1.0 M in April 2019, 1.24 M at its end → ~0.36 M in 2019),
+# and 2020–2021 sharing the remaining 908,727 between the 2019 and 2022 levels.
+NATIONAL_YEARS = np.arange(2015, 2024)
+NATIONAL_YEAR_COUNTS = np.array([100_000, 190_000, 270_000, 320_000, 360_000, 440_000, 468_727, 470_738, 546_160])
+NATIONAL_YEAR_PUBLISHED = (2022, 2023)  # the other years' own counts are interpolated
+ENTERPRISE_SIGMA = 1.5  # lognormal spread of the extra standards per enterprise (a few big declarers)
+
+# Leader lists (领跑者名单): year of the round, label, list date, entries, entries re-listing an earlier leader.
+# 60 + 317 + 453 + 1,231 + 881 = 2,942 entries against 2,856 distinct standards at end-2022: the 86 in between are
+# taken as standards listed again in the 2021 round. Only 2020-12-19 and 2022-03-30 are published dates; the others
+# are year ends (illustrative). Leaders are mass-produced standards stricter than their baselines, in a key domain
+# of the round, public for at least 3 months before the list date.
+LEADER_LISTS = (
+    (2018, "2018年", "2018-12-31", 60, 0),
+    (2019, "2019年", "2019-12-31", 317, 0),
+    (2020, "2020年第一批", "2020-12-19", 453, 0),
+    (2021, "2021年（2022-03-30公布）", "2022-03-30", 1_231, 86),
+    (2022, "2022年", "2022-12-31", 881, 0),
+)
+# Leader standards by province at end-2022: Guangdong, Shandong, Zhejiang published; the next seven follow the
+# published top-ten order (Jiangsu, Beijing, Shanghai, Anhui, Fujian, Hunan, Hebei) with illustrative counts; the
+# other 455 are shared by the economic weights.
+_LEADER_TOP = {"广东省": 918, "山东省": 325, "浙江省": 288, "江苏省": 230, "北京市": 150, "上海市": 140, "安徽省": 105,
+               "福建省": 95, "湖南省": 80, "河北省": 70}
+KEY_DOMAIN_COUNTS = {2018: 11, 2019: 100, 2020: 184, 2021: 202, 2022: 240, 2024: 146}  # 2023: no figure found
+
 P_VIOLATION = 0.004  # of standards in domains with a mandatory limit
 P_QUALITATIVE_ONLY = 0.005
 STANDARD_SCHEMA_COLUMNS = ("standard_id", "enterprise", "domain", "category", "region", "year", "published",
-                           "indicator", "requirement", "unit", "mass_produced")
+                           "indicator", "requirement", "unit", "mass_produced", "credit_code")
+LEADER_COLUMNS = ("list_year", "list", "list_date", "standard_id", "enterprise", "credit_code", "region", "domain",
+                  "category", "relisted")
+
+
+def apportion(total: int, weights) -> np.ndarray:
+    """`total` split over `weights` in whole numbers that add up to it (largest remainder)."""
+    w = np.asarray(weights, float)
+    quota = total * w / w.sum()
+    out = np.floor(quota).astype(np.int64)
+    out[np.argsort(-(quota - out), kind="stable")[: int(total - out.sum())]] += 1
+    return out
+
+
+def _leader_provinces() -> np.ndarray:
+    counts = np.array([_LEADER_TOP.get(r, 0) for r in REGION_NAMES])
+    rest = counts == 0
+    counts[rest] = apportion(FIGURES["leaders_cum_2022"].value - counts.sum(), REGION_WEIGHTS[rest])
+    return counts
+
+
+LEADER_PROVINCE_COUNTS = _leader_provinces()  # by REGION_NAMES, adds up to 2,856
 
 
 class SynthError(LeaderkitError, ValueError):
@@ -989,6 +1105,18 @@ def national_baselines_path(path) -> Path:
     """Where `make_national(path)` writes the baselines: `<stem>_baselines.parquet` next to it."""
     path = Path(path)
     return path.with_name(f"{path.stem}_baselines.parquet")
+
+
+def national_leaders_path(path) -> Path:
+    """Where `make_national(path)` writes the leader lists: `<stem>_leaders.parquet` next to it."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}_leaders.parquet")
+
+
+def national_key_domains_path(path) -> Path:
+    """Where `make_national(path)` writes the key domains by year: `<stem>_key_domains.parquet`."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}_key_domains.parquet")
 
 
 def national_domains() -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
@@ -1017,6 +1145,22 @@ def national_domains() -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     return names, np.array(cats), np.array(templates), np.array(weights)
 
 
+def national_key_domains(seed: int = 2023) -> pd.DataFrame:
+    """The key domains (重点领域) of each year, 2018–2022 and 2024, as year / domain / category rows.
+
+    2018–2022 are nested (each year keeps the previous year's and adds more, larger domains first); 2024's
+    146 are a fresh draw of the same kind. 2023 has no published count and no rows.
+    """
+    rng = np.random.default_rng([seed, 2])
+    names, cats, _, weights = national_domains()
+    rows = []
+    orders = [np.argsort(-(np.log(weights) + rng.gumbel(size=weights.size)), kind="stable") for _ in range(2)]
+    for year, count in KEY_DOMAIN_COUNTS.items():
+        for d in np.sort(orders[year > 2022][:count]):
+            rows.append((year, names[d], CATEGORIES[cats[d]]))
+    return pd.DataFrame(rows, columns=["year", "domain", "category"]).astype({"year": "int16"})
+
+
 def _atomic_parquet(table, path: Path, **kwargs) -> None:
     import pyarrow.parquet as pq
 
@@ -1024,17 +1168,104 @@ def _atomic_parquet(table, path: Path, **kwargs) -> None:
         pq.write_table(table, tmp, **kwargs)
 
 
+def national_credit_codes(rng, region: np.ndarray) -> np.ndarray:
+    """Distinct invented credit codes (as 18-byte strings), the form of `credit_codes`, drawn without Python
+    loops; a repeated code within a province is drawn again."""
+    n = region.size
+    space = 31**7
+    value = rng.integers(0, space, n)
+    while True:
+        keep = np.zeros(n, bool)
+        keep[np.unique(region * space + value, return_index=True)[1]] = True
+        if keep.all():
+            break
+        value[~keep] = rng.integers(0, space, int((~keep).sum()))
+    head = np.array([[USCC_CHARS.index(ch) for ch in "91" + PROVINCES[r][2] + "MA"] for r in range(31)])[region]
+    body = np.concatenate([head, (value[:, None] // 31 ** np.arange(6, -1, -1)) % 31], axis=1)
+    check = (31 - (body @ USCC_WEIGHTS) % 31) % 31
+    chars = np.frombuffer(USCC_CHARS.encode(), np.uint8)[np.concatenate([body, check[:, None]], axis=1)]
+    return np.ascontiguousarray(chars).view("S18").ravel()
+
+
+def standards_stricter(pools: Pools, row_ind: np.ndarray, rung: np.ndarray, k: int) -> np.ndarray:
+    """Per standard (rows come in blocks of `k`), whether it is stricter than its baselines: the rule of
+    `truth_verdicts` (every level with a baseline stricter: no indicator looser, at least one stricter)."""
+    ri, rs = row_ind.reshape(-1, k), rung.reshape(-1, k)
+    ok, any_base = np.ones(ri.shape[0], bool), np.zeros(ri.shape[0], bool)
+    for level, rungs in (("national", pools.nat), ("industry", pools.ind_)):
+        base = rungs[ri]
+        comp = (rs >= 0) & ~pools.qual[ri] & (base >= 0)
+        has = pools.has[level][ri].any(axis=1)
+        ok &= ~has | ((comp & (rs > base)).any(axis=1) & ~(comp & (rs < base)).any(axis=1))
+        any_base |= has
+    return ok & any_base
+
+
+def _leader_quotas(scale: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per list, the new and the re-listed entries, scaled, and the cumulative new leaders by province
+    (apportioned at each list, so the running shares follow LEADER_PROVINCE_COUNTS)."""
+    size = np.array([round(s * scale) for *_, s, _ in LEADER_LISTS])
+    again = np.minimum(np.array([round(r * scale) for *_, r in LEADER_LISTS]), size)
+    new = size - again
+    return new, again, np.array([apportion(c, LEADER_PROVINCE_COUNTS) for c in np.cumsum(new)])
+
+
+def _draw_leaders(rng, scale: float, eligible: np.ndarray, published: np.ndarray, dom: np.ndarray,
+                  region: np.ndarray, key_sets: dict[int, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(list index, standard index, re-listed) of every leader entry; one pass per list, none per standard."""
+    from leaderkit._kit.periods import add_months
+
+    n_new, again, target = _leader_quotas(scale)
+    taken = np.zeros(eligible.size, bool)
+    got = np.zeros(len(PROVINCES), np.int64)  # new leaders so far by province
+    lists, stds, relisted = [], [], []
+    for b, (year, _label, day, _size, _again) in enumerate(LEADER_LISTS):
+        in_key = key_sets[year][dom]
+        cutoff = np.datetime64(add_months(pd.Timestamp(day).date(), -3))
+        cand = np.flatnonzero(eligible & in_key & (published <= cutoff) & ~taken)
+        c = cand[np.lexsort((rng.random(cand.size), region[cand]))]
+        p = region[c]
+        rank = np.arange(c.size) - np.searchsorted(p, p)
+        first = rank < np.maximum(target[b] - got, 0)[p]
+        new = c[first]
+        # a province short of candidates (only at small sizes) leaves its places to the others, drawn at random
+        if new.size > n_new[b]:
+            new = rng.choice(new, n_new[b], replace=False)
+        elif new.size < n_new[b]:
+            rest = c[~first]
+            new = np.r_[new, rng.choice(rest, min(n_new[b] - new.size, rest.size), replace=False)]
+        got += np.bincount(region[new], minlength=len(PROVINCES))
+        prev = np.flatnonzero(taken & in_key)
+        old = rng.choice(prev, min(again[b], prev.size), replace=False) if again[b] else prev[:0]
+        taken[new] = True
+        for idx, flag in ((new, False), (old, True)):
+            lists.append(np.full(idx.size, b))
+            stds.append(idx)
+            relisted.append(np.full(idx.size, flag))
+    return np.concatenate(lists), np.concatenate(stds), np.concatenate(relisted)
+
+
 def make_national(path, n_standards: int = 3_200_000, seed: int = 2023, indicators_per_standard: int = 8,
-                  batch_size: int = 250_000) -> Path:
+                  batch_size: int = 250_000, *, leader_scale: float | None = None) -> Path:
     """Write national-scale synthetic declared standards (全国规模合成数据) as Parquet; returns `path`.
 
     One row per standard × indicator (`indicators_per_standard` each, 1–8), columns
     standard_id, enterprise, domain, category, region, year, published, indicator, requirement, unit,
-    mass_produced (standard_name and credit_code are left out). 240 domains (six sample domains and
-    synthetic 领域001 … reusing the sample's indicators and text pools), 31 provinces weighted by economic
-    size, years 2018–2023 rising like the declared counts, ~472 k enterprises per 3.17 M standards.
-    Repeated strings are dictionary-encoded; the file is written in row groups of `batch_size` standards
-    to a temporary file and renamed. The baselines go to `national_baselines_path(path)`.
+    mass_produced, credit_code (standard_name is left out). Calibrated to the published figures
+    (`PUBLISHED_FIGURES`, `national_calibration`): the default 3.2 M is about the 3,165,625 standards declared by
+    the end of 2023; a smaller `n_standards` scales every count by n / 3,165,625 and keeps the shares.
+    - years 2015–2023 in the published and interpolated counts (`NATIONAL_YEAR_COUNTS`), exactly apportioned;
+    - 472,459 enterprises per 3,165,625 standards, each with a distinct credit code and at least one standard,
+      the rest spread with a lognormal weight (a few big declarers); an enterprise has one province and domain;
+    - 240 domains (six sample domains and synthetic 领域001 … reusing their indicators and text pools),
+      31 provinces weighted by economic size.
+    Next to it: `<stem>_baselines.parquet`, `<stem>_key_domains.parquet` (`national_key_domains`) and
+    `<stem>_leaders.parquet`: the leader lists of 2018–2022 (60, 317, 453, 1,231 and 881 entries × `leader_scale`,
+    default the same n / 3,165,625; 1.0 gives the published counts from a smaller sample), drawn from the
+    mass-produced standards that are stricter than their baselines in a key domain of the round, public 3 months
+    before the list date, with the provinces' published shares (Guangdong 918, Shandong 325, Zhejiang 288 of 2,856).
+    Repeated strings are dictionary-encoded; the file is written in row groups of `batch_size` standards to a
+    temporary file and renamed.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -1051,14 +1282,19 @@ def make_national(path, n_standards: int = 3_200_000, seed: int = 2023, indicato
     if n < 1:
         raise SynthError(f"标准数应为正整数，收到 {n}", f"n_standards must be a positive integer, got {n}",
                          where="n_standards", hint=Text("例如 --n 200000", "e.g. --n 200000"))
+    lscale = n / PUBLISHED_TOTAL if leader_scale is None else float(leader_scale)
+    if not 0 <= lscale <= 1_000:
+        raise SynthError(f"领跑者规模系数应在 0–1000 之间，收到 {leader_scale}",
+                         f"leader_scale must be within 0–1000, got {leader_scale}", where="leader_scale",
+                         hint=Text("1.0 即公开名单的数量", "1.0 gives the published list sizes"))
     rng = np.random.default_rng(seed)
     names, cat_of, template, dom_w = national_domains()
-    n_ent = max(1, round(n * ENTERPRISES_PER_STANDARD))
+    n_ent = min(n, max(1, round(n * ENTERPRISES_PER_STANDARD)))
     ent_region = rng.choice(len(PROVINCES), n_ent, p=REGION_WEIGHTS)
     ent_domain = rng.choice(len(names), n_ent, p=dom_w)
-    ent_w = rng.lognormal(0.0, 1.0, n_ent)
-    std_ent = rng.choice(n_ent, n, p=ent_w / ent_w.sum())
-    year = rng.choice(YEARS, n, p=YEAR_COUNTS / YEAR_COUNTS.sum()).astype(np.int16)
+    ent_w = rng.lognormal(0.0, ENTERPRISE_SIGMA, n_ent)
+    std_ent = rng.permutation(np.r_[np.arange(n_ent), rng.choice(n_ent, n - n_ent, p=ent_w / ent_w.sum())])
+    year = rng.permutation(np.repeat(NATIONAL_YEARS, apportion(n, NATIONAL_YEAR_COUNTS))).astype(np.int16)
     order = np.argsort(std_ent, kind="stable")
     group_start = np.r_[0, np.flatnonzero(np.diff(std_ent[order])) + 1]
     seq = np.empty(n, np.int64)
@@ -1067,7 +1303,9 @@ def make_national(path, n_standards: int = 3_200_000, seed: int = 2023, indicato
     dom = ent_domain[std_ent]
     region = ent_region[std_ent]
     tmpl = template[dom]
-    klass = draw_classes(rng, stricter_probability(np.array([d.base_rate for d in DOMAINS])[tmpl], year, region))
+    # before the leader system (2018) the chance of a stricter standard stays at its 2018 level
+    klass = draw_classes(rng, stricter_probability(np.array([d.base_rate for d in DOMAINS])[tmpl],
+                                                   np.maximum(year, YEARS[0]), region))
     has_floor = np.array([(pools.floor[pools.dom_ind[t, :pools.dom_n[t]]] >= 1).any() for t in range(len(DOMAINS))])
     u = rng.random(n)
     klass = np.where(has_floor[tmpl] & (u < P_VIOLATION), VIOLATION, klass)
@@ -1077,6 +1315,8 @@ def make_national(path, n_standards: int = 3_200_000, seed: int = 2023, indicato
     rotation = rng.integers(0, pools.dom_n[tmpl])
     letters = np.stack([(np.arange(n_ent) // 26**p) % 26 for p in (4, 3, 2, 1, 0)], axis=1) + 65
     codes = pa.array(letters[rng.permutation(n_ent)].astype(np.uint8).view("S5").ravel()).cast(pa.string())
+    credit = pa.array(national_credit_codes(np.random.default_rng([seed, 1]), ent_region)).cast(pa.string())
+    stricter = np.zeros(n, bool)
 
     texts, text_idx = np.unique(np.array([e.text for e in pools.entries]), return_inverse=True)
     units, unit_idx = np.unique(np.array([e.unit_column for e in pools.entries]), return_inverse=True)
@@ -1091,8 +1331,18 @@ def make_national(path, n_standards: int = 3_200_000, seed: int = 2023, indicato
     def dict_col(indices, dictionary):
         return pa.DictionaryArray.from_arrays(pa.array(np.asarray(indices, np.int32)), dictionary)
 
+    def standard_ids(rows):
+        return pc.binary_join_element_wise(
+            "Q/", codes.take(pa.array(std_ent[rows])), " ",
+            pc.utf8_lpad(pc.cast(pa.array(seq[rows]), pa.string()), 4, "0"), "-",
+            pc.cast(pa.array(year[rows]), pa.string()), "")
+
+    def enterprise_names(ents):
+        return pc.binary_join_element_wise("合成企业", pc.utf8_lpad(pc.cast(pa.array(ents), pa.string()), 6, "0"), "")
+
     with atomic_path(path, create_parents=True) as tmp:
-        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        # min/max statistics only where they prune (years and dates): the string columns' cost time, not reads
+        with pq.ParquetWriter(tmp, schema, compression="zstd", write_statistics=["year", "published"]) as writer:
             for a in range(0, n, batch_size):
                 b = min(a + batch_size, n)
                 row_std = np.repeat(np.arange(b - a), k)
@@ -1100,17 +1350,12 @@ def make_national(path, n_standards: int = 3_200_000, seed: int = 2023, indicato
                 t = tmpl[a:b][row_std]
                 row_ind = pools.dom_ind[t, (rotation[a:b][row_std] + slot) % pools.dom_n[t]]
                 rung = draw_rungs(rng, pools, row_std, row_ind, klass[a:b])
+                stricter[a:b] = standards_stricter(pools, row_ind, rung, k)
                 entry = draw_entries(rng, pools, row_ind, rung)
                 ents, ent_inv = np.unique(std_ent[a:b], return_inverse=True)
-                ids = pc.binary_join_element_wise(
-                    "Q/", codes.take(pa.array(std_ent[a:b])), " ",
-                    pc.utf8_lpad(pc.cast(pa.array(seq[a:b]), pa.string()), 4, "0"), "-",
-                    pc.cast(pa.array(year[a:b]), pa.string()), "")
-                ent_names = pc.binary_join_element_wise(
-                    "合成企业", pc.utf8_lpad(pc.cast(pa.array(ents), pa.string()), 6, "0"), "")
                 table = pa.table({
-                    "standard_id": dict_col(row_std, ids),
-                    "enterprise": dict_col(ent_inv[row_std], ent_names),
+                    "standard_id": dict_col(row_std, standard_ids(slice(a, b))),
+                    "enterprise": dict_col(ent_inv[row_std], enterprise_names(ents)),
                     "domain": dict_col(dom[a:b][row_std], dicts["domain"]),
                     "category": dict_col(cat_of[dom[a:b]][row_std], dicts["category"]),
                     "region": dict_col(region[a:b][row_std], dicts["region"]),
@@ -1120,12 +1365,174 @@ def make_national(path, n_standards: int = 3_200_000, seed: int = 2023, indicato
                     "requirement": dict_col(text_idx[entry], dicts["requirement"]),
                     "unit": dict_col(unit_idx[entry], dicts["unit"]),
                     "mass_produced": dict_col(mass[a:b][row_std], dicts["mass_produced"]),
+                    "credit_code": dict_col(ent_inv[row_std], credit.take(pa.array(ents))),
                 }, schema=schema)
                 writer.write_table(table, row_group_size=table.num_rows)
 
     _atomic_parquet(pa.Table.from_pandas(national_baselines(names, template), preserve_index=False),
                     national_baselines_path(path), compression="zstd")
+    key = national_key_domains(seed)
+    _atomic_parquet(pa.Table.from_pandas(key, preserve_index=False), national_key_domains_path(path),
+                    compression="zstd")
+    name_index = {d: i for i, d in enumerate(names)}
+    key_sets = {}
+    for y, g in key.groupby("year"):
+        key_sets[int(y)] = np.isin(np.arange(len(names)), [name_index[d] for d in g["domain"]])
+    li, si, again = _draw_leaders(np.random.default_rng([seed, 3]), lscale, stricter & (mass == 0), published,
+                                  dom, region, key_sets)
+    leaders = pa.table({
+        "list_year": pa.array(np.array([LEADER_LISTS[i][0] for i in li], np.int16)),
+        "list": pa.array([LEADER_LISTS[i][1] for i in li], pa.string()),
+        "list_date": pa.array(np.array([LEADER_LISTS[i][2] for i in li], "datetime64[D]")).cast(pa.date32()),
+        "standard_id": standard_ids(si),
+        "enterprise": enterprise_names(std_ent[si]),
+        "credit_code": credit.take(pa.array(std_ent[si])),
+        "region": pa.array(np.array(REGION_NAMES)[region[si]].tolist(), pa.string()),
+        "domain": pa.array(np.array(names)[dom[si]].tolist(), pa.string()),
+        "category": pa.array(np.array(CATEGORIES)[cat_of[dom[si]]].tolist(), pa.string()),
+        "relisted": pa.array(again),
+    })
+    leaders = leaders.replace_schema_metadata({"leaderkit.leader_scale": repr(lscale)})
+    _atomic_parquet(leaders, national_leaders_path(path), compression="zstd")
     return path
+
+
+def calibration_text(table: pd.DataFrame) -> str:
+    """The calibration table as plain text, one metric a line, ending with how many are within 5 %."""
+    lines = [f"{'metric':<28} {'basis':<12} {'published':>12} {'expected':>12} {'generated':>12} {'ratio':>7}  5%"]
+    for r in table.itertuples(index=False):
+        share = r.metric.startswith("share_")
+        num = (lambda v: f"{v:12.4f}") if share else (lambda v: f"{v:12,.0f}")
+        lines.append(f"{r.metric:<28} {r.basis:<12} {num(r.published)} {num(r.expected)} {num(r.generated)} "
+                     f"{r.ratio:7.3f}  {'met' if r.within_5pct else 'NOT MET'}")
+    met = int(table["within_5pct"].sum())
+    lines.append(f"校准 / calibration: {met} / {len(table)} within 5 %")
+    return "\n".join(lines)
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def national_calibration(path) -> pd.DataFrame:
+    """The generated national data against the published figures (校准表), read from the written files with DuckDB.
+
+    One row per metric: metric, 指标 (Chinese), basis ("published", "interpolated" or "derived"), published,
+    expected (published × scale for counts: standards and enterprises × standards / 3,165,625, leaders × the
+    leader scale the file was written with; shares and key domains unscaled), generated, ratio = generated /
+    expected, within_5pct. Shares: each year's standards over all standards, each province's leader standards
+    over all leader standards at end-2022.
+    """
+    import duckdb
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    files = (path, national_leaders_path(path), national_key_domains_path(path))
+    for f in files:
+        if not f.is_file():
+            raise SynthError(f"找不到 {f}", f"{f} not found", where=str(f),
+                             hint=Text("先用 make_national / `leaderkit synth national` 生成数据",
+                                       "generate the data with make_national / `leaderkit synth national` first"))
+    std, lead, key = (_sql_path(f) for f in files)
+    con = duckdb.connect()
+    per_year = dict(con.execute(f"SELECT year, count(DISTINCT standard_id) FROM read_parquet({std}) GROUP BY year").fetchall())
+    n_ent, n_code = con.execute(f"SELECT count(DISTINCT enterprise), count(DISTINCT credit_code) "
+                            f"FROM read_parquet({std})").fetchone()
+    per_list = dict(con.execute(f"SELECT list_year, count(*) FROM read_parquet({lead}) GROUP BY 1").fetchall())
+    by_region = dict(con.execute(f"SELECT region, count(DISTINCT standard_id) FROM read_parquet({lead}) "
+                             f"WHERE list_year <= 2022 GROUP BY 1").fetchall())
+    leaders_cum = con.execute(f"SELECT count(DISTINCT standard_id) FROM read_parquet({lead}) "
+                          f"WHERE list_year <= 2022").fetchone()[0]
+    domains = dict(con.execute(f"SELECT year, count(DISTINCT domain) FROM read_parquet({key}) GROUP BY 1").fetchall())
+    con.close()
+    total = sum(per_year.values())
+    scale = {"standards": total / PUBLISHED_TOTAL, "": 1.0,
+             "leaders": float(pq.read_schema(files[1]).metadata[b"leaderkit.leader_scale"])}
+    cum = {y: sum(v for yy, v in per_year.items() if yy <= y) for y in NATIONAL_YEARS}
+    generated = {"standards_cum_2019": cum[2019], "standards_cum_2021": cum[2021], "standards_2022": per_year.get(2022, 0),
+                 "standards_2023": per_year.get(2023, 0), "standards_cum_2023": cum[2023], "enterprises_cum_2023": n_code,
+                 "leaders_cum_2022": leaders_cum}
+    generated |= {f"leaders_{y}": per_list.get(y, 0) for y, *_ in LEADER_LISTS}
+    generated |= {f"leaders_{r}": by_region.get(r, 0) for r in ("广东省", "山东省", "浙江省")}
+    generated |= {f"key_domains_{y}": domains.get(y, 0) for y in KEY_DOMAIN_COUNTS}
+    rows = [{"metric": f.metric, "指标": f.zh, "basis": "published", "published": float(f.value),
+             "expected": f.value * scale[f.scales_with], "generated": float(generated[f.metric])}
+            for f in PUBLISHED_FIGURES]
+    rows.append({"metric": "enterprises_distinct_names", "指标": "企业名称数（应与信用代码数相同）", "basis": "derived",
+                 "published": 472_459.0, "expected": 472_459 * scale["standards"], "generated": float(n_ent)})
+    for y, c in zip(NATIONAL_YEARS, NATIONAL_YEAR_COUNTS, strict=True):
+        rows.append({"metric": f"share_standards_{y}", "指标": f"{y}年声明标准占累计的比例",
+                     "basis": "published" if y in NATIONAL_YEAR_PUBLISHED else "interpolated",
+                     "published": c / PUBLISHED_TOTAL, "expected": c / PUBLISHED_TOTAL,
+                     "generated": per_year.get(y, 0) / max(total, 1)})
+    for r in ("广东省", "山东省", "浙江省"):
+        share = FIGURES[f"leaders_{r}"].value / FIGURES["leaders_cum_2022"].value
+        rows.append({"metric": f"share_leaders_{r}", "指标": f"{r}领跑者标准占累计的比例", "basis": "published",
+                     "published": share, "expected": share, "generated": by_region.get(r, 0) / max(leaders_cum, 1)})
+    out = pd.DataFrame(rows)
+    out["ratio"] = out["generated"] / out["expected"].where(out["expected"] > 0)
+    out["within_5pct"] = (out["ratio"] - 1).abs() <= 0.05
+    return out
+
+
+def national_readme_section() -> str:
+    """The README section on the national synthetic data: the published figures with their sources and what
+    was interpolated or decided where no figure is published."""
+    figures = pd.DataFrame([{"指标 metric": f"{f.zh} / {f.en}", "公开数字 figure": f"{f.value:,.0f}",
+                             "来源 source": f.source} for f in PUBLISHED_FIGURES])
+    years = pd.DataFrame({"年份 year": NATIONAL_YEARS, "声明标准 declared": [f"{c:,}" for c in NATIONAL_YEAR_COUNTS],
+                          "累计 cumulative": [f"{c:,}" for c in np.cumsum(NATIONAL_YEAR_COUNTS)],
+                          "依据 basis": ["公开 published" if y in NATIONAL_YEAR_PUBLISHED else "插值 interpolated"
+                                       for y in NATIONAL_YEARS]})
+    lists = pd.DataFrame([{"名单 list": label, "日期 date": day, "条目 entries": f"{size:,}", "其中再次入选 re-listed": again}
+                          for _y, label, day, size, again in LEADER_LISTS])
+    top = [(r, c) for r, c in zip(REGION_NAMES, LEADER_PROVINCE_COUNTS, strict=True) if r in _LEADER_TOP]
+    provinces = pd.DataFrame([{"地区 province": r, "领跑者标准 leader standards": c,
+                               "依据 basis": "公开 published" if FIGURES.get(f"leaders_{r}") else "示意 illustrative"}
+                              for r, c in sorted(top, key=lambda x: -x[1])])
+    return f"""## 全国规模合成数据的校准 / calibration of the national synthetic data
+`leaderkit synth national PATH`（`make_national`）按下列公开数字校准；默认 3,200,000 项标准约等于截至 2023 年底的
+3,165,625 项，较小的 `--n` 按 n / 3,165,625 等比缩小各项数量，比例不变。`national_calibration(PATH)` 从写出的文件
+（DuckDB）逐项给出 公开数字 / 期望 / 生成 / 比值，要求相差不超过 5 %。合成数据本身仍是示意数据。/
+`make_national` is calibrated to the published figures below; the default 3.2 M standards is about the 3,165,625 declared
+by the end of 2023, a smaller `--n` scales every count by n / 3,165,625 and keeps the shares. `national_calibration(PATH)`
+compares the written files with them (DuckDB), within 5 %. The data remain illustrative.
+
+{_md(figures)}
+
+逐年声明数（2015–2023，合计 3,165,625）：2022、2023 年为公开数字；截至 2019 年底累计 1,240,000、截至 2021 年底
+2,148,727（公开为“215万余项”）为锚点，其余各年**没有公开数字，为插值**：2015–2018 年逐年上升至约 88 万（2019 年 4 月
+累计超过 100 万、年底 124 万，即 2019 年约 36 万），2020–2021 年在 2019 年与 2022 年的水平之间分配。/
+Declared standards per year: 2022 and 2023 are published; the cumulative 1.24 M (end-2019) and 2,148,727 (end-2021) are
+anchors; **the other years' own counts are interpolated** (no figure published).
+
+{_md(years)}
+
+企业：每 3,165,625 项标准对应 472,459 家企业，每家企业至少一项标准、一个统一社会信用代码（互不相同），其余标准按对数
+正态权重分配（少数企业声明很多）。/ Enterprises: 472,459 per 3,165,625 standards, each with at least one standard and
+its own credit code; the other standards follow a lognormal weight (a few big declarers).
+
+领跑者名单（`<stem>_leaders.parquet`）：从该轮重点领域内、严于国家/行业标准、已量产、名单日期前已公开满 3 个月的标准中
+抽取。60 + 317 + 453 + 1,231 + 881 = 2,942 条，而截至 2022 年底累计为 2,856 项：差额 86 项按 2021 年名单中再次入选的
+标准处理（判断，非公开数字）。只有 2020-12-19 与 2022-03-30 是公开日期，其余取年末（示意）。2020 年只含第一批；2021 年
+10 月的民营企业专场（84 项）未单列。/ Leader lists: drawn from standards stricter than their baselines, mass-produced,
+in a key domain of the round and public 3 months before the list date. The 2,942 entries against 2,856 distinct standards
+are read as 86 standards listed again in the 2021 round (a decision, not a published figure); only 2020-12-19 and
+2022-03-30 are published dates.
+
+{_md(lists)}
+
+各省领跑者标准（截至 2022 年底，合计 2,856）：广东、山东、浙江为公开数字；其后七省按公开的前十名顺序（江苏、北京、
+上海、安徽、福建、湖南、河北）取示意数字，其余 455 项按经济权重分配。/ Leader standards by province: Guangdong,
+Shandong and Zhejiang are published; the next seven follow the published top-ten order with illustrative counts.
+
+{_md(provinces)}
+
+重点领域（`<stem>_key_domains.parquet`）：2018–2022 年逐年扩充（11、100、184、202、240），2024 年 146 个；2023 年未找到
+公开数字，不生成。2022 年的 240 项出自 seed 003 编制说明，参考资料中未找到其他来源。各省声明标准的分布没有公开数字，
+仍按经济权重（见上）。/ Key domains: nested 2018–2022, 146 in 2024; none for 2023 (no figure found). Standards by
+province have no published figure and keep the economic weights above.
+"""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1147,6 +1554,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--n", type=int, default=3_200_000, help="标准数 / number of standards (default 3,200,000)")
     p.add_argument("--seed", type=int, default=2023, help="随机种子 / random seed (default 2023)")
     p.add_argument("--indicators", type=int, default=8, help="每个标准的指标数 / indicators per standard (default 8)")
+    p.add_argument("--leader-scale", type=float, default=None,
+                   help="领跑者名单规模系数（默认 n / 3,165,625；1 为公开数量）/ leader list scale "
+                        "(default n / 3,165,625; 1 = the published counts)")
+    p.add_argument("--calibration", action="store_true",
+                   help="写出后打印与公开数字的校准表 / print the calibration table against the published figures")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -1154,8 +1566,12 @@ def run(args: argparse.Namespace) -> int:
         for name, p in make_sample(args.out_dir, seed=args.seed).items():
             print(f"{name}: {p}")
     else:
-        p = make_national(args.path, n_standards=args.n, seed=args.seed, indicators_per_standard=args.indicators)
-        print(f"{p}\n{national_baselines_path(p)}")
+        p = make_national(args.path, n_standards=args.n, seed=args.seed, indicators_per_standard=args.indicators,
+                          leader_scale=args.leader_scale)
+        print("\n".join(str(f) for f in (p, national_baselines_path(p), national_key_domains_path(p),
+                                          national_leaders_path(p))))
+        if args.calibration:
+            print(calibration_text(national_calibration(p)))
     return 0
 
 
