@@ -124,45 +124,105 @@ def _first(folder: Path, *names: str) -> Path | None:
     return None
 
 
-def load_data(folder: str | Path | None = None) -> DashboardData:
+def load_data(folder: str | Path | None = None, *, fresh: bool = False) -> DashboardData:
     """Read and benchmark a data folder (default: `LEADERKIT_DATA` or sample_data/), cached per kernel.
 
     Files missing from the folder are taken from the bundled sample (as `paths.data_file` does).
     Schemes are `schemes/*.yaml`; one that does not load is listed in `scheme_problems`, not raised.
+    A kernel reads the folder's data from the dashboard cache when `warm_cache` wrote it for the folder's
+    current files (with what the pages computed from it: rankings, validation reports, tuner set-ups,
+    comparisons); `fresh=True` reads the files.
     """
     from leaderkit.agencies.grading import grade_agencies
-    from leaderkit.registers.titles import TitleRegister
     from leaderkit.schemes.model import Scheme
     from leaderkit.standards.benchmarking import benchmark
     from leaderkit.standards.loading import load_baselines, load_standards
 
     folder = Path(folder).expanduser().resolve() if folder else data_dir()
     key = _signature(folder)
-    if key in _CACHE:
+    if key in _CACHE and not fresh:
         return _CACHE[key]
-    standards = load_standards(_first(folder, "standards.csv", "standards.xlsx"))
-    baselines = load_baselines(_first(folder, "baselines.csv", "baselines.xlsx"))
-    schemes, problems = {}, []
-    scheme_dir = folder / "schemes" if (folder / "schemes").is_dir() else _first(folder, "schemes")
-    for path in sorted(scheme_dir.glob("*.yaml")) if scheme_dir else []:
-        try:
-            scheme = Scheme.load(path)
-        except LeaderkitError as exc:
-            problems.append(exc)
-            continue
-        schemes[scheme.id] = scheme
-    records = _first(folder, "agencies/records.csv")
-    grades = grade_agencies(records) if records else None
+    data = None if fresh else _read_data_cache(folder)
+    if data is None:
+        standards = load_standards(_first(folder, "standards.csv", "standards.xlsx"))
+        baselines = load_baselines(_first(folder, "baselines.csv", "baselines.xlsx"))
+        schemes, problems = {}, []
+        scheme_dir = folder / "schemes" if (folder / "schemes").is_dir() else _first(folder, "schemes")
+        for path in sorted(scheme_dir.glob("*.yaml")) if scheme_dir else []:
+            try:
+                scheme = Scheme.load(path)
+            except LeaderkitError as exc:
+                problems.append(exc)
+                continue
+            schemes[scheme.id] = scheme
+        records = _first(folder, "agencies/records.csv")
+        grades = grade_agencies(records) if records else None
+        data = DashboardData(folder, standards, baselines, benchmark(standards, baselines), schemes, problems,
+                             grades, _register(folder))
+    _CACHE[key] = data
+    return data
+
+
+def _register(folder: Path):
+    """The folder's title register (titles and events imported into a throw-away register)."""
+    from leaderkit.registers.titles import TitleRegister
+
     register = TitleRegister(":memory:")
     titles, events = _first(folder, "agencies/titles.csv"), _first(folder, "agencies/events.csv")
     if titles:
         register.add_titles(titles)
     if events:
         register.record_events(events)
-    data = DashboardData(folder, standards, baselines, benchmark(standards, baselines), schemes, problems,
-                         grades, register)
-    _CACHE[key] = data
-    return data
+    return register
+
+
+def _data_cache_path(folder: Path) -> Path:
+    return cache_dir() / f"data-{cache_key(folder)}.pickle"
+
+
+def _read_data_cache(folder: Path) -> DashboardData | None:
+    """The folder's data as `warm_cache` wrote it, or None (no entry for the current files, or one that
+    cannot be read). The title register is rebuilt from the folder's files (a register is a database
+    connection, not pickled); everything that referred to it refers to the new one."""
+    import pickle
+
+    path = _data_cache_path(folder)
+    if not path.exists():
+        return None
+    register = None
+
+    class Unpickler(pickle.Unpickler):
+        def persistent_load(self, pid):
+            nonlocal register
+            if pid != "register":
+                raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+            register = register or _register(folder)
+            return register
+
+    try:
+        with path.open("rb") as fh:
+            data = Unpickler(fh).load()
+    except Exception:  # a truncated or foreign file: read the folder afresh
+        return None
+    return data if isinstance(data, DashboardData) and data.folder == folder else None
+
+
+def _write_data_cache(data: DashboardData) -> None:
+    """Write `data` (with everything memoised on it) for the next kernels; a cache that cannot be written
+    is ignored."""
+    import io
+    import pickle
+
+    class Pickler(pickle.Pickler):
+        def persistent_id(self, obj):
+            return "register" if obj is data.register and obj is not None else None
+
+    buffer = io.BytesIO()
+    Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(data)
+    try:
+        write_bytes(_data_cache_path(data.folder), buffer.getvalue(), create_parents=True)
+    except (OSError, OutputError):
+        pass
 
 
 DEFAULT_WEEKS = 8
@@ -376,16 +436,25 @@ def cached_leadership(folder: str | Path | None = None, *, refresh: bool = False
 
 
 def warm_cache(folder: str | Path | None = None) -> Path:
-    """Compute the dashboard cache of a data folder now (`make run` does this before Voilà starts) and
-    remove older entries of the cache; returns the cache folder."""
+    """Compute the dashboard cache of a data folder now (`make run` does this before Voilà starts): the
+    folder's data with what the expert panel page shows first for each domain (validation reports, scheme
+    A's tuner set-up, the A-vs-B comparison), the leadership page's results and the map's shapes; older
+    entries of the cache are removed. Returns the cache folder."""
     from leaderkit.app.maps import province_shapes
 
     folder = Path(folder).expanduser().resolve() if folder else data_dir()
     province_shapes()  # the map's simplified shapes, built once into the same cache folder
+    data = load_data(folder, fresh=True)
+    for domain in data.domains_with_schemes:
+        a, b = default_pair(data, domain)
+        tuner_setup_of(data, a)
+        if b != a:
+            scheme_comparison(data, a, b)
     cached_leadership(folder, refresh=True)
-    keep = f"leadership-{cache_key(folder)}.pickle"
-    for old in cache_dir().glob("leadership-*.pickle"):
-        if old.name != keep and old.stat().st_mtime < time.time() - 86400:
+    _write_data_cache(data)
+    keep = {f"leadership-{cache_key(folder)}.pickle", _data_cache_path(folder).name}
+    for old in [*cache_dir().glob("leadership-*.pickle"), *cache_dir().glob("data-*.pickle")]:
+        if old.name not in keep and old.stat().st_mtime < time.time() - 86400:
             old.unlink(missing_ok=True)
     return cache_dir()
 
@@ -455,6 +524,35 @@ def scheme_ranking(data: DashboardData, scheme_id: str):
     scheme = data.schemes[scheme_id]
     return _memoised(data, "ranking", scheme_id, lambda: rank(
         scheme, data.standards, on=_ranking_date(scheme), baselines=data.baselines, register=data.register))
+
+
+def tuner_setup_of(data: DashboardData, scheme_id: str):
+    """`tuner_setup` of a scheme on the folder's data, on the scheme's ranking date (cached)."""
+    from leaderkit.app.widgets import tuner_setup
+
+    scheme = data.schemes[scheme_id]
+    return _memoised(data, "tuner", scheme_id, lambda: tuner_setup(
+        scheme, data.standards, on=_ranking_date(scheme), baselines=data.baselines, register=data.register))
+
+
+def scheme_comparison(data: DashboardData, a: str, b: str):
+    """`compare_schemes` of schemes a and b on the folder's data, on a's ranking date (cached)."""
+    from leaderkit.ranking.compare import compare_schemes
+
+    sa, sb = data.schemes[a], data.schemes[b]
+    return _memoised(data, "comparison", (a, b), lambda: compare_schemes(
+        sa, sb, data.standards, on=_ranking_date(sa), baselines=data.baselines, register=data.register))
+
+
+def default_pair(data: DashboardData, domain: str) -> tuple[str, str]:
+    """The schemes the expert panel page shows first for a domain: A the chosen scheme (else the first by
+    id), B the first other scheme that passes validation (else the first other, else A)."""
+    ids = sorted(s.id for s in data.schemes_for(domain))
+    chosen = chosen_schemes(data).set_index("domain")["scheme_id"]
+    a = chosen.get(domain, ids[0])
+    valid = [i for i in ids if i != a and validation_report(data, i).ok]
+    others = [i for i in ids if i != a]
+    return a, (valid or others or [a])[0]
 
 
 def domain_groups(data: DashboardData) -> pd.Series:
@@ -1563,12 +1661,7 @@ class ExpertPanelView:
         self.render()
 
     def _defaults(self, domain: str) -> tuple[str, str]:
-        ids = sorted(s.id for s in self.data.schemes_for(domain))
-        chosen = chosen_schemes(self.data).set_index("domain")["scheme_id"]
-        a = chosen.get(domain, ids[0])
-        valid = [i for i in ids if i != a and validation_report(self.data, i).ok]
-        others = [i for i in ids if i != a]
-        return a, (valid or others or [a])[0]
+        return default_pair(self.data, domain)
 
     def select(self, domain: str | None = None, a: str | None = None, b: str | None = None) -> None:
         """Pick a domain and/or schemes A and B, then rebuild the page."""
@@ -1628,7 +1721,7 @@ class ExpertPanelView:
             for path, (old, new) in what.items():
                 self.session.log_tuning(chair, f"{tuner.original.id}: {path}", old, new)
 
-    def _tuner_for(self, scheme, on):
+    def _tuner_for(self, scheme):
         """Scheme A's tuner in the page's language, built once and showing the scheme's latest settings."""
         from leaderkit.app.widgets import Tuner
 
@@ -1636,7 +1729,7 @@ class ExpertPanelView:
         key = (scheme.id, self.lang)
         tuner = self._tuners.get(key)
         if tuner is None:
-            tuner = Tuner(scheme, d.standards, on=on, baselines=d.baselines, register=d.register, lang=self.lang)
+            tuner = Tuner(scheme, setup=tuner_setup_of(d, scheme.id), lang=self.lang)
             tuner.observers.append(self._on_tuned)
             self._tuners[key] = tuner
         wanted = self.tuned_values.get(scheme.id, {})
@@ -1681,8 +1774,7 @@ class ExpertPanelView:
         fa.add_class("lk-findings-a")
         fb.add_class("lk-findings-b")
         scheme_a, scheme_b = d.schemes[self.a], d.schemes[self.b]
-        on = _ranking_date(scheme_a)
-        self.tuner = self._tuner_for(scheme_a, on)
+        self.tuner = self._tuner_for(scheme_a)
         children = [
             _header(Text("专家评审：评估方案比选与调参", "Expert panel: competing schemes and tuning"),
                     tr(f"领域 {self.domain} · 榜单日期 {self.tuner.ranking.on}",
@@ -1697,8 +1789,8 @@ class ExpertPanelView:
         ]
         self.comparison = None
         if self.b != self.a:
-            self.comparison = ComparisonView(scheme_a, scheme_b, d.standards, on=on, baselines=d.baselines,
-                                             register=d.register, lang=lang)
+            self.comparison = ComparisonView(scheme_a, scheme_b, lang=lang,
+                                             comparison=scheme_comparison(d, self.a, self.b))
             if self.tuner.tuned_values:
                 self.comparison.update(self.tuner.ranking)
             children.append(_section(tr(f"四、方案 A（含调整）与方案 B 并排比较（{self.a} / {self.b}）",

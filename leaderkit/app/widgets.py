@@ -20,6 +20,7 @@ import hashlib
 import html
 import json
 import math
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,112 @@ def level_effects(scheme: Scheme, ind) -> dict[str, Text]:
     return out
 
 
+def threshold_value(ind, text: str) -> float:
+    """The number a level text sets on the side that counts (the upper bound of a lower-is-better
+    indicator, the lower bound otherwise), in the indicator's unit."""
+    from leaderkit.limits.requirements import parse_requirement
+
+    req = parse_requirement(text, unit=ind.measure_unit)
+    value = req.upper if ind.direction == "lower" else req.lower
+    if value is None:
+        raise WidgetError(f"门槛“{text}”没有所需方向的限值。", f"Threshold {text!r} has no bound on the side that counts.")
+    return float(value)
+
+
+def _marks(ind) -> list[float]:
+    """The numbers a panel compares a threshold with: the indicator's level thresholds and the limits of
+    its baselines (the bound on the side that counts), where they are numeric in the scheme's unit."""
+    texts = [text for _, text in ind.levels.items()] + [b.requirement for b in ind.baselines or []]
+    out = []
+    for text in texts:
+        try:
+            out.append(threshold_value(ind, text))
+        except LeaderkitError:
+            continue
+    return out
+
+
+def _outcome(r: Ranking):
+    t = r.table
+    return (tuple(t["standard_id"]), tuple(t["eligible"]), tuple(t["rank"].fillna(0)),
+            tuple(t["leader"]), np.nan_to_num(t["score"].to_numpy(dtype=float), nan=-1.0).round(12).tobytes())
+
+
+def _acts(scheme: Scheme, prepared, nominal, ind, level: str, ends: tuple[float, float]) -> bool:
+    """Whether the threshold changes eligibility, a score, a rank or a leader at either end of its range
+    (every role is monotone in the threshold, so a change anywhere shows at an end)."""
+    sign = "≤" if ind.direction == "lower" else "≥"
+    for end in ends:
+        changed = scheme.with_changes({f"indicators.{ind.id}.levels.{level}": f"{sign} {end:.6g}"})
+        try:
+            if _outcome(rank(changed, prepared)) != nominal:
+                return True
+        except LeaderkitError:
+            return True
+    return False
+
+
+def _validate(scheme: Scheme, prepared):
+    from leaderkit.schemes.validation import validate
+
+    return validate(scheme, prepared.program, on=prepared.on)
+
+
+@dataclass
+class TunerSetup:
+    """What a `Tuner` computes once for a scheme on a data set, whatever the language: the prepared data,
+    the list as loaded, its validation report, the threshold sliders offered ((indicator, level) → value,
+    min, max, what the level does) and the levels not offered with the reason. Picklable, so a dashboard
+    computes it once per data version (`tuner_setup`) and every viewer's kernel reads it."""
+
+    scheme: Scheme
+    prepared: Any = field(repr=False)
+    ranking: Ranking = field(repr=False)
+    report: Any = field(repr=False)
+    sliders: dict = field(default_factory=dict)
+    not_offered: dict = field(default_factory=dict)
+
+
+def tuner_setup(scheme: Scheme, standards, *, on=None, baselines=None, program=None, register=None) -> TunerSetup:
+    """Prepare `standards` for `scheme`, rank and validate it, and find the threshold sliders that act: a
+    level whose role cannot act under the scheme, a range indicator's level and a level that changes no
+    entry, score, rank or leader at either end of its range on this data get no slider (with the reason)."""
+    prepared = prepare(scheme, standards, on=on, baselines=baselines, program=program, register=register)
+    ranking = rank(scheme, prepared)
+    nominal = _outcome(ranking)
+    sliders: dict[tuple[str, str], tuple[float, float, float, Text]] = {}
+    not_offered: dict[tuple[str, str], Text] = {}
+    values = prepared.matrix
+    for ind in scheme.core_indicators():
+        effects = level_effects(scheme, ind)
+        for level, text in ind.levels.items():
+            if level not in effects:
+                not_offered[ind.id, level] = Text("仅作标注，不改变入榜、得分、排名或领跑者",
+                                                  "only labels; changes no entry, score, rank or leader")
+                continue
+            if ind.direction not in ("lower", "higher"):
+                not_offered[ind.id, level] = Text("区间指标：用 set_threshold 写区间文本",
+                                                  "range indicator: give an interval text to set_threshold")
+                continue
+            t = threshold_value(ind, text)
+            col = values[ind.id].to_numpy(dtype=float)
+            # the range covers the declared values, the indicator's other levels and its baselines' limits
+            known = np.concatenate([col[np.isfinite(col)], np.array([t, *_marks(ind)])])
+            lo, hi = float(known.min()), float(known.max())
+            pad = (hi - lo) * 0.1 or abs(t) * 0.5 or 1.0
+            lo, hi = lo - pad, hi + pad
+            if lo < 0 <= known.min():
+                lo = 0.0
+            if not _acts(scheme, prepared, nominal, ind, level, (lo, hi)):
+                not_offered[ind.id, level] = Text(
+                    f"{effects[level].zh}，但在本数据上整个取值范围内都不改变入榜、得分、排名或领跑者",
+                    f"{effects[level].en}, but on this data it changes no entry, score, rank or leader anywhere "
+                    "in its range")
+                continue
+            sliders[ind.id, level] = (t, lo, hi, effects[level])
+    return TunerSetup(scheme, prepared, ranking, _validate(scheme, prepared), sliders, not_offered)
+
+
 class Tuner:
     """Weight and threshold tuner (权重与门槛调节器) for one scheme on one data set.
 
@@ -120,8 +227,8 @@ class Tuner:
     `derived_from`, the changes old → new). `lang`: the language shown (default the library's).
     """
 
-    def __init__(self, scheme: Scheme, standards, *, on=None, baselines=None, program=None, register=None,
-                 shown: int = _SHOWN, lang: str | None = None):
+    def __init__(self, scheme: Scheme, standards=None, *, on=None, baselines=None, program=None, register=None,
+                 shown: int = _SHOWN, lang: str | None = None, setup: TunerSetup | None = None):
         import ipywidgets as W
         import plotly.graph_objects as go
 
@@ -132,10 +239,17 @@ class Tuner:
         self.scheme = scheme
         self.shown = shown
         self._values: dict[str, Any] = {}
-        self._prepared = prepare(scheme, standards, on=on, baselines=baselines, program=program, register=register)
-        self.ranking: Ranking = rank(scheme, self._prepared)
+        if setup is None:
+            setup = tuner_setup(scheme, standards, on=on, baselines=baselines, program=program, register=register)
+        elif setup.scheme != scheme:
+            raise WidgetError(f"调节器的预计算结果属于方案 {setup.scheme.id}，不是 {scheme.id}",
+                              f"the tuner's precomputed setup belongs to scheme {setup.scheme.id}, not {scheme.id}",
+                              hint=Text("用 tuner_setup(该方案, …) 重新计算", "compute it with tuner_setup(this scheme, …)"))
+        self.setup = setup
+        self._prepared = setup.prepared
+        self.ranking: Ranking = setup.ranking
         self.loaded: Ranking = self.ranking
-        self.report = self._validate(scheme)
+        self.report = setup.report
         self._initial_leaders = set(self.ranking.leaders["standard_id"])
         self._silent = False
         self.observers: list = []
@@ -143,7 +257,7 @@ class Tuner:
         self.weight_sliders: dict[str, Any] = {}
         self.threshold_sliders: dict[tuple[str, str], Any] = {}
         self.threshold_findings: dict[tuple[str, str], Any] = {}
-        self.not_offered: dict[tuple[str, str], Text] = {}
+        self.not_offered: dict[tuple[str, str], Text] = dict(setup.not_offered)
         self.weights_not_offered = weights_inert(scheme)
         style = {"description_width": "12em"}
         layout = W.Layout(width="34em")
@@ -153,45 +267,19 @@ class Tuner:
                               layout=layout, continuous_update=False, readout_format=".2f")
             s.observe(self._on_weight(ind.id), names="value")
             self.weight_sliders[ind.id] = s
-        values = self._prepared.matrix
         rows = []
-        for ind in self.core:
-            effects = level_effects(scheme, ind)
-            for level, text in ind.levels.items():
-                if level not in effects:
-                    self.not_offered[ind.id, level] = Text(
-                        "仅作标注，不改变入榜、得分、排名或领跑者", "only labels; changes no entry, score, rank or leader")
-                    continue
-                if ind.direction not in ("lower", "higher"):
-                    self.not_offered[ind.id, level] = Text("区间指标：用 set_threshold 写区间文本",
-                                                           "range indicator: give an interval text to set_threshold")
-                    continue
-                t = self._threshold_value(ind, text)
-                col = values[ind.id].to_numpy(dtype=float)
-                # the range covers the declared values, the indicator's other levels and its baselines' limits
-                marks = np.array([t, *self._marks(ind)])
-                known = np.concatenate([col[np.isfinite(col)], marks])
-                lo, hi = float(known.min()), float(known.max())
-                pad = (hi - lo) * 0.1 or abs(t) * 0.5 or 1.0
-                lo, hi = lo - pad, hi + pad
-                if lo < 0 <= known.min():
-                    lo = 0.0
-                if not self._acts(ind, level, (lo, hi)):
-                    self.not_offered[ind.id, level] = Text(
-                        f"{effects[level].zh}，但在本数据上整个取值范围内都不改变入榜、得分、排名或领跑者",
-                        f"{effects[level].en}, but on this data it changes no entry, score, rank or leader anywhere "
-                        "in its range")
-                    continue
-                s = W.FloatSlider(value=t, min=lo, max=hi, step=(hi - lo) / 200,
-                                  description=f"{ind.name}·{_level_word(level, lang)}", style=style, layout=layout,
-                                  continuous_update=False, readout_format=".4g",
-                                  tooltip=str(effects[level].zh if lang == "zh" else effects[level].en))
-                s.observe(self._on_threshold(ind.id, level), names="value")
-                self.threshold_sliders[ind.id, level] = s
-                finding = W.HTML()
-                finding.add_class("lk-threshold-finding")
-                self.threshold_findings[ind.id, level] = finding
-                rows.append(W.HBox([s, finding]))
+        names = {ind.id: ind for ind in self.core}
+        for (ind_id, level), (t, lo, hi, effect) in setup.sliders.items():
+            s = W.FloatSlider(value=t, min=lo, max=hi, step=(hi - lo) / 200,
+                              description=f"{names[ind_id].name}·{_level_word(level, lang)}", style=style,
+                              layout=layout, continuous_update=False, readout_format=".4g",
+                              tooltip=str(effect.zh if lang == "zh" else effect.en))
+            s.observe(self._on_threshold(ind_id, level), names="value")
+            self.threshold_sliders[ind_id, level] = s
+            finding = W.HTML()
+            finding.add_class("lk-threshold-finding")
+            self.threshold_findings[ind_id, level] = finding
+            rows.append(W.HBox([s, finding]))
 
         self.status = W.HTML()
         self.validity = W.HTML()
@@ -279,12 +367,12 @@ class Tuner:
                                   "Give a range indicator's threshold as an interval text, e.g. '3.05～3.15'.")
             text = f"{'≤' if ind.direction == 'lower' else '≥'} {value:.6g}"
             own = getattr(self.original.indicator(indicator_id).levels, level)
-            if own is not None and self._threshold_value(ind, own) == value:
+            if own is not None and threshold_value(ind, own) == value:
                 text = own
         self._apply({f"indicators.{indicator_id}.levels.{level}": text})
         slider = self.threshold_sliders.get((indicator_id, level))
         if slider is not None:
-            v = self._threshold_value(ind, text)
+            v = threshold_value(ind, text)
             slider.min, slider.max = min(slider.min, v), max(slider.max, v)
             self._quiet_set(slider, v)
         return self.ranking
@@ -351,51 +439,8 @@ class Tuner:
 
     # ---- internals --------------------------------------------------------------------------------
 
-    @staticmethod
-    def _threshold_value(ind, text: str) -> float:
-        from leaderkit.limits.requirements import parse_requirement
-
-        req = parse_requirement(text, unit=ind.measure_unit)
-        value = req.upper if ind.direction == "lower" else req.lower
-        if value is None:
-            raise WidgetError(f"门槛“{text}”没有所需方向的限值。", f"Threshold {text!r} has no bound on the side that counts.")
-        return float(value)
-
-    def _marks(self, ind) -> list[float]:
-        """The numbers a panel compares a threshold with: the indicator's level thresholds and the limits of
-        its baselines (the bound on the side that counts), where they are numeric in the scheme's unit."""
-        texts = [text for _, text in ind.levels.items()] + [b.requirement for b in ind.baselines or []]
-        out = []
-        for text in texts:
-            try:
-                out.append(self._threshold_value(ind, text))
-            except LeaderkitError:
-                continue
-        return out
-
-    def _acts(self, ind, level: str, ends: tuple[float, float]) -> bool:
-        """Whether the threshold changes eligibility, a score, a rank or a leader at either end of its range
-        (every role is monotone in the threshold, so a change anywhere shows at an end)."""
-        def outcome(r: Ranking):
-            t = r.table
-            return (tuple(t["standard_id"]), tuple(t["eligible"]), tuple(t["rank"].fillna(0)),
-                    tuple(t["leader"]), np.nan_to_num(t["score"].to_numpy(dtype=float), nan=-1.0).round(12).tobytes())
-
-        nominal = outcome(self.ranking)
-        sign = "≤" if ind.direction == "lower" else "≥"
-        for end in ends:
-            changed = self.original.with_changes({f"indicators.{ind.id}.levels.{level}": f"{sign} {end:.6g}"})
-            try:
-                if outcome(rank(changed, self._prepared)) != nominal:
-                    return True
-            except LeaderkitError:
-                return True
-        return False
-
     def _validate(self, scheme: Scheme):
-        from leaderkit.schemes.validation import validate
-
-        return validate(scheme, self._prepared.program, on=self._prepared.on)
+        return _validate(scheme, self._prepared)
 
     def _variant(self) -> Scheme:
         """The scheme as loaded with the recorded values, stamped as a variant (id, derived_from, changes)."""
@@ -495,7 +540,7 @@ class Tuner:
             for (ind_id, level), slider in self.threshold_sliders.items():
                 text = getattr(current[ind_id].levels, level)
                 if text is not None:
-                    v = self._threshold_value(current[ind_id], text)
+                    v = threshold_value(current[ind_id], text)
                     slider.min, slider.max = min(slider.min, v), max(slider.max, v)
                     slider.value = v
         finally:
@@ -680,15 +725,21 @@ class ComparisonView:
     """Two schemes side by side (方案比较视图): a bump chart of rank changes and the metrics table.
     `update(ranking)` compares another list of A (e.g. the tuner's current one) with B and redraws."""
 
-    def __init__(self, a: Scheme, b: Scheme, standards, *, on=None, baselines=None, program=None, register=None,
-                 top: int = 15, lang: str | None = None):
+    def __init__(self, a: Scheme, b: Scheme, standards=None, *, on=None, baselines=None, program=None, register=None,
+                 top: int = 15, lang: str | None = None, comparison=None):
         import ipywidgets as W
         import plotly.graph_objects as go
 
         self.lang = lang = check_language(lang or get_language())
         self.top = top
-        self.comparison = compare_schemes(a, b, standards, on=on, baselines=baselines, program=program,
-                                          register=register)
+        if comparison is None:
+            comparison = compare_schemes(a, b, standards, on=on, baselines=baselines, program=program,
+                                         register=register)
+        elif (comparison.a.scheme.id, comparison.b.scheme.id) != (a.id, b.id):
+            raise WidgetError(f"比较结果属于 {comparison.a.scheme.id} / {comparison.b.scheme.id}，不是 {a.id} / {b.id}",
+                              f"the comparison given is {comparison.a.scheme.id} / {comparison.b.scheme.id}, "
+                              f"not {a.id} / {b.id}")
+        self.comparison = comparison
         fig = go.Figure(layout=go.Layout(
             title=tr(f"排名变化（任一方案前 {top} 名；底部 = 未入榜）",
                      f"Rank changes (top {top} under either scheme; bottom = not ranked)", lang),

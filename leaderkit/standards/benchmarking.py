@@ -359,6 +359,28 @@ class Benchmark:
     as_of: str = "declared"
     _cache: dict = field(default_factory=dict, repr=False)
 
+    _TABLES = ("bm_standards", "bm_indicators")
+
+    def __getstate__(self) -> dict:
+        """A benchmark pickles as its result tables (a DuckDB connection does not pickle): a dashboard
+        server computes it once and its kernels read it (`leaderkit.app.views.warm_cache`)."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("con", "_cache")}
+        state["tables"] = {t: self.con.sql(f"SELECT * FROM {t}").to_arrow_table() for t in self._TABLES}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        import duckdb
+
+        state = dict(state)
+        tables = state.pop("tables")
+        self.__dict__.update(state)
+        self._cache = {}
+        self.con = duckdb.connect()
+        for name, table in tables.items():
+            self.con.register("bm_pickled", table)
+            self.con.execute(f"CREATE TABLE {name} AS SELECT * FROM bm_pickled")
+            self.con.unregister("bm_pickled")
+
     @property
     def standards(self) -> pd.DataFrame:
         if "standards" not in self._cache:
