@@ -72,14 +72,15 @@ class Server:
             time.sleep(0.3)
         return self
 
-    def request(self, path: str, host: str | None = None, headers: dict | None = None, method: str = "GET"):
+    def request(self, path: str, host: str | None = None, headers: dict | None = None, method: str = "GET",
+                body: bytes | None = None):
         """(status, headers, body) of one request with the Host header `host` (default 127.0.0.1:PORT)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
         conn.putheader("Host", host or f"127.0.0.1:{self.port}")
-        for key, value in (headers or {}).items():
+        for key, value in {**(headers or {}), **({"Content-Length": str(len(body))} if body is not None else {})}.items():
             conn.putheader(key, value)
-        conn.endheaders()
+        conn.endheaders(body)
         response = conn.getresponse()
         body = b"" if response.status == 101 else response.read()
         conn.close()
@@ -255,6 +256,15 @@ def test_the_voila_process_carries_the_guard_and_keeps_its_port():
     assert not any("token" in a.lower() for a in cmd)
 
 
+def test_kernels_of_closed_pages_are_freed_within_two_minutes_and_unused_extensions_are_not_loaded():
+    cmd = serve.voila_command("127.0.0.1", 8866)
+    value = {a.split("=", 1)[0]: a.split("=", 1)[1] for a in cmd if a.startswith("--MappingKernelManager.")}
+    # a kernel whose page went away without closing (a browser killed, a network lost) is culled
+    assert value["--MappingKernelManager.cull_connected"] == "False"
+    assert int(value["--MappingKernelManager.cull_idle_timeout"]) + int(value["--MappingKernelManager.cull_interval"]) <= 120
+    assert [a.split("=", 1)[1] for a in cmd if "extension_denylist" in a] == ["jupyterlab-plotly", "jupyterlab_pygments"]
+
+
 # ---- real servers ------------------------------------------------------------------------------------------
 
 
@@ -353,6 +363,26 @@ def test_a_lan_link_leaves_a_cookie_that_the_page_and_its_kernel_websocket_use(l
     origin = {**WEBSOCKET, "Origin": f"http://{host}"}
     assert lan.request(channels, host, origin)[0] == 403
     assert lan.request(channels, host, {**origin, **jar})[0] == 101
+
+
+@pytest.mark.slow
+def test_closing_a_page_shuts_its_kernel_down_at_once(local):
+    """Voilà's page posts voila/api/shutdown/<kernel> when its tab closes, with the _xsrf cookie's value; the
+    page now sets that cookie (without it the post got 403 and the kernel lived on)."""
+    status, response, body = local.request(PAGE)
+    assert status == 200
+    kernel = re.search(rb'"kernelId": "([0-9a-f-]{36})"', body).group(1).decode()
+    cookies = [c.split(";")[0] for c in response.headers.get_all("Set-Cookie") or []]
+    xsrf = next(c for c in cookies if c.startswith("_xsrf=")).split("=", 1)[1]
+    pid = {p: c for p, c in local.processes().items() if kernel in command(p)}
+    assert len(pid) == 1
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    url = f"/voila/api/shutdown/{kernel}"
+    body = f"_xsrf={xsrf}".encode()
+    assert local.request(url, headers=form, method="POST", body=body)[0] == 403  # no cookie: refused
+    assert running(pid)
+    assert local.request(url, headers={**form, "Cookie": f"_xsrf={xsrf}"}, method="POST", body=body)[0] == 204
+    assert wait_gone(pid, timeout=15) == {}
 
 
 # ---- stopping ----------------------------------------------------------------------------------------------

@@ -52,7 +52,12 @@ from leaderkit.app.upload import WEBSOCKET_MAX_BYTES
 
 DASHBOARDS = PROJECT_ROOT / "dashboards"
 PAGES = ("leadership.ipynb", "expert_panel.ipynb", "ranking_explorer.ipynb")
-CULL_IDLE_SECONDS = 900
+CULL_IDLE_SECONDS = 60
+CULL_INTERVAL_SECONDS = 15
+# JupyterLab extensions installed beside Voilà that the pages do not use: jupyterlab-plotly (4.7 MB, its own
+# plotly.js: the pages draw with the plotly.min.js of static/) and the code highlighting theme. Voilà would
+# load them into every page, about 2 s of browser CPU each.
+UNUSED_EXTENSIONS = ("jupyterlab-plotly", "jupyterlab_pygments")
 STATIC_ALLOWLIST = f"{STATIC_DIR}/plotly-[0-9.]+[.]min[.]js"
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 # the LAN token reaches the Voilà process through its environment (not its command line, which every
@@ -184,6 +189,16 @@ def run_voila(argv: list[str] | None = None) -> None:
     from tornado.ioloop import IOLoop, PeriodicCallback
     from traitlets import List, Unicode
     from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class PageHandler(TornadoVoilaHandler):
+        """Voilà's page: also sets the _xsrf cookie, which the page sends back when its tab closes
+        (voila/api/shutdown/<kernel>, a POST checked against it). Without the cookie that request got 403
+        and the kernel lived on until the culler came."""
+
+        async def get(self, path=None):
+            self.xsrf_token  # noqa: B018  (reading it sets the cookie)
+            return await super().get(path)
 
     class LeaderkitVoila(Voila):
         allowed_hosts = List(Unicode(), list(LOCAL_HOSTS), config=True,
@@ -191,7 +206,9 @@ def run_voila(argv: list[str] | None = None) -> None:
         lan_token = Unicode("", help="The token every request must carry; none when empty.")
 
         def init_handlers(self):
-            return [*guard_rules(self.allowed_hosts, self.lan_token, self.port), *super().init_handlers()]
+            pages = [(h[0], PageHandler, *h[2:]) if isinstance(h, tuple) and h[1] is TornadoVoilaHandler else h
+                     for h in super().init_handlers()]
+            return [*guard_rules(self.allowed_hosts, self.lan_token, self.port), *pages]
 
         def init_settings(self):
             # the upload limit and the websocket's agree: a file the page accepts always reaches the kernel
@@ -221,7 +238,9 @@ def voila_command(host: str, port: int, allowed_hosts=LOCAL_HOSTS) -> list[str]:
     return [sys.executable, "-c", "from leaderkit.app.serve import run_voila; run_voila()", str(DASHBOARDS),
             f"--port={port}", "--Voila.port_retries=0", f"--Voila.ip={host}", "--no-browser",
             f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
-            "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_connected=False",
+            f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+            "--MappingKernelManager.cull_connected=False",
+            *(f"--VoilaConfiguration.extension_denylist={name}" for name in UNUSED_EXTENSIONS),
             f"--VoilaConfiguration.file_allowlist={STATIC_ALLOWLIST}",
             *(f"--LeaderkitVoila.allowed_hosts={h}" for h in allowed_hosts)]
 
