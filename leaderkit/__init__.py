@@ -38,6 +38,11 @@ _EXPORTS = {
     "trend_test": "standards.statistics",
     "adoption_model": "standards.statistics",
     "margin_distribution": "standards.statistics",
+    # outputs for papers (论文图表输出)
+    "write_table": "app.papers",
+    "write_figure": "app.papers",
+    "write_figures": "app.papers",
+    "province_map": "app.papers",
     # illustrative and national-scale synthetic data (示意数据与全国规模合成数据)
     "make_sample": "synth.generators",
     "make_national": "synth.generators",
