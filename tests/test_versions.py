@@ -92,3 +92,15 @@ def test_superseded_lists_standards_stricter_when_declared_and_not_now():
     assert (row["baselines_declared"], row["baselines_today"]) == ("GB 12021.4-2013", "GB 12021.4-2026")
     assert out.set_index("standard_id").loc["Q/E 5-2026", "vs_national_today"] == "equal"
     assert superseded(STANDARDS, BASELINES, today="2026-06-30").empty  # before the revision: none
+
+
+def test_the_digest_names_everything_the_result_depends_on():
+    """Two results with the same digest come from the same inputs: the standards, the baselines, the day
+    compared and the product attributes (the digest was the standards' data alone)."""
+    base = benchmark(STANDARDS, BASELINES).digest
+    assert benchmark(STANDARDS.copy(), BASELINES.copy()).digest == base
+    assert benchmark(STANDARDS, BASELINES, as_of="2025-01-01").digest != base
+    assert benchmark(STANDARDS, BASELINES.iloc[[0, 2]]).digest != base
+    assert benchmark(STANDARDS.iloc[:4], BASELINES).digest != base
+    attrs = pd.DataFrame({"标准编号": ["Q/A 1-2020"], "制冷量": ["3500"]})
+    assert benchmark(STANDARDS, BASELINES, attributes=attrs).digest != base

@@ -700,8 +700,27 @@ def benchmark(standards, baselines, *, as_of="declared", attributes=None, memory
                          hint=Text("逐个检查文件，或重新导出", "check the files one by one, or export them again")
                          ) from exc
     unparsed = req.loc[req["kind"].eq("invalid"), ["key_text", "error"]].rename(columns={"key_text": "text"})
-    return Benchmark(con=con, source=source, digest=digest, unparsed=unparsed.reset_index(drop=True),
-                     as_of="declared" if day is None else day.isoformat())
+    as_of_text = "declared" if day is None else day.isoformat()
+    return Benchmark(con=con, source=source, digest=_result_digest(digest, base, as_of_text, attributes),
+                     unparsed=unparsed.reset_index(drop=True), as_of=as_of_text)
+
+
+def _frame_hash(frame: pd.DataFrame) -> str:
+    return hashlib.sha256(pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes()).hexdigest()
+
+
+def _result_digest(data_digest: str, base: pd.DataFrame, as_of: str, attributes) -> str:
+    """What a benchmark's result depends on, hashed: the standards' data, the baselines, the day compared and
+    the product attributes given; two results with the same digest come from the same inputs."""
+    if attributes is None:
+        extra = ""
+    elif isinstance(attributes, pd.DataFrame):
+        extra = _frame_hash(attributes)
+    else:
+        path = Path(attributes)
+        extra = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else str(path)
+    parts = "|".join([data_digest, _frame_hash(base), as_of, extra])
+    return hashlib.sha256(parts.encode("utf-8")).hexdigest()[:16]
 
 
 def superseded(standards, baselines, *, today=None, attributes=None, **options) -> pd.DataFrame:
