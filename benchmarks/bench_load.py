@@ -14,6 +14,9 @@ the resident size of each ipykernel process under the server. Then one page is c
 (beforeunload: Voilà's page asks the server to shut its kernel down) and one is dropped without closing (a
 browser killed, a network lost: the culler frees it), each timed until its kernel has gone.
 
+The floor no Voilà page can beat is measured in the same run: a second Voilà, started with the same command
+line and environment, serves a notebook that shows one line of text; the same N viewers open it together.
+
 Floors (issue 12, 2 cores, the browser on the same machine): leadership — 10 viewers all rendered ≤ 30 s,
 median ≤ 15 s, ≤ 150 MB per kernel; expert panel — 5 viewers all ≤ 30 s; every page — a closed page's
 kernel freed ≤ 120 s. Only 127.0.0.1 is contacted; every wait is bounded.
@@ -23,17 +26,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from leaderkit.app.serve import wait_until_up  # noqa: E402
+from leaderkit.app.serve import voila_command, voila_env, wait_until_up  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -159,6 +164,44 @@ async def run(url: str, markers: tuple[str, ...], viewers: int, server_pid: int)
     return out
 
 
+EMPTY = {"cells": [{"cell_type": "code", "execution_count": None, "id": "empty", "metadata": {}, "outputs": [],
+                    "source": "import ipywidgets as w\nline = w.HTML('<b>leaderkit</b>')\nline.add_class('lk-empty')\nline"}],
+         "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+         "nbformat": 4, "nbformat_minor": 5}
+
+
+async def burst(url: str, markers: tuple[str, ...], viewers: int) -> list[float]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        await view(browser, url, markers)
+        times = list(await asyncio.gather(*(view(browser, url, markers) for _ in range(viewers))))
+        await browser.close()
+    return times
+
+
+def empty_page(viewers: int) -> list[float]:
+    """N viewers opening a Voilà page with one line of text, served as the dashboards are (same Voilà command
+    line and environment, another folder)."""
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "empty.ipynb").write_text(json.dumps(EMPTY), encoding="utf-8")
+        port = free_port()
+        cmd = voila_command("127.0.0.1", port)
+        cmd[3] = folder
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=voila_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            if not wait_until_up(proc, f"http://127.0.0.1:{port}/", timeout=120):
+                raise RuntimeError("the empty page's Voilà did not start")
+            return asyncio.run(burst(f"http://127.0.0.1:{port}/voila/render/empty.ipynb", (".lk-empty",), viewers))
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--page", default="leadership.ipynb", choices=sorted(MARKER))
@@ -182,6 +225,7 @@ def main() -> int:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+    empty = empty_page(viewers)
     together, cold = r["together"], r["cold"]
     median, worst = statistics.median(together), max(together)
     print(f"page: {args.page}  ({os.cpu_count()} cores, 1-minute load {load:.1f} at the start; Voilà, one kernel per "
@@ -189,6 +233,9 @@ def main() -> int:
     print(f"{'case':<38} {'seconds':>8}")
     print(f"{'1 cold viewer':<38} {cold:8.2f}")
     print(f"{f'{viewers} viewers together: median':<38} {median:8.2f}   (min {min(together):.2f}, max {worst:.2f})")
+    e = statistics.median(empty)
+    print(f"{f'{viewers} viewers of an empty Voilà page':<38} {e:8.2f}   (min {min(empty):.2f}, max {max(empty):.2f}); "
+          f"the page's median ÷ the empty page's: {median / e:.2f}")
     share = {k: v / viewers for k, v in r["cpu"].items()}
     print("CPU seconds per viewer while they arrived: " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(share.items())))
     rss = r["rss"]
