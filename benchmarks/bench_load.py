@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -110,14 +111,25 @@ def cpu_by_kind(server_pid: int) -> dict[tuple[int, str], float]:
 
 
 async def view(browser, url: str, markers: tuple[str, ...], keep: bool = False):
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     context = await browser.new_context(viewport={"width": 1280, "height": 1500})
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     t0 = time.perf_counter()
-    await page.goto(url, timeout=TIMEOUT_MS)
-    for css in markers:
-        await page.locator(css).first.wait_for(state="visible", timeout=TIMEOUT_MS)
+    css = "page load"
+    try:
+        await page.goto(url, timeout=TIMEOUT_MS)
+        for css in markers:
+            left = TIMEOUT_MS - 1000 * (time.perf_counter() - t0)
+            await page.locator(css).first.wait_for(state="visible", timeout=max(1, left))
+    except PlaywrightTimeout:
+        shot = Path(tempfile.gettempdir()) / f"bench_load-timeout-{int(t0 * 1000)}.png"
+        await page.screenshot(path=str(shot), full_page=True)
+        print(f"not rendered within {TIMEOUT_MS / 1000:.0f} s ({css}); screenshot {shot}", file=sys.stderr)
+        await context.close()
+        return math.inf
     elapsed = time.perf_counter() - t0
     if errors:
         raise RuntimeError(f"page errors: {errors}")
@@ -153,7 +165,11 @@ async def run(url: str, markers: tuple[str, ...], viewers: int, server_pid: int)
         out["rss"] = list(kernels(server_pid).values())
         for how in ("closed", "dropped"):
             present = set(kernels(server_pid))
-            _, context, page = await view(browser, url, markers, keep=True)
+            shown = await view(browser, url, markers, keep=True)
+            if not isinstance(shown, tuple):
+                out[how] = None
+                continue
+            _, context, page = shown
             await asyncio.sleep(1)
             mine = set(kernels(server_pid)) - present
             if how == "closed":
