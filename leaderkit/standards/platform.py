@@ -90,10 +90,28 @@ PROVINCE_CODES = {
     "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区", "65": "新疆维吾尔自治区",
     "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
 }
+PROVINCE_ENGLISH = {
+    "11": "Beijing", "12": "Tianjin", "13": "Hebei", "14": "Shanxi", "15": "Inner Mongolia",
+    "21": "Liaoning", "22": "Jilin", "23": "Heilongjiang",
+    "31": "Shanghai", "32": "Jiangsu", "33": "Zhejiang", "34": "Anhui", "35": "Fujian", "36": "Jiangxi", "37": "Shandong",
+    "41": "Henan", "42": "Hubei", "43": "Hunan", "44": "Guangdong", "45": "Guangxi", "46": "Hainan",
+    "50": "Chongqing", "51": "Sichuan", "52": "Guizhou", "53": "Yunnan", "54": "Tibet",
+    "61": "Shaanxi", "62": "Gansu", "63": "Qinghai", "64": "Ningxia", "65": "Xinjiang",
+    "71": "Taiwan", "81": "Hong Kong", "82": "Macao",
+}
 _SHORT = re.compile(r"(壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治区|省|市)$")
 PROVINCE_NAMES = {**{name: name for name in PROVINCE_CODES.values()},
                   **{_SHORT.sub("", name): name for name in PROVINCE_CODES.values()}}
 """Full and short names of the provincial units → the full name ("广东" → "广东省", "广西" → "广西壮族自治区")."""
+_ENGLISH_BY_NAME = {PROVINCE_CODES[code]: english for code, english in PROVINCE_ENGLISH.items()}
+
+
+def province_in(name: str, lang: str) -> str:
+    """A provincial unit's name as shown in `lang`: the name itself in Chinese, its English name in English
+    ("广东省" / "广东" → "Guangdong"); a name that is not a provincial unit is returned as it is."""
+    if lang == "zh":
+        return name
+    return _ENGLISH_BY_NAME.get(PROVINCE_NAMES.get(str(name).strip(), ""), name)
 
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _EXECUTED = re.compile(r"^(?P<code>[^《]*?)\s*《(?P<name>[^》]*)》\s*$")
