@@ -84,11 +84,13 @@ def test_an_expert_recused_from_every_scheme_is_told_so(session):
 
 def test_the_page_names_the_programme_and_the_submit_button_fits(session):
     view = PanelSessionView(PanelSession(session.path), lang="zh")
-    title = view.widget.children[1].value
+    meta, title = view.widget.children[1], view.widget.children[2].value
     assert "2023年商务领域企业标准“领跑者”活动" in title and "mofcom-2023" not in title
+    assert meta.lang == "zh-CN" and meta.title.endswith("专家评审会议")
     english = PanelSessionView(PanelSession(session.path), lang="en")
     assert ("domain: 洗涤机械 · XDJX-2023-A, XDJX-2023-B · MOFCOM 2023 commerce-domain leader programme"
-            in english.widget.children[1].value)
+            in english.widget.children[2].value)
+    assert english.widget.children[1].lang == "en" and english.widget.children[1].title.endswith("panel session")
     view.expert.who.value = "陈静"
     layout = view.expert.buttons["XDJX-2023-A"].layout  # as wide as its label, not cut to “提交 XDJX-2023-A…”
     assert (layout.width, layout.align_self) == ("auto", "flex-start")

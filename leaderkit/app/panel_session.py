@@ -29,7 +29,9 @@ import anywidget
 import traitlets
 
 from leaderkit._kit.i18n import LeaderkitError, Text, check_language, get_language, tr
+from leaderkit.app.charts import page_meta
 from leaderkit.app.views import (
+    PAGE_STYLE,
     STYLE,
     download_link,
     error_html,
@@ -305,7 +307,8 @@ class PanelSessionView:
                        f"{html.escape(tr('、', ', ', self.lang).join(st.schemes))} · "
                        f"{html.escape(programme[-1 if self.lang == 'en' else 0])}"
                        "</p></div>")
-        self.widget = w.VBox([w.HTML(STYLE), title, tabs, self.ticker], layout=w.Layout(width="100%"))
+        meta = page_meta(f"{st.title} · {tr('专家评审会议', 'panel session', self.lang)}", self.lang)
+        self.widget = w.VBox([w.HTML(STYLE + PAGE_STYLE), meta, title, tabs, self.ticker], layout=w.Layout(width="100%"))
         self.widget.add_class("lk-page")
         self.widget.add_class("lk-panel-session")
 

@@ -970,9 +970,9 @@ table.lk-target-table{margin-bottom:10px}
   body{display:block !important}
   .lk-page{max-width:none}
   .lk-page .lk-lang,.lk-page .lk-upload,.lk-page .lk-download-box,.lk-page .lk-table-previous,
-  .lk-page .lk-table-next{display:none !important}
+  .lk-page .lk-table-next,.lk-page .jupyter-button{display:none !important}
   .lk-page h3{break-after:avoid}
-  .lk-page tr{break-inside:avoid}
+  .lk-page tr,.lk-page .js-plotly-plot{break-inside:avoid}
 }
 </style>"""
 
@@ -1645,7 +1645,8 @@ class ExpertPanelView:
         self.comparison = None
         domains = self.data.domains_with_schemes
         self.body = w.VBox(layout=w.Layout(width="100%"))
-        self.widget = w.VBox([w.HTML(STYLE), self.body], layout=w.Layout(width="100%"))
+        self.meta = page_meta("", self.lang)
+        self.widget = w.VBox([w.HTML(STYLE + PAGE_STYLE), self.meta, self.body], layout=w.Layout(width="100%"))
         self.widget.add_class("lk-page")
         self.widget.add_class("lk-expert-panel")
         self.domain = None
@@ -1744,6 +1745,8 @@ class ExpertPanelView:
 
         d = self.data
         lang = self.lang
+        self.meta.lang, self.meta.title = HTML_LANG[lang], tr("专家评审 · 企业标准“领跑者”",
+                                                              "Expert panel · enterprise standard leaders", lang)
         if self.domain is None:
             self.body.children = [message_widget(message_html(
                 "warning", f"{d.folder} 中没有同时具备评估方案（schemes/*.yaml）和企业标准的领域",

@@ -216,3 +216,24 @@ def test_threshold_slider_moves_leaders_and_validation_as_the_library_says(serve
         expect(finding).to_be_visible()
         expect(page.locator(".lk-tuner .js-plotly-plot .bars .point").first).to_be_visible(timeout=30_000)
         screenshot_of(page, ".lk-tuning", f"expert-panel-tuning-{width}")
+
+
+def test_the_panel_page_names_itself_and_prints_every_section(server, page):
+    """<html lang>, the page title and the slider handles' labels as on the other pages; printing gives every
+    section (the tuner, its list and the comparison) on several A4 pages, without the buttons."""
+    from browser_helpers import pdf_page_count
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_panel(server, page)
+    expect(page.locator(".lk-comparison .js-plotly-plot")).to_be_visible(timeout=60_000)
+    assert page.evaluate("() => document.documentElement.lang") == "zh-CN"
+    assert page.title().startswith("专家评审")
+    handle = page.locator(".lk-tuner .noUi-handle, .lk-tuner [role=slider]").first
+    assert handle.get_attribute("aria-label") == "单位功效耗电量"
+    page.emulate_media(media="print")
+    assert page.locator(".lk-export-button").first.is_hidden()
+    page.emulate_media(media="screen")
+    assert pdf_page_count(page, "expert-panel-print") >= 3
+    text = (ARTIFACTS / "expert-panel-print.pdf").read_bytes()
+    assert text.startswith(b"%PDF")
