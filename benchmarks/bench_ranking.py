@@ -102,7 +102,7 @@ def report(rows: list[tuple[str, float | None]], reference: str) -> dict[str, fl
 
 
 def verdict(label: str, ok: bool) -> None:
-    print(f"  → {label}: {'met' if ok else 'NOT met'}")
+    print(f"  floor: {label}: {'met' if ok else 'NOT met'}")
 
 
 def part_a(repeat: int, peers: bool) -> None:

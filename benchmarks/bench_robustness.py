@@ -357,7 +357,7 @@ def show(result: dict) -> dict:
 
 
 def verdict(label: str, ok: bool) -> None:
-    print(f"  → {label}: {'met' if ok else 'NOT met'}")
+    print(f"  floor: {label}: {'met' if ok else 'NOT met'}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -160,3 +160,29 @@ def test_sql_rule_agrees_with_compare(pairs):
     direction = {"越低越好": "lower", "越高越好": "higher", "": None}
     for i, (e, b, d) in enumerate(pairs):
         assert got[f"Q/{i}"] == compare(e, b, direction=direction[d]), (e, b, d)
+
+
+def test_a_parquet_file_with_padded_and_blank_cells_benchmarks_as_its_cleaned_rows(tmp_path):
+    """The Parquet path reads cells as stored and cleans only distinct keys and standards' groups: padded
+    numbers, names and texts, and a blank attribute on some of a standard's rows, give what the same rows
+    give once loaded (and cleaned) as a frame."""
+    from leaderkit.app.paths import SAMPLE_DATA
+
+    rows = pd.read_csv(SAMPLE_DATA / "standards.csv", dtype=str).head(400)
+    messy = rows.copy()
+    odd = messy.index % 3 == 0
+    messy.loc[odd, "标准编号"] = "  " + messy.loc[odd, "标准编号"] + " "
+    messy.loc[messy.index % 4 == 1, "指标名称"] = messy.loc[messy.index % 4 == 1, "指标名称"] + "  "
+    messy.loc[messy.index % 5 == 2, "指标要求"] = " " + messy.loc[messy.index % 5 == 2, "指标要求"]
+    first = ~messy["标准编号"].str.strip().duplicated()
+    messy.loc[first, "企业名称"] = " "  # the enterprise is on the standard's other rows
+    path = tmp_path / "messy.parquet"
+    messy.to_parquet(path)
+    baselines = load_baselines(SAMPLE_DATA / "baselines.csv")
+    scanned = benchmark(path, baselines)
+    framed = benchmark(load_standards(rows), baselines)
+    cols = ["standard_id", "domain", "enterprise", "n_indicators", "vs_national", "vs_industry", "stricter",
+            "mandatory_violation"]
+    pd.testing.assert_frame_equal(scanned.standards[cols].reset_index(drop=True),
+                                  framed.standards[cols].reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(scanned.adoption(["domain"]), framed.adoption(["domain"]), check_dtype=False)

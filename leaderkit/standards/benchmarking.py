@@ -81,11 +81,11 @@ def wilson_interval(successes, n, confidence: float = 0.95):
 
     Scalars in give floats out; arrays in give arrays out.
     """
-    from scipy.stats import norm
+    from scipy.special import ndtri  # the normal quantile (norm.ppf's own), without loading scipy.stats
 
     k = np.asarray(successes, dtype=float)
     n = np.asarray(n, dtype=float)
-    z = norm.ppf(0.5 + confidence / 2)
+    z = ndtri(0.5 + confidence / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = k / n
         denom = 1 + z**2 / n
@@ -562,8 +562,9 @@ def _source_relation(con, standards) -> tuple[str, str, bool]:
 
 def _register_scan(con, scan, mapping: dict[str, str], numbered: bool) -> None:
     """Views over the Parquet scan: `bm_src`, the canonical columns as loading reads them (text trimmed,
-    empty as NULL; `bare` from the column or the requirement's header), and `bm_src_rows`, the same
-    with where each row is (file, row) for the messages of `_check_scan`."""
+    empty as NULL; `bare` from the column or the requirement's header), `bm_src_rows`, the same
+    with where each row is (file, row) for the messages of `_check_scan`, and `bm_src_raw`, the text as
+    stored (not trimmed; `bare` as in `bm_src`) for the passes over every row in `_compare`."""
     import duckdb
 
     varchar = duckdb.type("VARCHAR")
@@ -588,6 +589,12 @@ def _register_scan(con, scan, mapping: dict[str, str], numbered: bool) -> None:
         row = duckdb.ConstantExpression(None).cast(duckdb.type("BIGINT"))
     located = [*(e.alias(c) for c, e in columns.items()), file.alias("lk_file"), row.alias("lk_row")]
     scan.project(*located).create_view("bm_src_rows", replace=True)
+    # The same columns as stored (text not trimmed): the passes over every row read these, and clean only
+    # what they keep (`_compare`), since trimming tens of millions of cells costs more than the comparison.
+    stored = {c: duckdb.ColumnExpression(h) if c in _KEPT_AS_TYPED else duckdb.ColumnExpression(h).cast(varchar)
+              for h, c in mapping.items() if c in _SOURCE_COLUMNS}
+    stored["bare"] = columns["bare"]  # small: the header's meaning, or the column read as `bm_src` reads it
+    scan.project(*(e.alias(c) for c, e in stored.items())).create_view("bm_src_raw", replace=True)
     con.execute("CREATE OR REPLACE VIEW bm_src AS SELECT * EXCLUDE (lk_file, lk_row) FROM bm_src_rows")
 
 
@@ -683,7 +690,7 @@ def benchmark(standards, baselines, *, as_of="declared", attributes=None, memory
         source, digest, scanned = _source_relation(con, standards)
         base = load_baselines(baselines)
         req = _compare(con, base if day is None else _in_force(base, day), declared=day is None,
-                       attributes=lambda names: _attribute_table(standards, attributes, names))
+                       attributes=lambda names: _attribute_table(standards, attributes, names), raw=scanned)
         if scanned:
             _check_scan(con, source)
     except duckdb.OutOfMemoryException as exc:
@@ -755,11 +762,13 @@ def superseded(standards, baselines, *, today=None, attributes=None, **options) 
                 "vs_industry_today", "baselines_declared", "baselines_today"]]
 
 
-def _compare(con, base: pd.DataFrame, *, declared: bool, attributes) -> pd.DataFrame:
+def _compare(con, base: pd.DataFrame, *, declared: bool, attributes, raw: bool = False) -> pd.DataFrame:
     """The comparison tables and views over `bm_src`; returns the parsed requirement texts.
 
     declared: pick the baselines in force on each standard's declaration date; attributes: a function
-    from the condition attributes' names to their values per standard (`_attribute_table`)."""
+    from the condition attributes' names to their values per standard (`_attribute_table`); raw: a
+    scanned source also has `bm_src_raw` (its cells as stored, see `_register_scan`), and the passes over
+    all rows read that instead, cleaning only the distinct keys and the standards' groups."""
     # The comparisons depend only on (domain, indicator, requirement text, unit, bare) and, where baselines
     # have versions or bands, the epoch of the declaration date and the band cell: do them once per
     # distinct key (a few hundred thousand at national scale), then carry them to the rows (tens of
@@ -781,9 +790,26 @@ def _compare(con, base: pd.DataFrame, *, declared: bool, attributes) -> pd.DataF
         band_col = f"coalesce(rb.band, {NO_BAND})"
     unit_col = "coalesce(s.unit, '')" if "unit" in src_cols else "''"
     bare_col = "coalesce(s.bare, '')" if "bare" in src_cols else "''"
-    keys = con.sql(f"SELECT DISTINCT coalesce(s.domain, '') AS k_domain, coalesce(s.indicator, '') AS k_indicator, "
-                   f"coalesce(s.requirement, '') AS k_text, {unit_col} AS k_unit, {bare_col} AS k_bare, "
-                   f"{epoch_col} AS epoch, {band_col} AS band FROM bm_src s{joins}").df()
+    raw = raw and not bands  # a band is looked up by the clean standard number: the plain path
+    if raw:
+        # The cells as stored are read once for their distinct keys; each is cleaned (trimmed, empty as
+        # NULL: what `bm_src` says) there, and the verdicts are carried back to the rows by the raw key.
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE bm_raw_keys AS
+            SELECT r.*, {_clean_sql('r.r_domain')} AS c_domain, {_clean_sql('r.r_indicator')} AS c_indicator,
+                   {_clean_sql('r.r_text')} AS c_text,
+                   coalesce({_clean_sql('r.r_unit') if "unit" in src_cols else 'NULL'}, '') AS c_unit
+            FROM (SELECT DISTINCT s.domain AS r_domain, s.indicator AS r_indicator, s.requirement AS r_text,
+                         {"s.unit" if "unit" in src_cols else "NULL::VARCHAR"} AS r_unit, {bare_col} AS k_bare,
+                         {epoch_col} AS epoch
+                  FROM bm_src_raw s{joins}) r""")
+        keys = con.sql(f"SELECT DISTINCT coalesce(c_domain, '') AS k_domain, coalesce(c_indicator, '') AS k_indicator, "
+                       f"coalesce(c_text, '') AS k_text, c_unit AS k_unit, k_bare, epoch, {band_col} AS band "
+                       f"FROM bm_raw_keys").df()
+    else:
+        keys = con.sql(f"SELECT DISTINCT coalesce(s.domain, '') AS k_domain, coalesce(s.indicator, '') AS k_indicator, "
+                       f"coalesce(s.requirement, '') AS k_text, {unit_col} AS k_unit, {bare_col} AS k_bare, "
+                       f"{epoch_col} AS epoch, {band_col} AS band FROM bm_src s{joins}").df()
     keys["slot"] = pd.MultiIndex.from_frame(keys[["k_domain", "k_indicator"]]).factorize()[0]
     keys["tid"] = pd.MultiIndex.from_frame(keys[["k_text", "k_unit", "k_bare"]]).factorize()[0]
     texts = keys.drop_duplicates("tid").sort_values("tid")
@@ -849,8 +875,72 @@ def _compare(con, base: pd.DataFrame, *, declared: bool, attributes) -> pd.DataF
         FROM bm_src s {lookup}
         LEFT JOIN bm_key_codes k ON {key_match}
     """)
+    # The standards read the key verdicts in one join on the key's own columns (as a hand-written query
+    # would), not through the slot and text lookups: one hash probe per row instead of three.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE bm_key_verdicts AS
+        SELECT k.k_domain, k.k_indicator, r.key_text, r.key_unit, r.key_bare, k.epoch, k.band,
+               l.nat, l.ind, l.violation, l.n_nc, l.n_nb
+        FROM bm_key_levels l JOIN bm_key_list k USING (slot, tid, epoch, band) JOIN bm_req r USING (tid)
+    """)
+    verdict_match = (f"k.k_domain = s.domain AND k.k_indicator = s.indicator AND k.key_text = s.requirement "
+                     f"AND k.key_unit = {unit_col} AND k.key_bare = {bare_col}")
+    verdict_match += " AND k.epoch = dt.epoch" if breakpoints is not None else ""
+    verdict_match += f" AND k.band = {band_col}" if bands else ""
     attrs = [c for c in _STANDARD_ATTRS if c in src_cols]
     attr_sel = "".join(f"any_value(s.{c}) AS {c}, " for c in attrs)
+    # what a standard's rows add up to, once their keys' verdicts are joined (k)
+    verdicts_of_rows = """count(*) AS n_indicators, max(k.nat) AS nat, max(k.ind) AS ind,
+               coalesce(bool_or(k.violation), false) AS mandatory_violation,
+               coalesce(sum(k.n_nc), 0) AS n_not_comparable, coalesce(sum(k.n_nb), 0) AS n_no_band"""
+    per_standard = f"""
+        SELECT s.standard_id, {attr_sel}{verdicts_of_rows}
+        FROM bm_src s{joins}
+        LEFT JOIN bm_key_verdicts k ON {verdict_match}
+        GROUP BY s.standard_id"""
+    if raw:
+        # A raw key → the verdicts of its clean key (a key that cleans to an empty domain, indicator or
+        # text has none, as in `bm_src`); the rows are grouped by the stored standard number, each attribute
+        # from a row where it is not blank, then the groups by the clean number where cleaning changes one.
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE bm_raw_verdicts AS
+            SELECT r.r_domain, r.r_indicator, r.r_text, r.r_unit, r.k_bare, r.epoch,
+                   v.nat, v.ind, v.violation, v.n_nc, v.n_nb
+            FROM bm_raw_keys r JOIN bm_key_verdicts v ON v.k_domain = r.c_domain
+                 AND v.k_indicator = r.c_indicator AND v.key_text = r.c_text AND v.key_unit = r.c_unit
+                 AND v.key_bare = r.k_bare AND v.epoch = r.epoch""")
+        raw_match = ("k.r_domain = s.domain AND k.r_indicator = s.indicator AND k.r_text = s.requirement "
+                     f"AND k.k_bare = {bare_col}")
+        raw_match += " AND k.r_unit IS NOT DISTINCT FROM s.unit" if "unit" in src_cols else ""
+        raw_match += " AND k.epoch = dt.epoch" if breakpoints is not None else ""
+        first = "".join(f"any_value(s.{c}) AS {c}, " if c in _KEPT_AS_TYPED else
+                        f"any_value(s.{c}) FILTER ({_not_blank_sql(f's.{c}')}) AS {c}, " for c in attrs)
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE bm_raw_standards AS
+            SELECT s.standard_id AS raw_id, {first}{verdicts_of_rows}
+            FROM bm_src_raw s{joins}
+            LEFT JOIN bm_raw_verdicts k ON {raw_match}
+            GROUP BY s.standard_id""")
+        padded = con.execute("SELECT count(*) FROM bm_raw_standards WHERE raw_id = '' OR prefix(raw_id, ' ') "
+                             "OR suffix(raw_id, ' ')").fetchall()[0][0]
+        if padded:
+            clean = "".join(f"any_value({c}) AS {c}, " if c in _KEPT_AS_TYPED else
+                            f"any_value({_clean_sql(c)}) AS {c}, " for c in attrs)
+            per_standard = f"""
+                SELECT {_clean_sql('raw_id')} AS standard_id, {clean}
+                       CAST(sum(n_indicators) AS BIGINT) AS n_indicators, max(nat) AS nat, max(ind) AS ind,
+                       bool_or(mandatory_violation) AS mandatory_violation,
+                       sum(n_not_comparable) AS n_not_comparable, sum(n_no_band) AS n_no_band
+                FROM bm_raw_standards GROUP BY 1"""
+        else:  # every stored number is clean: one group each already; an attribute kept is not blank, so
+            # trimming it (only where it starts or ends with a space) never empties it
+            clean = "".join(f"{c}, " if c in _KEPT_AS_TYPED else
+                            f"(CASE WHEN prefix({c}, ' ') OR suffix({c}, ' ') THEN trim({c}) ELSE {c} END) AS {c}, "
+                            for c in attrs)
+            per_standard = f"""
+                SELECT raw_id AS standard_id, {clean}n_indicators, nat, ind, mandatory_violation,
+                       n_not_comparable, n_no_band
+                FROM bm_raw_standards"""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE bm_standards AS
         SELECT standard_id, {", ".join(attrs) + ", " if attrs else ""}n_indicators,
@@ -859,16 +949,21 @@ def _compare(con, base: pd.DataFrame, *, declared: bool, attributes) -> pd.DataF
                  AND coalesce(nat, {STRICTER}) = {STRICTER} AND coalesce(ind, {STRICTER}) = {STRICTER} AS stricter,
                coalesce(nat > {NOT_COMPARABLE} OR ind > {NOT_COMPARABLE}, false) AS comparable,
                mandatory_violation, n_not_comparable, n_no_band
-        FROM (SELECT s.standard_id, {attr_sel}count(*) AS n_indicators,
-                     max(k.nat) AS nat, max(k.ind) AS ind,
-                     coalesce(bool_or(k.violation), false) AS mandatory_violation,
-                     coalesce(sum(k.n_nc), 0) AS n_not_comparable,
-                     coalesce(sum(k.n_nb), 0) AS n_no_band
-              FROM bm_src s {lookup}
-              LEFT JOIN bm_key_levels k ON {key_match}
-              GROUP BY s.standard_id)
+        FROM ({per_standard})
     """)
+    if raw:
+        con.execute("DROP TABLE bm_raw_standards")
     return req
+
+
+def _clean_sql(expr: str) -> str:
+    """A stored text cell as `bm_src` reads it: trimmed (DuckDB's trim: spaces), empty as NULL."""
+    return f"nullif(trim({expr}), '')"
+
+
+def _not_blank_sql(expr: str) -> str:
+    """`_clean_sql(expr) IS NOT NULL`, trimming only the cells that start with a space."""
+    return f"(CASE WHEN prefix({expr}, ' ') THEN trim({expr}) <> '' ELSE {expr} <> '' END)"
 
 
 def _register_epochs(con, breakpoints: np.ndarray) -> None:
