@@ -197,6 +197,15 @@ async def burst(url: str, markers: tuple[str, ...], viewers: int) -> list[float]
     return times
 
 
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM (the server stops Voilà and its kernels), SIGKILL when it has not stopped within 30 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def empty_page(viewers: int) -> list[float]:
     """N viewers opening a Voilà page with one line of text, served as the dashboards are (same Voilà command
     line and environment, another folder)."""
@@ -211,11 +220,7 @@ def empty_page(viewers: int) -> list[float]:
                 raise RuntimeError("the empty page's Voilà did not start")
             return asyncio.run(burst(f"http://127.0.0.1:{port}/voila/render/empty.ipynb", (".lk-empty",), viewers))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
 
 
 def main() -> int:
@@ -236,11 +241,7 @@ def main() -> int:
         url = f"http://127.0.0.1:{port}/voila/render/{args.page}"
         r = asyncio.run(run(url, MARKER[args.page], viewers, server.pid))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
     empty = empty_page(viewers)
     together, cold = r["together"], r["cold"]
     median, worst = statistics.median(together), max(together)

@@ -81,29 +81,50 @@ RECORD_COLUMNS = ("standard_id", "standard_name", "enterprise", "credit_code", "
 """What a record takes from the platform; a texts table gives the rest of a `load_standards` row."""
 
 # GB/T 2260: the provincial units by the first two digits of an administrative division code
-PROVINCE_CODES = {
-    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
-    "21": "辽宁省", "22": "吉林省", "23": "黑龙江省",
-    "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省", "35": "福建省", "36": "江西省", "37": "山东省",
-    "41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省", "45": "广西壮族自治区", "46": "海南省",
-    "50": "重庆市", "51": "四川省", "52": "贵州省", "53": "云南省", "54": "西藏自治区",
-    "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区", "65": "新疆维吾尔自治区",
-    "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
+PROVINCES = {
+    "11": ("北京市", "Beijing"),
+    "12": ("天津市", "Tianjin"),
+    "13": ("河北省", "Hebei"),
+    "14": ("山西省", "Shanxi"),
+    "15": ("内蒙古自治区", "Inner Mongolia"),
+    "21": ("辽宁省", "Liaoning"),
+    "22": ("吉林省", "Jilin"),
+    "23": ("黑龙江省", "Heilongjiang"),
+    "31": ("上海市", "Shanghai"),
+    "32": ("江苏省", "Jiangsu"),
+    "33": ("浙江省", "Zhejiang"),
+    "34": ("安徽省", "Anhui"),
+    "35": ("福建省", "Fujian"),
+    "36": ("江西省", "Jiangxi"),
+    "37": ("山东省", "Shandong"),
+    "41": ("河南省", "Henan"),
+    "42": ("湖北省", "Hubei"),
+    "43": ("湖南省", "Hunan"),
+    "44": ("广东省", "Guangdong"),
+    "45": ("广西壮族自治区", "Guangxi"),
+    "46": ("海南省", "Hainan"),
+    "50": ("重庆市", "Chongqing"),
+    "51": ("四川省", "Sichuan"),
+    "52": ("贵州省", "Guizhou"),
+    "53": ("云南省", "Yunnan"),
+    "54": ("西藏自治区", "Tibet"),
+    "61": ("陕西省", "Shaanxi"),
+    "62": ("甘肃省", "Gansu"),
+    "63": ("青海省", "Qinghai"),
+    "64": ("宁夏回族自治区", "Ningxia"),
+    "65": ("新疆维吾尔自治区", "Xinjiang"),
+    "71": ("台湾省", "Taiwan"),
+    "81": ("香港特别行政区", "Hong Kong"),
+    "82": ("澳门特别行政区", "Macao"),
 }
-PROVINCE_ENGLISH = {
-    "11": "Beijing", "12": "Tianjin", "13": "Hebei", "14": "Shanxi", "15": "Inner Mongolia",
-    "21": "Liaoning", "22": "Jilin", "23": "Heilongjiang",
-    "31": "Shanghai", "32": "Jiangsu", "33": "Zhejiang", "34": "Anhui", "35": "Fujian", "36": "Jiangxi", "37": "Shandong",
-    "41": "Henan", "42": "Hubei", "43": "Hunan", "44": "Guangdong", "45": "Guangxi", "46": "Hainan",
-    "50": "Chongqing", "51": "Sichuan", "52": "Guizhou", "53": "Yunnan", "54": "Tibet",
-    "61": "Shaanxi", "62": "Gansu", "63": "Qinghai", "64": "Ningxia", "65": "Xinjiang",
-    "71": "Taiwan", "81": "Hong Kong", "82": "Macao",
-}
+"""GB/T 2260 provincial codes (the first two digits of a 行政区划 code) → (full name, English name)."""
+PROVINCE_CODES = {code: zh for code, (zh, _) in PROVINCES.items()}
+PROVINCE_ENGLISH = {code: en for code, (_, en) in PROVINCES.items()}
 _SHORT = re.compile(r"(壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治区|省|市)$")
 PROVINCE_NAMES = {**{name: name for name in PROVINCE_CODES.values()},
                   **{_SHORT.sub("", name): name for name in PROVINCE_CODES.values()}}
 """Full and short names of the provincial units → the full name ("广东" → "广东省", "广西" → "广西壮族自治区")."""
-_ENGLISH_BY_NAME = {PROVINCE_CODES[code]: english for code, english in PROVINCE_ENGLISH.items()}
+_ENGLISH_BY_NAME = dict(PROVINCES.values())
 
 
 def province_in(name: str, lang: str) -> str:
