@@ -350,6 +350,9 @@ class Benchmark:
     `.adoption(by=[...])` the share of stricter standards per group with a Wilson interval;
     `.violations()` looser values against mandatory limits; `.unmatched()` indicators in no band of a
     conditional baseline; `.summary()` the headline figures. `as_of`: "declared" or the day compared.
+    A scanned Parquet source leaves the standards' attributes other than domain and year (`deferred`) for
+    their first use: `.standards`, `.adoption(by=["region"])` … gather them in one pass over the files
+    (`load_columns`), refused if the files changed since.
     """
 
     con: object
@@ -357,14 +360,17 @@ class Benchmark:
     digest: str
     unparsed: pd.DataFrame = field(default_factory=pd.DataFrame)
     as_of: str = "declared"
+    deferred: tuple = ()
     _cache: dict = field(default_factory=dict, repr=False)
+    _gather: object = field(default=None, repr=False)
 
     _TABLES = ("bm_standards", "bm_indicators")
 
     def __getstate__(self) -> dict:
         """A benchmark pickles as its result tables (a DuckDB connection does not pickle): a dashboard
         server computes it once and its kernels read it (`leaderkit.app.views.warm_cache`)."""
-        state = {k: v for k, v in self.__dict__.items() if k not in ("con", "_cache")}
+        self.load_columns()
+        state = {k: v for k, v in self.__dict__.items() if k not in ("con", "_cache", "_gather")}
         state["tables"] = {t: self.con.sql(f"SELECT * FROM {t}").to_arrow_table() for t in self._TABLES}
         return state
 
@@ -374,7 +380,7 @@ class Benchmark:
         state = dict(state)
         tables = state.pop("tables")
         self.__dict__.update(state)
-        self._cache = {}
+        self._cache, self._gather = {}, None
         self.con = duckdb.connect()
         for name, table in tables.items():
             self.con.register("bm_pickled", table)
@@ -382,7 +388,23 @@ class Benchmark:
             self.con.unregister("bm_pickled")
 
     @property
+    def columns(self) -> list[str]:
+        """The columns of `.standards`, those still to be gathered included."""
+        present = _columns(self.con, "bm_standards")
+        return [present[0], *(c for c in _STANDARD_ATTRS if c in present or c in self.deferred),
+                *(c for c in present[1:] if c not in _STANDARD_ATTRS)]
+
+    def load_columns(self, columns=None) -> None:
+        """Gather the deferred attributes if any of `columns` (default: all) is one of them."""
+        wanted = set(self.deferred) if columns is None else set(self.deferred) & set(columns)
+        if wanted:
+            self._gather()
+            self.deferred = ()
+            self._cache.clear()
+
+    @property
     def standards(self) -> pd.DataFrame:
+        self.load_columns()
         if "standards" not in self._cache:
             self._cache["standards"] = self.con.sql("SELECT * FROM bm_standards ORDER BY standard_id").df()
         return self._cache["standards"]
@@ -403,11 +425,12 @@ class Benchmark:
         mandatory limit. `by` may be empty for the overall figure.
         """
         by = [by] if isinstance(by, str) else list(by)
-        known = set(self.con.sql("SELECT * FROM bm_standards LIMIT 0").columns)
+        known = set(self.columns)
         unknown = [c for c in by if c not in known]
         if unknown:
             raise InputError(f"无法按 {unknown} 分组：数据中没有这些列", f"cannot group by {unknown}: no such column",
                              hint=Text(f"可用的列：{sorted(known)}", f"available columns: {sorted(known)}"))
+        self.load_columns(by)
         cols = ", ".join(f'"{c}"' for c in by)
         group = f"GROUP BY {cols} ORDER BY {cols}" if by else ""
         select = f"{cols}, " if by else ""
@@ -428,7 +451,8 @@ class Benchmark:
 
     def violations(self) -> pd.DataFrame:
         """Indicators looser than a mandatory national/industry limit (强制性标准不符合), one row each."""
-        present = set(self.con.sql("SELECT * FROM bm_standards LIMIT 0").columns)
+        self.load_columns(("enterprise", "region", "year"))
+        present = set(self.columns)
         extra = "".join(f"s.{c}, " for c in ("enterprise", "region", "year") if c in present)
         return self.con.sql(f"""
             SELECT i.standard_id, {extra}i.domain, i.indicator, i.requirement,
@@ -545,9 +569,7 @@ def _source_relation(con, standards) -> tuple[str, str, bool]:
         if numbered:
             scan = con.read_parquet(files, union_by_name=True, filename=True, file_row_number=True)
         _register_scan(con, scan, mapping, numbered)
-        stat = [(f, os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in files]
-        digest = hashlib.sha256(repr(stat).encode()).hexdigest()[:16]
-        return str(path), digest, True
+        return str(path), _files_digest(files), True
     df = load_standards(standards)
     keep = [c for c in _SOURCE_COLUMNS if c in df.columns]
     frame = df[keep].copy()
@@ -558,6 +580,12 @@ def _source_relation(con, standards) -> tuple[str, str, bool]:
     con.execute("CREATE OR REPLACE VIEW bm_src AS SELECT * FROM bm_src_df")
     digest = hashlib.sha256(pd.util.hash_pandas_object(frame.astype(str), index=False).values.tobytes()).hexdigest()[:16]
     return df.attrs.get("source", "<DataFrame>"), digest, False
+
+
+def _files_digest(files: list[str]) -> str:
+    """The files' names, sizes and modification times, hashed: what a scanned source's results depend on."""
+    stat = [(f, os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in files]
+    return hashlib.sha256(repr(stat).encode()).hexdigest()[:16]
 
 
 def _register_scan(con, scan, mapping: dict[str, str], numbered: bool) -> None:
@@ -637,9 +665,9 @@ def _check_scan(con, name: str) -> None:
 
 
 def _standard_ids(con, batch: int = 10_000):
-    """The standard numbers of `bm_standards`, a batch at a time (read only as far as the caller asks)."""
+    """The standard numbers of `bm_std`, a batch at a time (read only as far as the caller asks)."""
     start = 0
-    while rows := con.execute("SELECT standard_id FROM bm_standards WHERE rowid >= ? AND rowid < ?",
+    while rows := con.execute("SELECT standard_id FROM bm_std WHERE rowid >= ? AND rowid < ?",
                               [start, start + batch]).fetchall():
         yield from (r[0] for r in rows if r[0] is not None)
         start += batch
@@ -689,8 +717,9 @@ def benchmark(standards, baselines, *, as_of="declared", attributes=None, memory
     try:
         source, digest, scanned = _source_relation(con, standards)
         base = load_baselines(baselines)
-        req = _compare(con, base if day is None else _in_force(base, day), declared=day is None,
-                       attributes=lambda names: _attribute_table(standards, attributes, names), raw=scanned)
+        req, deferred = _compare(con, base if day is None else _in_force(base, day), declared=day is None,
+                                 attributes=lambda names: _attribute_table(standards, attributes, names),
+                                 raw=scanned)
         if scanned:
             _check_scan(con, source)
     except duckdb.OutOfMemoryException as exc:
@@ -708,8 +737,43 @@ def benchmark(standards, baselines, *, as_of="declared", attributes=None, memory
                          ) from exc
     unparsed = req.loc[req["kind"].eq("invalid"), ["key_text", "error"]].rename(columns={"key_text": "text"})
     as_of_text = "declared" if day is None else day.isoformat()
+    gather = (lambda: _gather_attributes(con, source, digest, deferred)) if deferred else None
     return Benchmark(con=con, source=source, digest=_result_digest(digest, base, as_of_text, attributes),
-                     unparsed=unparsed.reset_index(drop=True), as_of=as_of_text)
+                     unparsed=unparsed.reset_index(drop=True), as_of=as_of_text, deferred=deferred,
+                     _gather=gather)
+
+
+def _gather_attributes(con, source: str, digest: str, deferred: tuple) -> None:
+    """`bm_std_attrs`: the deferred attributes of a scanned source's standards, read from the files (each
+    from a row where it is not blank; cleaned as `bm_src` reads them), and `bm_standards` showing them."""
+    try:
+        unchanged = _files_digest([str(f) for f in _parquet_files(Path(source))]) == digest
+    except (InputError, OSError):
+        unchanged = False
+    if not unchanged:
+        raise InputError(f"{source} 在对标之后被修改或删除，无法再读取标准的属性",
+                         f"{source} changed or went away after it was benchmarked: the standards' attributes "
+                         f"cannot be read", where=source,
+                         hint=Text("对当前的文件重新运行 benchmark", "run benchmark again on the files as they are"))
+    first = "".join(f"any_value(s.{c}) AS {c}, " if c in _KEPT_AS_TYPED else
+                    f"any_value(s.{c}) FILTER ({_not_blank_sql(f's.{c}')}) AS {c}, " for c in deferred)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE bm_raw_attrs AS SELECT s.standard_id AS raw_id, {first[:-2]} "
+                f"FROM bm_src_raw s GROUP BY s.standard_id")
+    padded = con.execute("SELECT count(*) FROM bm_raw_attrs WHERE raw_id = '' OR prefix(raw_id, ' ') "
+                         "OR suffix(raw_id, ' ')").fetchall()[0][0]
+    if padded:
+        clean = ", ".join(f"any_value({c}) AS {c}" if c in _KEPT_AS_TYPED else
+                          f"any_value({_clean_sql(c)}) AS {c}" for c in deferred)
+        select = f"SELECT {_clean_sql('raw_id')} AS standard_id, {clean} FROM bm_raw_attrs GROUP BY 1"
+    else:  # one group per standard already; an attribute kept is not blank, so trimming never empties it
+        clean = ", ".join(f"{c}" if c in _KEPT_AS_TYPED else
+                          f"(CASE WHEN prefix({c}, ' ') OR suffix({c}, ' ') THEN trim({c}) ELSE {c} END) AS {c}"
+                          for c in deferred)
+        select = f"SELECT raw_id AS standard_id, {clean} FROM bm_raw_attrs"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE bm_std_attrs AS {select}")
+    con.execute("DROP TABLE bm_raw_attrs")
+    attrs = [c for c in _STANDARD_ATTRS if c in _columns(con, "bm_standards") or c in deferred]
+    _standards_view(con, attrs, eager=[c for c in attrs if c not in deferred], gathered="bm_std_attrs")
 
 
 def _frame_hash(frame: pd.DataFrame) -> str:
@@ -791,16 +855,20 @@ def _compare(con, base: pd.DataFrame, *, declared: bool, attributes, raw: bool =
     unit_col = "coalesce(s.unit, '')" if "unit" in src_cols else "''"
     bare_col = "coalesce(s.bare, '')" if "bare" in src_cols else "''"
     raw = raw and not bands  # a band is looked up by the clean standard number: the plain path
+    raw_unit = "s.unit" if "unit" in src_cols else "NULL::VARCHAR"
+    row_hash = f"hash(s.domain, s.indicator, s.requirement, {raw_unit}, {bare_col}, {epoch_col})"
     if raw:
         # The cells as stored are read once for their distinct keys; each is cleaned (trimmed, empty as
-        # NULL: what `bm_src` says) there, and the verdicts are carried back to the rows by the raw key.
+        # NULL: what `bm_src` says) there, and the verdicts are carried back to the rows by the raw key
+        # (h: the hash of its columns, as `row_hash` computes it for a row).
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE bm_raw_keys AS
-            SELECT r.*, {_clean_sql('r.r_domain')} AS c_domain, {_clean_sql('r.r_indicator')} AS c_indicator,
+            SELECT r.*, hash(r.r_domain, r.r_indicator, r.r_text, r.r_unit, r.k_bare, r.epoch) AS h,
+                   {_clean_sql('r.r_domain')} AS c_domain, {_clean_sql('r.r_indicator')} AS c_indicator,
                    {_clean_sql('r.r_text')} AS c_text,
                    coalesce({_clean_sql('r.r_unit') if "unit" in src_cols else 'NULL'}, '') AS c_unit
             FROM (SELECT DISTINCT s.domain AS r_domain, s.indicator AS r_indicator, s.requirement AS r_text,
-                         {"s.unit" if "unit" in src_cols else "NULL::VARCHAR"} AS r_unit, {bare_col} AS k_bare,
+                         {raw_unit} AS r_unit, {bare_col} AS k_bare,
                          {epoch_col} AS epoch
                   FROM bm_src_raw s{joins}) r""")
         keys = con.sql(f"SELECT DISTINCT coalesce(c_domain, '') AS k_domain, coalesce(c_indicator, '') AS k_indicator, "
@@ -876,11 +944,13 @@ def _compare(con, base: pd.DataFrame, *, declared: bool, attributes, raw: bool =
         LEFT JOIN bm_key_codes k ON {key_match}
     """)
     # The standards read the key verdicts in one join on the key's own columns (as a hand-written query
-    # would), not through the slot and text lookups: one hash probe per row instead of three.
-    con.execute("""
+    # would), not through the slot and text lookups: one hash probe per row instead of three. What a
+    # standard's rows add up to travels as two integers per key (`_VERDICT_BITS`): one bit_or and one sum
+    # per standard instead of six aggregates over tens of millions of rows.
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE bm_key_verdicts AS
         SELECT k.k_domain, k.k_indicator, r.key_text, r.key_unit, r.key_bare, k.epoch, k.band,
-               l.nat, l.ind, l.violation, l.n_nc, l.n_nb
+               {_mask_sql('l.nat', 'l.ind', 'l.violation')} AS mask, l.n_nc + (l.n_nb << 32) AS packed
         FROM bm_key_levels l JOIN bm_key_list k USING (slot, tid, epoch, band) JOIN bm_req r USING (tid)
     """)
     verdict_match = (f"k.k_domain = s.domain AND k.k_indicator = s.indicator AND k.key_text = s.requirement "
@@ -888,72 +958,121 @@ def _compare(con, base: pd.DataFrame, *, declared: bool, attributes, raw: bool =
     verdict_match += " AND k.epoch = dt.epoch" if breakpoints is not None else ""
     verdict_match += f" AND k.band = {band_col}" if bands else ""
     attrs = [c for c in _STANDARD_ATTRS if c in src_cols]
-    attr_sel = "".join(f"any_value(s.{c}) AS {c}, " for c in attrs)
-    # what a standard's rows add up to, once their keys' verdicts are joined (k)
-    verdicts_of_rows = """count(*) AS n_indicators, max(k.nat) AS nat, max(k.ind) AS ind,
-               coalesce(bool_or(k.violation), false) AS mandatory_violation,
-               coalesce(sum(k.n_nc), 0) AS n_not_comparable, coalesce(sum(k.n_nb), 0) AS n_no_band"""
-    per_standard = f"""
-        SELECT s.standard_id, {attr_sel}{verdicts_of_rows}
-        FROM bm_src s{joins}
-        LEFT JOIN bm_key_verdicts k ON {verdict_match}
-        GROUP BY s.standard_id"""
-    if raw:
-        # A raw key → the verdicts of its clean key (a key that cleans to an empty domain, indicator or
-        # text has none, as in `bm_src`); the rows are grouped by the stored standard number, each attribute
-        # from a row where it is not blank, then the groups by the clean number where cleaning changes one.
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE bm_raw_verdicts AS
-            SELECT r.r_domain, r.r_indicator, r.r_text, r.r_unit, r.k_bare, r.epoch,
-                   v.nat, v.ind, v.violation, v.n_nc, v.n_nb
-            FROM bm_raw_keys r JOIN bm_key_verdicts v ON v.k_domain = r.c_domain
-                 AND v.k_indicator = r.c_indicator AND v.key_text = r.c_text AND v.key_unit = r.c_unit
-                 AND v.key_bare = r.k_bare AND v.epoch = r.epoch""")
+    rows_add_up = "count(*) AS n_indicators, bit_or(k.mask) AS mask, sum(k.packed) AS packed"
+    if not raw:
+        attr_sel = "".join(f"any_value(s.{c}) AS {c}, " for c in attrs)
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE bm_std AS
+            SELECT s.standard_id, {attr_sel}{rows_add_up}
+            FROM bm_src s{joins}
+            LEFT JOIN bm_key_verdicts k ON {verdict_match}
+            GROUP BY s.standard_id""")
+        _standards_view(con, attrs, eager=attrs)
+        return req, ()
+    # Raw path: every raw key → its clean key's verdicts (a key that cleans to an empty domain, indicator or
+    # text has none, as in `bm_src`: `_check_scan` refuses such data). Each raw key gets a 64-bit hash of
+    # its columns; when the distinct keys' hashes are distinct (checked: then a row's hash names its key
+    # exactly, every row's key being one of them), the rows find their key by that one integer instead of
+    # five text columns. The domain travels as a small integer; the other attributes are gathered on
+    # first use (`Benchmark.load_columns`): the adoption per domain and year never reads them.
+    domains = con.sql("SELECT DISTINCT c_domain FROM bm_raw_keys WHERE c_domain IS NOT NULL").df()
+    domains["dom"] = np.arange(len(domains), dtype=np.int32)
+    con.register("bm_domain_ids", domains)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE bm_raw_verdicts AS
+        SELECT r.r_domain, r.r_indicator, r.r_text, r.r_unit, r.k_bare, r.epoch, r.h, d.dom,
+               coalesce(v.mask, 0) AS mask, coalesce(v.packed, 0) AS packed
+        FROM bm_raw_keys r LEFT JOIN bm_domain_ids d ON d.c_domain = r.c_domain
+        LEFT JOIN bm_key_verdicts v ON v.k_domain = r.c_domain
+             AND v.k_indicator = r.c_indicator AND v.key_text = r.c_text AND v.key_unit = r.c_unit
+             AND v.key_bare = r.k_bare AND v.epoch = r.epoch""")
+    year = "any_value(s.year) AS year, " if "year" in attrs else ""
+    if _hashes_name_keys(con):
+        rows = (f"(SELECT s.standard_id, {'s.year, ' if year else ''}{row_hash} AS h "
+                f"FROM bm_src_raw s{joins}) s")
+        raw_match = "k.h = s.h"
+    else:
+        rows = f"bm_src_raw s{joins}"
         raw_match = ("k.r_domain = s.domain AND k.r_indicator = s.indicator AND k.r_text = s.requirement "
                      f"AND k.k_bare = {bare_col}")
         raw_match += " AND k.r_unit IS NOT DISTINCT FROM s.unit" if "unit" in src_cols else ""
         raw_match += " AND k.epoch = dt.epoch" if breakpoints is not None else ""
-        first = "".join(f"any_value(s.{c}) AS {c}, " if c in _KEPT_AS_TYPED else
-                        f"any_value(s.{c}) FILTER ({_not_blank_sql(f's.{c}')}) AS {c}, " for c in attrs)
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE bm_raw_standards AS
-            SELECT s.standard_id AS raw_id, {first}{verdicts_of_rows}
-            FROM bm_src_raw s{joins}
-            LEFT JOIN bm_raw_verdicts k ON {raw_match}
-            GROUP BY s.standard_id""")
-        padded = con.execute("SELECT count(*) FROM bm_raw_standards WHERE raw_id = '' OR prefix(raw_id, ' ') "
-                             "OR suffix(raw_id, ' ')").fetchall()[0][0]
-        if padded:
-            clean = "".join(f"any_value({c}) AS {c}, " if c in _KEPT_AS_TYPED else
-                            f"any_value({_clean_sql(c)}) AS {c}, " for c in attrs)
-            per_standard = f"""
-                SELECT {_clean_sql('raw_id')} AS standard_id, {clean}
-                       CAST(sum(n_indicators) AS BIGINT) AS n_indicators, max(nat) AS nat, max(ind) AS ind,
-                       bool_or(mandatory_violation) AS mandatory_violation,
-                       sum(n_not_comparable) AS n_not_comparable, sum(n_no_band) AS n_no_band
-                FROM bm_raw_standards GROUP BY 1"""
-        else:  # every stored number is clean: one group each already; an attribute kept is not blank, so
-            # trimming it (only where it starts or ends with a space) never empties it
-            clean = "".join(f"{c}, " if c in _KEPT_AS_TYPED else
-                            f"(CASE WHEN prefix({c}, ' ') OR suffix({c}, ' ') THEN trim({c}) ELSE {c} END) AS {c}, "
-                            for c in attrs)
-            per_standard = f"""
-                SELECT raw_id AS standard_id, {clean}n_indicators, nat, ind, mandatory_violation,
-                       n_not_comparable, n_no_band
-                FROM bm_raw_standards"""
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE bm_standards AS
-        SELECT standard_id, {", ".join(attrs) + ", " if attrs else ""}n_indicators,
-               {_verdict_name_sql('nat')} AS vs_national, {_verdict_name_sql('ind')} AS vs_industry,
-               coalesce(nat = {STRICTER} OR ind = {STRICTER}, false)
-                 AND coalesce(nat, {STRICTER}) = {STRICTER} AND coalesce(ind, {STRICTER}) = {STRICTER} AS stricter,
-               coalesce(nat > {NOT_COMPARABLE} OR ind > {NOT_COMPARABLE}, false) AS comparable,
-               mandatory_violation, n_not_comparable, n_no_band
-        FROM ({per_standard})
-    """)
-    if raw:
+        CREATE OR REPLACE TEMP TABLE bm_raw_standards AS
+        SELECT s.standard_id AS raw_id, any_value(k.dom) AS dom, {year}{rows_add_up}
+        FROM {rows} JOIN bm_raw_verdicts k ON {raw_match}
+        GROUP BY s.standard_id""")
+    padded = con.execute("SELECT count(*) FROM bm_raw_standards WHERE raw_id = '' OR prefix(raw_id, ' ') "
+                         "OR suffix(raw_id, ' ')").fetchall()[0][0]
+    year = "any_value(year) AS year, " if "year" in attrs else ""
+    if padded:  # a stored number with spaces: the groups of the clean number
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE bm_std AS
+            SELECT {_clean_sql('raw_id')} AS standard_id, any_value(dom) AS dom, {year}
+                   CAST(sum(n_indicators) AS BIGINT) AS n_indicators, bit_or(mask) AS mask, sum(packed) AS packed
+            FROM bm_raw_standards GROUP BY 1""")
         con.execute("DROP TABLE bm_raw_standards")
-    return req
+    else:  # every stored number is clean: one group each already
+        con.execute("ALTER TABLE bm_raw_standards RENAME COLUMN raw_id TO standard_id")
+        con.execute("ALTER TABLE bm_raw_standards RENAME TO bm_std")
+    eager = [c for c in attrs if c in ("domain", "year")]
+    _standards_view(con, attrs, eager=eager)
+    return req, tuple(c for c in attrs if c not in eager)
+
+
+def _hashes_name_keys(con) -> bool:
+    """Whether the raw keys' hashes are all different (then a row's hash names its key exactly)."""
+    return con.execute("SELECT count(*) = count(DISTINCT h) FROM bm_raw_verdicts").fetchall()[0][0]
+
+
+# What one key adds to its standard, as two integers: `mask` has bit (code + 1) for its national verdict
+# code, bit 8 + (code + 1) for its industry one and bit 16 for a looser value against a mandatory limit, so
+# the bit_or over a standard's rows holds the max of each (the highest bit of each byte) and whether any
+# row violates; `packed` is n_not_comparable + n_no_band · 2³², summed over the rows.
+_CODES = (NO_BAND, NOT_COMPARABLE, EQUAL, STRICTER, LOOSER)
+_VIOLATION_BIT = 1 << 16
+
+
+def _mask_sql(nat: str, ind: str, violation: str) -> str:
+    return (f"(CASE WHEN {nat} IS NULL THEN 0 ELSE 1 << ({nat} + 1) END"
+            f" | CASE WHEN {ind} IS NULL THEN 0 ELSE 256 << ({ind} + 1) END"
+            f" | CASE WHEN {violation} THEN {_VIOLATION_BIT} ELSE 0 END)")
+
+
+def _max_code_sql(mask: str, shift: int) -> str:
+    """The highest verdict code whose bit is set in `mask` (bits from `shift`), NULL when none is."""
+    cases = " ".join(f"WHEN ({mask} >> {shift + code + 1}) & 1 = 1 THEN {code}" for code in reversed(_CODES))
+    return f"(CASE {cases} END)"
+
+
+def _standards_view(con, attrs: list[str], *, eager: list[str], gathered: str | None = None) -> None:
+    """`bm_standards`: one row per standard with its attributes and verdicts, decoded from `bm_std` (the
+    eager attributes, n_indicators, mask, packed) and, once gathered, `bm_std_attrs` (the others)."""
+    def column(c):
+        if c in eager:
+            return "n.domain" if (c == "domain" and "dom" in _columns(con, "bm_std")) else f"s.{c}"
+        return f"a.{c}"
+
+    nat, ind = _max_code_sql("s.mask", 0), _max_code_sql("s.mask", 8)
+    names = "LEFT JOIN (SELECT dom, c_domain AS domain FROM bm_domain_ids) n USING (dom)" \
+        if "dom" in _columns(con, "bm_std") else ""
+    extra = f"LEFT JOIN {gathered} a USING (standard_id)" if gathered else ""
+    selected = [c for c in attrs if c in eager or gathered]
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW bm_standards AS
+        SELECT s.standard_id, {"".join(f"{column(c)} AS {c}, " for c in selected)}
+               s.n_indicators, {_verdict_name_sql(nat)} AS vs_national, {_verdict_name_sql(ind)} AS vs_industry,
+               coalesce({nat} = {STRICTER} OR {ind} = {STRICTER}, false)
+                 AND coalesce({nat}, {STRICTER}) = {STRICTER} AND coalesce({ind}, {STRICTER}) = {STRICTER} AS stricter,
+               coalesce({nat} > {NOT_COMPARABLE} OR {ind} > {NOT_COMPARABLE}, false) AS comparable,
+               coalesce(s.mask & {_VIOLATION_BIT} <> 0, false) AS mandatory_violation,
+               CAST(coalesce(s.packed, 0) % 4294967296 AS BIGINT) AS n_not_comparable,
+               CAST(coalesce(s.packed, 0) // 4294967296 AS BIGINT) AS n_no_band
+        FROM bm_std s {names} {extra}""")
+
+
+def _columns(con, relation: str) -> list[str]:
+    return con.sql(f"SELECT * FROM {relation} LIMIT 0").columns
 
 
 def _clean_sql(expr: str) -> str:

@@ -88,9 +88,7 @@ def _is_counts(data) -> bool:
 
 
 def _columns(data) -> set[str]:
-    """The columns of a frame, or of a Benchmark's standards table."""
-    if _is_benchmark(data):
-        return set(data.con.sql("SELECT * FROM bm_standards LIMIT 0").columns)
+    """The columns of a frame, or of a Benchmark's standards table (those still to be gathered included)."""
     return set(data.columns)
 
 
@@ -123,6 +121,7 @@ def _counts(data, by: list[str], outcome: str = "stricter") -> pd.DataFrame:
     if _is_benchmark(data):
         if outcome == "stricter" and not size:
             return data.adoption(by=by)[[*by, "n", "stricter"]].rename(columns={"stricter": "k"})
+        data.load_columns([*by, outcome, *(["enterprise"] if size else [])])
         source = "bm_standards"
         if size:  # standards per enterprise, in bands, without bringing the rows out of DuckDB
             source = (f"(SELECT *, {_size_sql('e_n')} AS size FROM (SELECT *, CASE WHEN enterprise IS NULL "
@@ -422,6 +421,7 @@ def margin_distribution(data, by=("domain", "indicator", "level")) -> pd.DataFra
         own = set(data.con.sql("SELECT * FROM bm_indicators LIMIT 0").columns)
         _need_in(own | _columns(data), by, "margin_distribution")
         extra = [c for c in by if c not in own]  # the standard's attributes (category, region, year …)
+        data.load_columns(extra)
         source = "bm_indicators" if not extra else (
             f"bm_indicators JOIN (SELECT standard_id, {_quoted(extra)} FROM bm_standards) USING (standard_id)")
         cols = _quoted([*by, "margin"])
