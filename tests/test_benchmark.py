@@ -107,6 +107,22 @@ def test_wilson_interval_known_values():
     assert math.isnan(wilson_interval(0, 0)[0])
 
 
+@pytest.mark.parametrize("confidence", [0.8, 0.9, 0.95, 0.99])
+def test_wilson_interval_is_the_textbook_formula_and_exact_at_the_ends(confidence):
+    import numpy as np
+    from scipy.stats import norm
+
+    n = np.repeat(np.arange(1, 60), 3)
+    k = np.concatenate([[0, i // 2, i] for i in range(1, 60)])
+    z = norm.ppf(0.5 + confidence / 2)
+    p = k / n
+    centre, half = p + z * z / (2 * n), z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    low, high = wilson_interval(k, n, confidence)
+    np.testing.assert_allclose(low, (centre - half) / (1 + z * z / n), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(high, (centre + half) / (1 + z * z / n), rtol=1e-12, atol=1e-15)
+    assert (low[k == 0] == 0).all() and (high[k == n] == 1).all()
+
+
 def test_adoption_unknown_group_column_is_clear(bm):
     with pytest.raises(Exception, match="cannot group by"):
         bm.adoption(by=["nonexistent"])
