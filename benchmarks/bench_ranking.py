@@ -115,7 +115,7 @@ def part_a(repeat: int, peers: bool) -> None:
 
     def leaderkit_run():
         out = composite(frame, directions, weights)
-        return out, out.index[out["rank"].to_numpy() <= TOP_N]
+        return out, out.index.take(np.flatnonzero(out["rank"].to_numpy() <= TOP_N))  # the leaders' labels
 
     def bare_sum():
         return bare_minmax(x, signs) @ w

@@ -555,11 +555,12 @@ def composite(
     if aggregate in ("gmean", "hmean"):
         _refuse_non_positive(z, w, aggregate, data.index, indicators)
     score = aggregate_array(z, w, aggregate)
-    block = np.empty((len(indicators) + 1, len(score)))
-    block[:-1] = z.T
-    block[-1] = score
-    out = pd.DataFrame(block.T, index=data.index, columns=[*indicators, "score"], copy=False)
-    out["rank"] = rank_array(score)
+    # one column per indicator, each a row of z's (indicators × rows) layout, score and rank: no copy, and
+    # no column inserted afterwards (an insert copies the frame's values)
+    columns = dict(zip(indicators, np.ascontiguousarray(z.T), strict=True))
+    columns["score"] = score
+    columns["rank"] = rank_array(score)
+    out = pd.DataFrame(columns, index=data.index, copy=False)
     out.attrs["method"] = {
         "directions": dict(zip(indicators, signs.astype(int).tolist(), strict=True)),
         "weights": dict(zip(indicators, w.tolist(), strict=True)),
