@@ -72,6 +72,22 @@ def test_an_unknown_filter_is_refused(data):
         db.leadership_results(data, {"province": "江苏省"})
 
 
+def clear_buttons(view) -> list:
+    bar = view.body.children[1].children[0].children
+    return [c for c in bar if "lk-filter-clear" in c._dom_classes]
+
+
+def test_the_clear_button_is_shown_only_while_a_filter_is_set(data):
+    view = db.LeadershipView(data, lang="zh")
+    assert clear_buttons(view) == []
+    view.set_filters(region="江苏省")
+    (button,) = clear_buttons(view)
+    assert not button.disabled and button.description == "清除筛选"
+    button.click()
+    assert view.filters == {} and clear_buttons(view) == []
+    assert view.numbers["standards"] == data.standards["standard_id"].nunique()
+
+
 def test_the_view_applies_filters_to_kpis_and_keeps_them_across_language(data):
     view = db.LeadershipView(data, lang="zh")
     view.set_filters(domain="果品蔬菜")

@@ -1230,15 +1230,16 @@ class LeadershipView:
             pick_.add_class(f"lk-filter-{key}")
             pick_.observe(lambda c, key=key: self.set_filters(**{key: c["new"] or None}), names="value")
             controls.append(pick_)
-        clear = w.Button(description=tr("清除筛选", "Clear filters", lang), layout=w.Layout(width="110px"),
-                         disabled=not self.filters)
-        clear.add_class("lk-filter-clear")
-        clear.on_click(lambda _: self.clear_filters())
+        if self.filters:  # shown only when there is something to clear
+            clear = w.Button(description=tr("清除筛选", "Clear filters", lang), layout=w.Layout(width="110px"))
+            clear.add_class("lk-filter-clear")
+            clear.on_click(lambda _: self.clear_filters())
+            controls.append(clear)
         shown = "；".join(f"{FILTERS[k].get(lang)} = {v}" for k, v in self.filters.items())
         note = w.HTML(f"<div class='lk-note lk-filter-note'>"
                       f"{tr('筛选：', 'filtered: ', lang) + html.escape(shown) if shown else tr('全部数据', 'all data', lang)}"
                       f"{tr('（领跑者为全领域排行榜中属于所选范围的标准）', ' (leaders: those of the whole-domain lists within the selection)', lang) if shown else ''}</div>")
-        box = w.VBox([w.HBox(controls + [clear], layout=w.Layout(flex_flow="row wrap")), note])
+        box = w.VBox([w.HBox(controls, layout=w.Layout(flex_flow="row wrap")), note])
         box.add_class("lk-filters")
         return box
 

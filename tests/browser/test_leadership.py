@@ -120,6 +120,7 @@ def test_filters_and_drill_down_show_the_library_numbers(server, page):
     screenshot_of(page, ".lk-trends", "leadership-trends-filtered")
     page.locator(".lk-filter-clear").click()
     expect(page.locator(".lk-kpi-standards b")).to_have_text(str(db.headline(data)["standards"]), timeout=60_000)
+    expect(page.locator(".lk-filter-clear")).to_have_count(0)  # nothing left to clear: the button goes
     page.locator(".lk-drill-region select").select_option("山东省")
     table = page.locator(".lk-drill-region-table")
     expect(table).to_be_visible(timeout=30_000)
