@@ -1016,7 +1016,7 @@ def _load(source, schema, required, what, *, sheet, encoding, on_bad_rows, max_r
         raw, found = _read(source, sheet=sheet, encoding=encoding, max_rows=max_rows, max_bytes=max_bytes,
                            schema=schema)
         name = raw.attrs["source"]
-    row_numbers = _row_numbers(raw.index)
+    row_numbers = sheet_row_numbers(raw.index)
     raw = raw.reset_index(drop=True)
     mapping = require_columns(name, raw.columns, schema, required)
     header_bare = bare_hint([h for h, c in mapping.items() if c == "requirement"])
@@ -1171,7 +1171,7 @@ def _check_baseline_scope(df: pd.DataFrame, flag) -> None:
              "condition_max", "条件上限应大于条件下限", "the condition's upper bound must exceed its lower bound")
 
 
-def _row_numbers(index: pd.Index) -> pd.Series:
+def sheet_row_numbers(index: pd.Index) -> pd.Series:
     """Row numbers as a spreadsheet counts them (header = 1), by position: index + 2 where the index
     counts data rows from 0 (a frame from `read_table` or pandas, also after rows were left out), else
     position + 2."""

@@ -42,11 +42,11 @@ from leaderkit.standards.loading import (
     STANDARD_COLUMNS,
     BadRowsWarning,
     InputError,
-    _row_numbers,
     bare_hint,
     canonical_columns,
     parse_dates,
     read_table,
+    sheet_row_numbers,
 )
 
 NO_TEXTS = "无指标文本"
@@ -270,7 +270,7 @@ def _table(source, what: Text, *, sheet=None, encoding=None) -> tuple[pd.DataFra
     raw.columns = [str(c) for c in raw.columns]
     for column in raw.columns:
         raw[column] = raw[column].astype("string").str.strip().replace("", pd.NA)
-    raw["row"] = _row_numbers(raw.index).to_numpy()
+    raw["row"] = sheet_row_numbers(raw.index).to_numpy()
     return raw.reset_index(drop=True), name, found
 
 
