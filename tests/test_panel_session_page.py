@@ -1,6 +1,7 @@
 """The panel session page's widgets without a browser (专家评审会议页面): an expert's page leaves the chair's
 board alone, the chair's tab follows the store, the board reads in the members' order with each figure
-once, a fully recused expert is told so, and the programme is named, not coded."""
+once, a fully recused expert is told so, the programme is named, not coded, and each sheet says what the expert
+has stored (a 0 in a field is no score until submitted)."""
 
 from __future__ import annotations
 
@@ -94,3 +95,25 @@ def test_the_page_names_the_programme_and_the_submit_button_fits(session):
     view.expert.who.value = "陈静"
     layout = view.expert.buttons["XDJX-2023-A"].layout  # as wide as its label, not cut to “提交 XDJX-2023-A…”
     assert (layout.width, layout.align_self) == ("auto", "flex-start")
+
+
+def test_each_sheet_says_what_is_stored_and_what_is_not(tmp_path):
+    schemes = [Scheme.load(SAMPLES / "washing_machines_a.yaml"), Scheme.load(SAMPLES / "washing_machines_b.yaml")]
+    store = PanelSession.start(tmp_path / "m.sqlite", domain="洗涤机械", schemes=schemes, members=EXPERTS)
+    store.submit("王建国", "XDJX-2023-A", {"内容完整性": 5, "机构能力": 4})
+    view = PanelSessionView(PanelSession(store.path), lang="zh")
+    view.expert.who.value = "王建国"  # a page opened again after a break
+    a, b = view.expert.states["XDJX-2023-A"].value, view.expert.states["XDJX-2023-B"].value
+    stored_at = pd.Timestamp(store.scores()["at"].max()).tz_convert("Asia/Shanghai").strftime("%Y-%m-%d %H:%M")
+    assert f"已提交 2/5 项，合计 9 分（北京时间 {stored_at}）" in a
+    assert "未评分：指标科学性、水平合理性、方法可行性" in a and "内容完整性" not in a.split("未评分")[1]
+    assert "尚未提交评分" in b and "lk-unscored" in b
+    assert view.expert.fields["XDJX-2023-A"]["内容完整性"].value == 5
+    for criterion, field in view.expert.fields["XDJX-2023-B"].items():
+        field.value = 6 if criterion == "内容完整性" else 0
+    view.expert.submit("XDJX-2023-B")
+    assert "已提交 5/5 项，合计 6 分" in view.expert.states["XDJX-2023-B"].value
+    assert "未评分" not in view.expert.states["XDJX-2023-B"].value
+    english = PanelSessionView(PanelSession(store.path), lang="en")
+    english.expert.who.value = "王建国"
+    assert "submitted 2/5 criteria, total 9" in english.expert.states["XDJX-2023-A"].value

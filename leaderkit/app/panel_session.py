@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import html
 import tempfile
+from datetime import timedelta, timezone
 from pathlib import Path
 
 import anywidget
+import pandas as pd
 import traitlets
 
 from leaderkit._kit.i18n import LeaderkitError, Text, check_language, get_language, tr
@@ -98,6 +100,9 @@ def open_session(path=None, data=None) -> PanelSession:
         raise
 
 
+BEIJING = timezone(timedelta(hours=8), "UTC+8")  # the store keeps UTC; the panel reads Beijing time
+
+
 class ExpertSheet:
     """An expert's score sheet (专家评分表): pick your name, enter points per criterion, submit per scheme."""
 
@@ -114,6 +119,7 @@ class ExpertSheet:
         self.sheets = w.VBox()
         self.fields: dict[str, dict] = {}
         self.buttons: dict[str, w.Button] = {}
+        self.states: dict[str, w.HTML] = {}
         self.who.observe(lambda _: self.render(), names="value")
         self.widget = w.VBox([self.who, self.sheets, self.status])
         self.widget.add_class("lk-expert-sheet")
@@ -123,7 +129,7 @@ class ExpertSheet:
         import ipywidgets as w
 
         t = self.lang
-        self.fields, self.buttons, boxes = {}, {}, []
+        self.fields, self.buttons, self.states, boxes = {}, {}, {}, []
         expert = self.who.value
         self.status.value = ""
         if not expert:
@@ -133,7 +139,7 @@ class ExpertSheet:
         conflicts = self.session.conflicts()
         mine = conflicts[conflicts["expert"] == expert].set_index("scheme")
         given = self.session.scores()
-        given = given[given["expert"] == expert].set_index(["scheme", "criterion"])["score"]
+        given = given[given["expert"] == expert].set_index(["scheme", "criterion"])
         for sid, scheme in st.schemes.items():
             head = w.HTML(f"<b>{html.escape(sid)}</b> {html.escape(scheme.agency.name)}")
             if sid in mine.index:
@@ -145,9 +151,13 @@ class ExpertSheet:
                 box.add_class(f"lk-sheet-{sid}")
                 boxes.append(box)
                 continue
-            fields = {c: w.BoundedFloatText(value=float(given.get((sid, c), 0.0)), min=0.0, max=float(top), step=0.5,
-                                            description=f"{c}（≤{top:g}）", style={"description_width": "150px"})
+            fields = {c: w.BoundedFloatText(value=float(given["score"].get((sid, c), 0.0)), min=0.0, max=float(top),
+                                            step=0.5, description=f"{c}（≤{top:g}）",
+                                            style={"description_width": "150px"})
                       for c, top in st.criteria.items()}
+            state = w.HTML(self._state_html(sid, given))
+            state.add_class("lk-sheet-state")
+            self.states[sid] = state
             button = w.Button(description=tr(f"提交 {sid} 的评分", f"submit scores for {sid}", t),
                               button_style="primary", layout=w.Layout(width="auto", align_self="flex-start"))
             button.add_class(f"lk-submit-{sid}")
@@ -155,7 +165,7 @@ class ExpertSheet:
             for field in fields.values():
                 field.add_class("lk-score")
             self.fields[sid], self.buttons[sid] = fields, button
-            box = w.VBox([head, *fields.values(), button])
+            box = w.VBox([head, state, *fields.values(), button])
             box.add_class(f"lk-sheet-{sid}")
             boxes.append(box)
         self.sheets.children = boxes
@@ -163,6 +173,22 @@ class ExpertSheet:
             self.status.value = message_html("warning", f"{expert} 须回避全部评审方案，本次评审不能评分",
                                              f"{expert} is recused from every scheme under review and cannot score",
                                              where="001 三(一)2", lang=t)
+
+    def _state_html(self, scheme: str, given: pd.DataFrame) -> str:
+        """What this expert has stored for `scheme`: nothing yet (the fields' 0 is no score), or how many
+        criteria, their total and when; the criteria not stored are named."""
+        t, criteria = self.lang, self.session.settings.criteria
+        mine = given.xs(scheme, level="scheme") if scheme in given.index.get_level_values("scheme") else given.iloc[:0]
+        if mine.empty:
+            return (f"<div class='lk-note lk-unscored'>"
+                    f"{tr('尚未提交评分：下列各项的 0 在提交前不计入', 'not scored yet: the 0s below count only once submitted', t)}"
+                    f"</div>")
+        missing = [c for c in criteria if c not in mine.index]
+        when = pd.Timestamp(mine["at"].max()).tz_convert(BEIJING).strftime("%Y-%m-%d %H:%M")
+        done = tr(f"已提交 {len(mine)}/{len(criteria)} 项，合计 {mine['score'].sum():g} 分（北京时间 {when}）",
+                  f"submitted {len(mine)}/{len(criteria)} criteria, total {mine['score'].sum():g} ({when} Beijing time)", t)
+        rest = tr(f"；未评分：{'、'.join(missing)}", f"; not scored: {', '.join(missing)}", t) if missing else ""
+        return f"<div class='lk-note lk-scored'>{html.escape(done + rest)}</div>"
 
     def submit(self, scheme: str) -> None:
         """Store this expert's points for `scheme` (the store checks membership, range and conflicts)."""
@@ -173,6 +199,9 @@ class ExpertSheet:
             self.status.value = error_html(exc, self.lang)
             return
         total = sum(points.values())
+        given = self.session.scores()
+        self.states[scheme].value = self._state_html(
+            scheme, given[given["expert"] == self.who.value].set_index(["scheme", "criterion"]))
         self.status.value = message_html("ok", f"已提交 {scheme} 的评分，合计 {total:g} 分",
                                          f"scores for {scheme} submitted, total {total:g}", lang=self.lang)
 
