@@ -30,7 +30,13 @@ import pandas as pd
 from leaderkit._kit.i18n import LeaderkitError, Text, check_language, get_language, tr
 from leaderkit.app.charts import chart_class, chart_widget, redraw
 from leaderkit.ranking.common import LEVEL_CODES, level_roles
-from leaderkit.ranking.compare import compare_results, compare_schemes, rank_agreement_reading
+from leaderkit.ranking.compare import (
+    compare_results,
+    compare_schemes,
+    rank_agreement,
+    rank_agreement_reading,
+    table_positions,
+)
 from leaderkit.ranking.result import Ranking, prepare, rank
 from leaderkit.schemes.model import LEVEL_NAMES, Change, Scheme
 
@@ -53,24 +59,36 @@ def _finite(value: Any, what: str) -> float:
     return value
 
 
+_ROW_COLUMNS = ("standard_id", "enterprise", "rank", "score", "leader", "tie_at_cut")
+
+
 def _rows_html(table: pd.DataFrame, entering: set, leaving: set, limit: int, lang: str) -> str:
+    top = table.iloc[:limit]
     tiered = "tier" in table.columns
-    table = table[["standard_id", "enterprise", "rank", "score", "leader", "tie_at_cut", *(["tier"] if tiered else [])]]
+    return _table_html({c: top[c].tolist() for c in (*_ROW_COLUMNS, *(["tier"] if tiered else []))},
+                       entering, leaving, lang)
+
+
+def _table_html(rows: dict[str, list], entering: set, leaving: set, lang: str) -> str:
+    """The ranking table's HTML from its shown rows, column by column (standard_id, enterprise, rank, score,
+    leader, tie_at_cut and, when the scheme has tiers, tier)."""
+    tiered = "tier" in rows
     heads = [tr("排名", "Rank", lang), tr("标准编号", "Standard", lang), tr("企业", "Enterprise", lang),
              *([tr("档次", "Tier", lang)] if tiered else []), tr("得分", "Score", lang), tr("领跑者", "Leader", lang),
              tr("变化", "Change", lang)]
     head = "".join(f"<th>{h}</th>" for h in heads)
     body = []
-    for row in table.head(limit).itertuples(index=False):
-        sid = row.standard_id
+    tiers = rows["tier"] if tiered else [None] * len(rows["standard_id"])
+    for sid, enterprise, rank_, score_, leader, tie, tier_ in zip(
+            *(rows[c] for c in _ROW_COLUMNS), tiers, strict=True):
         change = (tr("新入选", "entering", lang) if sid in entering else
                   tr("移出", "leaving", lang) if sid in leaving else "")
-        mark = "★" if row.leader else ("≈" if row.tie_at_cut else "")
-        score = "" if pd.isna(row.score) else f"{row.score:.3f}"
-        tier = f"<td>{_level_word(row.tier, lang)}</td>" if tiered else ""
-        cls = "entering" if sid in entering else "leaving" if sid in leaving else ("leader" if row.leader else "")
-        body.append(f'<tr class="{cls}"><td>{row.rank}</td><td>{html.escape(sid)}</td>'
-                    f"<td>{html.escape(str(row.enterprise or ''))}</td>{tier}<td>{score}</td><td>{mark}</td>"
+        mark = "★" if leader else ("≈" if tie else "")
+        score = "" if pd.isna(score_) else f"{score_:.3f}"
+        tier = f"<td>{_level_word(tier_, lang)}</td>" if tiered else ""
+        cls = "entering" if sid in entering else "leaving" if sid in leaving else ("leader" if leader else "")
+        body.append(f'<tr class="{cls}"><td>{rank_}</td><td>{html.escape(sid)}</td>'
+                    f"<td>{html.escape(str(enterprise or ''))}</td>{tier}<td>{score}</td><td>{mark}</td>"
                     f"<td>{change}</td></tr>")
     style = ("<style>.lk-rt td,.lk-rt th{padding:2px 8px;text-align:left}.lk-rt tr.entering{background:#dafbe1}"
              ".lk-rt tr.leaving{background:#ffebe9}.lk-rt tr.leader{background:#ddf4ff}</style>")
@@ -157,6 +175,71 @@ def _validate(scheme: Scheme, prepared):
     from leaderkit.schemes.validation import validate
 
     return validate(scheme, prepared.program, on=prepared.on)
+
+
+class TunedValidation:
+    """`validate` of the schemes one tuner makes (调整方案校验): the very report a full `validate` gives,
+    without redoing what a slider cannot change.
+
+    A slider changes indicators' weights and levels, `ranking.weights_unnormalised` and the variant's id,
+    `derived_from` and `changes`. The sections of `schemes.validation` that read indicators, the ranking or
+    the leader rule (`RECHECKED`) are run again on every scheme; the others (`KEPT`) read only fields no
+    slider touches, except that the experts' check compares each declared conflict with the scheme's id.
+    When the rechecked sections find what they found for the last fully validated scheme, every other field
+    equals that scheme's, no expert's declared conflict shares text with either id, and each finding sits on
+    the same line, the findings are that report's (the new report has the new scheme's id and digest);
+    otherwise the scheme is validated in full and becomes the one compared with. `last_full` is the report
+    whose findings the last report carries."""
+
+    RECHECKED = ("_contents", "_indicators", "_weights", "_ranking", "_leader_rule", "_cycle_and_fees")
+    KEPT = ("_agency", "_domain", "_experts", "_timeline", "_programme_specific")
+    TUNED_FIELDS = frozenset({"id", "indicators", "ranking", "leader_rule", "derived_from", "changes"})
+    _WITHOUT_PROGRAM = frozenset({"_contents", "_indicators", "_weights", "_ranking"})
+
+    def __init__(self, program, on):
+        from leaderkit.schemes.programs import load_program
+
+        self.program = load_program(program)
+        self.on = on
+        self.last_full = None
+        self._last: tuple[Scheme, list] | None = None
+
+    def __call__(self, scheme: Scheme):
+        from leaderkit.schemes import validation as v
+
+        found = v._Findings(scheme)
+        for name in self.RECHECKED:
+            section = getattr(v, name)
+            if name in self._WITHOUT_PROGRAM:
+                section(scheme, found)
+            else:
+                section(scheme, self.program, found)
+        if self._last is not None:
+            before, rows = self._last
+            report = self.last_full
+            if (found.rows == rows and self._same_rest(before, scheme) and not _names_id(before)
+                    and not _names_id(scheme) and self._same_lines(report, scheme)):
+                return v.Report(report.findings.copy(deep=False), scheme.id, scheme.digest(), report.program,
+                                scheme.source)
+        self.last_full = v.validate(scheme, self.program, on=self.on)
+        self._last = (scheme, found.rows)
+        return self.last_full
+
+    def _same_rest(self, a: Scheme, b: Scheme) -> bool:
+        """Every field but those a slider changes (read by the rechecked sections, and the id) is equal."""
+        return all(getattr(a, name) == getattr(b, name) for name in type(a).model_fields
+                   if name not in self.TUNED_FIELDS)
+
+    @staticmethod
+    def _same_lines(report, scheme: Scheme) -> bool:
+        f = report.findings
+        return all((scheme.line_of(where) if where else None) == (None if pd.isna(line) else int(line))
+                   for where, line in zip(f["where"].tolist(), f["line"].tolist(), strict=True))
+
+
+def _names_id(scheme: Scheme) -> bool:
+    """Whether an expert's declared conflict and the scheme's id share text (one contains the other)."""
+    return any(c and (c in scheme.id or scheme.id in c) for e in scheme.experts for c in e.conflicts)
 
 
 @dataclass
@@ -250,6 +333,10 @@ class Tuner:
         self.ranking: Ranking = setup.ranking
         self.loaded: Ranking = self.ranking
         self.report = setup.report
+        self._validation = TunedValidation(self._prepared.program, self._prepared.on)
+        self._drawn_basis = None
+        self._validity_shown = ""
+        self._drawn_bars = None
         self._initial_leaders = set(self.ranking.leaders["standard_id"])
         self._silent = False
         self.observers: list = []
@@ -430,17 +517,17 @@ class Tuner:
     @property
     def entering(self) -> list[str]:
         """Leaders now that were not leaders under the scheme as loaded."""
-        return sorted(set(self.ranking.leaders["standard_id"]) - self._initial_leaders)
+        return sorted(set(self.ranking.leaders["standard_id"].tolist()) - self._initial_leaders)
 
     @property
     def leaving(self) -> list[str]:
         """Leaders under the scheme as loaded that are not leaders now."""
-        return sorted(self._initial_leaders - set(self.ranking.leaders["standard_id"]))
+        return sorted(self._initial_leaders - set(self.ranking.leaders["standard_id"].tolist()))
 
     # ---- internals --------------------------------------------------------------------------------
 
     def _validate(self, scheme: Scheme):
-        return _validate(scheme, self._prepared)
+        return self._validation(scheme)
 
     def _variant(self) -> Scheme:
         """The scheme as loaded with the recorded values, stamped as a variant (id, derived_from, changes)."""
@@ -521,7 +608,7 @@ class Tuner:
         reach the browser before the checks (the validity line says it is checking meanwhile)."""
         self.validity.value = f"<div style='color:#57606a'>{tr('校验中…', 'validating…', self.lang)}</div>"
         self.report = self._validate(self.scheme)
-        self._draw_checks()
+        self._draw_checks(self._validation.last_full)
 
     def _notify(self, what: dict[str, tuple[Any, Any]]) -> None:
         """Tell the observers (`observers`: callables taking the tuner and {path: (old, new)}) what changed."""
@@ -598,7 +685,8 @@ class Tuner:
         r = self.ranking
         entering, leaving = set(self.entering), set(self.leaving)
         lead = r.leaders
-        names = "、".join(f"{row.standard_id}（{row.enterprise or ''}）" for row in lead.itertuples(index=False))
+        names = "、".join(f"{sid}（{enterprise or ''}）" for sid, enterprise in zip(
+            lead["standard_id"].tolist(), lead["enterprise"].tolist(), strict=True))
         changes = []
         if entering:
             changes.append(tr("新入选：", "entering: ", lang) + "、".join(sorted(entering)))
@@ -609,25 +697,68 @@ class Tuner:
             + (f"<br>{html.escape('；'.join(changes))}" if changes else ""))
         self.status.value = ('<div style="font-size:90%">'
                              + "<br>".join(html.escape(n.zh if lang == "zh" else n.en) for n in r.notes) + "</div>")
-        ids, scores, colours, hover = self._bars()
-        with self.figure.batch_update():
-            bar = self.figure.data[0]
-            bar.x = ids
-            bar.y = scores
-            bar.marker.color = colours
-            bar.hovertext = hover
-        redraw(self.chart, self.figure)
-        n = self._eligible_count()
-        sid = r.table["standard_id"].to_numpy(dtype=object)[:n]
-        below = [i for i in range(min(self.shown, n), n) if sid[i] in leaving]
-        shown = r.table.iloc[[*range(min(self.shown, n)), *below]]
-        self.table_box.value = _rows_html(shown, entering, leaving, len(shown), lang)
+        rows = self._shown_rows(leaving)
+        ids, scores, colours, hover = self._bars(rows)
+        drawn = self._drawn_bars
+        if (drawn is None or ids != drawn[0] or not np.array_equal(scores, drawn[1], equal_nan=True)
+                or colours != drawn[2] or hover != drawn[3]):
+            with self.figure.batch_update():  # only what changed is sent
+                bar = self.figure.data[0]
+                if drawn is None or ids != drawn[0]:
+                    bar.x = ids
+                if drawn is None or not np.array_equal(scores, drawn[1], equal_nan=True):
+                    bar.y = scores
+                if drawn is None or colours != drawn[2]:
+                    bar.marker.color = colours
+                if drawn is None or hover != drawn[3]:
+                    bar.hovertext = hover
+            self._drawn_bars = (ids, scores, colours, hover)
+            redraw(self.chart, self.figure)
+        self.table_box.value = _table_html({c: rows[c] for c in rows if c in (*_ROW_COLUMNS, "tier")},
+                                           entering, leaving, lang)
 
-    def _draw_checks(self) -> None:
+    def _shown_rows(self, leaving: set) -> dict[str, list]:
+        """The rows the table shows, column by column: the first `shown` of the list and, below them, the
+        leaders as loaded that have left it; `top` of them are the chart's bars (the first `shown`)."""
+        t = self.ranking.table
+        n = self._eligible_count()
+        top = min(self.shown, n)
+        below = []
+        if leaving:
+            at = np.nonzero(t["standard_id"].isin(leaving).to_numpy(dtype=bool))[0]
+            below = at[(at >= top) & (at < n)]
+        why = "why_zh" if self.lang == "zh" else "why_en"
+        rows: dict[str, Any] = {}
+        for c in (*_ROW_COLUMNS, *(["tier"] if "tier" in t.columns else []), why):
+            values = t[c].array
+            rows[c] = values[:top].tolist() + (values.take(below).tolist() if len(below) else [])
+        rows["top"] = top
+        rows["why"] = rows.pop(why)
+        return rows
+
+    def _bars(self, rows: dict[str, list] | None = None) -> tuple[list, np.ndarray, list, list]:
+        """The score chart's bars for the current ranking: ids, scores, colours (leader / entering /
+        leaving / other) and hover texts. Used to build the figure and to update it."""
+        rows = self._shown_rows(set(self.leaving)) if rows is None else rows
+        entering, leaving = set(self.entering), set(self.leaving)
+        top = rows["top"]
+        ids = rows["standard_id"][:top]
+        colours = [(_COLOURS["entering"] if s in entering else _COLOURS["leader"]) if lead_ else
+                   (_COLOURS["leaving"] if s in leaving else _COLOURS["other"])
+                   for s, lead_ in zip(ids, rows["leader"][:top], strict=True)]
+        enterprises = ["" if pd.isna(e) else e for e in rows["enterprise"][:top]]
+        hover = [f"{s}<br>{e}<br>{w}" for s, e, w in zip(ids, enterprises, rows["why"][:top], strict=True)]
+        return ids, np.array(rows["score"][:top], dtype=float), colours, hover
+
+    def _draw_checks(self, basis=None) -> None:
         """What follows the list: the tuned scheme's validation, the findings beside the sliders, the effective
-        weights and the comparison with the scheme as loaded."""
-        self.validity.value = self._validity_html()
-        self._draw_findings()
+        weights and the comparison with the scheme as loaded. `basis`: the full report whose findings
+        `report` carries (`TunedValidation.last_full`); when it is the one drawn last, so are the findings."""
+        if basis is None or basis is not self._drawn_basis:
+            self._validity_shown = self._validity_html()
+            self._draw_findings()
+            self._drawn_basis = basis
+        self.validity.value = self._validity_shown
         self.weights_note.value = self._weights_html()
         self.agreement_box.value = self._agreement_html()
 
@@ -650,7 +781,7 @@ class Tuner:
         title = tr("调整后与原方案比较", "Tuned vs the scheme as loaded", lang)
         if not self._values:
             return f"<div><b>{title}</b>：{tr('未作调整，与原方案相同。', 'nothing tuned: same as the scheme.', lang)}</div>"
-        m = compare_results(self.loaded, self.ranking).metrics
+        m = rank_agreement(self.loaded, self.ranking)
         tau = m["kendall_tau"]
         reading = rank_agreement_reading(tau).get(lang)
         tau_text = "—" if tau is None or (isinstance(tau, float) and math.isnan(tau)) else f"{tau:.3f}"
@@ -675,19 +806,6 @@ class Tuner:
     def _eligible_count(self) -> int:
         """Eligible standards come first in `Ranking.table`: their number is where the list ends."""
         return int(self.ranking.table["eligible"].to_numpy(dtype=bool).sum())
-
-    def _bars(self) -> tuple[list, np.ndarray, list, list]:
-        """The score chart's bars for the current ranking: ids, scores, colours (leader / entering /
-        leaving / other) and hover texts. Used to build the figure and to update it."""
-        entering, leaving = set(self.entering), set(self.leaving)
-        top = self.ranking.table.iloc[:min(self.shown, self._eligible_count())]
-        ids = top["standard_id"].tolist()
-        colours = [(_COLOURS["entering"] if s in entering else _COLOURS["leader"]) if lead_ else
-                   (_COLOURS["leaving"] if s in leaving else _COLOURS["other"])
-                   for s, lead_ in zip(ids, top["leader"], strict=True)]
-        why = top["why_zh"] if self.lang == "zh" else top["why_en"]
-        hover = [f"{s}<br>{e}<br>{w}" for s, e, w in zip(ids, top["enterprise"].fillna(""), why, strict=True)]
-        return ids, top["score"].to_numpy(dtype=float), colours, hover
 
 
 def weights_inert(scheme: Scheme) -> Text | None:
@@ -746,7 +864,8 @@ class ComparisonView:
             template="plotly_white", height=520, showlegend=True, legend={"orientation": "h", "y": -0.08},
             yaxis={"autorange": "reversed", "title": tr("排名", "rank", lang)},
             margin={"l": 50, "r": 20, "t": 60, "b": 40}))
-        fig.add_traces(self._traces())
+        self._drawn = self._groups()
+        fig.add_traces(self._traces(self._drawn))
         self.chart = chart_widget(fig)
         self.figure = fig if isinstance(self.chart, chart_class()) else self.chart
         self.metrics = W.HTML(self._metrics_html())
@@ -755,45 +874,73 @@ class ComparisonView:
         self.widget.add_class("lk-comparison")
 
     def update(self, a: Ranking) -> None:
-        """Compare `a` (a list of scheme A, e.g. tuned) with scheme B's list again and redraw."""
+        """Compare `a` (a list of scheme A, e.g. tuned) with scheme B's list again and redraw. The bump chart's
+        traces are updated in place when the same leader groups are drawn, rebuilt otherwise."""
         self.comparison = compare_results(a, self.comparison.b)
         self.metrics.value = self._metrics_html()
+        groups = self._groups()
+        if groups == self._drawn:  # the chart shows these already
+            return
         with self.figure.batch_update():
-            self.figure.data = []
-            self.figure.add_traces(self._traces())
+            if [t.name for t in self.figure.data] == [g["name"] for g in groups]:
+                for trace, g, before in zip(self.figure.data, groups, self._drawn, strict=True):
+                    for key in ("x", "y", "text", "customdata"):  # only what changed is sent
+                        if g[key] != before[key]:
+                            trace[key] = g[key]
+            else:
+                self.figure.data = []
+                self.figure.add_traces(self._traces(groups))
+        self._drawn = groups
         redraw(self.chart, self.figure)
 
-    def _traces(self) -> list:
+    def _traces(self, groups: list[dict] | None = None) -> list:
         """One line trace per leader status (both / A only / B only / neither; the legend names them), each
         standard a segment A → B: a few traces whatever the number of standards, so redrawing stays fast."""
         import plotly.graph_objects as go
 
+        return [go.Scatter(x=g["x"], y=g["y"], text=g["text"], mode="lines+markers", name=g["name"],
+                           customdata=g["customdata"], line={"color": g["colour"], "width": g["width"]},
+                           hovertemplate="%{text}<extra></extra>", connectgaps=False)
+                for g in (self._groups() if groups is None else groups)]
+
+    def _groups(self) -> list[dict]:
+        """The bump chart's data by leader status: the standards in the top `top` of either list, each with
+        its rank under A and B (the bottom line when not ranked). Only those rows are read from the tables."""
         lang = self.lang
         top = self.top
         a, b = self.comparison.a.scheme, self.comparison.b.scheme
-        ta, tb = self.comparison.a.table, self.comparison.b.table
-        ids_a = ta["standard_id"].to_numpy(dtype=object)
-        ids_b = tb["standard_id"].to_numpy(dtype=object)
-        ra = dict(zip(ids_a, ta["rank"].to_numpy(dtype=float, na_value=np.nan), strict=True))
-        rb = dict(zip(ids_b, tb["rank"].to_numpy(dtype=float, na_value=np.nan), strict=True))
-        la = set(ids_a[ta["leader"].to_numpy(dtype=bool)])
-        lb = set(ids_b[tb["leader"].to_numpy(dtype=bool)])
-        everyone = list(dict.fromkeys([*ids_a, *ids_b]))
+        ca, cb = self.comparison.a, self.comparison.b
+        ta, tb = ca.table, cb.table
+        rank_a = ta["rank"].to_numpy(dtype=float, na_value=np.nan)
+        rank_b = tb["rank"].to_numpy(dtype=float, na_value=np.nan)
+        lead_a, lead_b = ta["leader"].to_numpy(dtype=bool), tb["leader"].to_numpy(dtype=bool)
         nan = float("nan")
-        chosen = [sid for sid in everyone if ra.get(sid, nan) <= top or rb.get(sid, nan) <= top]
-        known = [v for v in (*ra.values(), *rb.values()) if not math.isnan(v)]
-        bottom = max([*known, top]) + 2
+        # the standards ranked within the top under A, then those only B ranks within it: rows of A and B
+        top_a = np.nonzero(rank_a <= top)[0]
+        top_b = np.nonzero(rank_b <= top)[0]
+        b_of_a = table_positions(ca, top_a, cb)
+        a_of_b = table_positions(cb, top_b, ca)
+        only_b = ~np.isin(a_of_b, top_a)
+        pos_a = np.concatenate([top_a, a_of_b[only_b]])
+        pos_b = np.concatenate([b_of_a, top_b[only_b]])
+        ids = ta["standard_id"].array.take(top_a).tolist() + tb["standard_id"].array.take(top_b[only_b]).tolist()
+        ra = {sid: float(rank_a[i]) if i >= 0 else nan for sid, i in zip(ids, pos_a.tolist(), strict=True)}
+        rb = {sid: float(rank_b[i]) if i >= 0 else nan for sid, i in zip(ids, pos_b.tolist(), strict=True)}
+        la = {sid for sid, i in zip(ids, pos_a.tolist(), strict=True) if i >= 0 and lead_a[i]}
+        lb = {sid for sid, i in zip(ids, pos_b.tolist(), strict=True) if i >= 0 and lead_b[i]}
+        known = np.concatenate([rank_a[~np.isnan(rank_a)], rank_b[~np.isnan(rank_b)]])
+        bottom = max(float(known.max()), top) + 2 if len(known) else top + 2
         inf = float("inf")
-        chosen.sort(key=lambda s: (ra.get(s, inf) if not math.isnan(ra.get(s, nan)) else inf,
-                                   rb.get(s, inf) if not math.isnan(rb.get(s, nan)) else inf, s))
+        order = sorted(ids, key=lambda s: (ra[s] if not math.isnan(ra[s]) else inf,
+                                           rb[s] if not math.isnan(rb[s]) else inf, s))
         groups = {"both": ([], "#1f6feb", 3, Text("两方案均为领跑者", "leader under both")),
                   "a": ([], "#cf222e", 3, Text("仅方案 A 领跑者", "leader under A only")),
                   "b": ([], "#2da44e", 3, Text("仅方案 B 领跑者", "leader under B only")),
                   "none": ([], "#afb8c1", 1.5, Text("均非领跑者", "leader under neither"))}
-        for sid in chosen:
+        for sid in order:
             key = ("both" if sid in lb else "a") if sid in la else ("b" if sid in lb else "none")
             groups[key][0].append(sid)
-        traces = []
+        out = []
         for members, colour, width, name in groups.values():
             if not members:
                 continue
@@ -805,11 +952,9 @@ class ComparisonView:
                 shown_a = tr("未入榜", "not ranked", lang) if math.isnan(ya) else f"{ya:.0f}"
                 shown_b = tr("未入榜", "not ranked", lang) if math.isnan(yb) else f"{yb:.0f}"
                 text += [f"{sid}<br>A: {shown_a}", f"{sid}<br>B: {shown_b}", None]
-            traces.append(go.Scatter(x=x, y=y, text=text, mode="lines+markers", name=name.get(lang),
-                                     customdata=[m for sid in members for m in (sid, sid, None)],
-                                     line={"color": colour, "width": width}, hovertemplate="%{text}<extra></extra>",
-                                     connectgaps=False))
-        return traces
+            out.append({"x": x, "y": y, "text": text, "name": name.get(lang), "colour": colour, "width": width,
+                        "customdata": [m for sid in members for m in (sid, sid, None)]})
+        return out
 
     def _metrics_html(self) -> str:
         lang = self.lang

@@ -264,6 +264,8 @@ class Ranking:
     leaders: the leader rows with why (rank, score, levels reached). excluded: ineligible rows with reasons.
     notes: imputations, ties at the cut and the tie rule, minimum participants, maximum leaders, checks
         that the data could not support. digest: sha256 of scheme digest + data hash + leaderkit version.
+    prepared: the prepared data ranked; rows: the row of `prepared` (its standards sorted by id) each row
+        of `table` comes from.
     """
 
     scheme: Scheme
@@ -275,6 +277,7 @@ class Ranking:
     digest: str
     method: dict = field(default_factory=dict)
     prepared: Prepared | None = field(default=None, repr=False)
+    rows: np.ndarray | None = field(default=None, repr=False)
 
     def to_excel(self, path, *, inputs=()) -> Path:
         """Write the publicity workbook (公示名单): see `leaderkit.ranking.publicity.write_workbook`."""
@@ -308,7 +311,7 @@ class Ranking:
 def _level_phrases(core, combos: np.ndarray) -> tuple[list[str], list[str]]:
     """'；领跑水平：a、b；先进水平：c' for each distinct row of level codes."""
     names = tuple((ind.name, ind.id) for ind in core)
-    pairs = [_level_phrase(names, tuple(combo.tolist())) for combo in combos]
+    pairs = [_level_phrase(names, combo) for combo in map(tuple, combos.tolist())]
     return [zh for zh, _ in pairs], [en for _, en in pairs]
 
 
@@ -324,20 +327,62 @@ def _level_phrase(names: tuple[tuple[str, str], ...], combo: tuple[int, ...]) ->
     return zh, en
 
 
-def _why(core, levels: np.ndarray, ranks, scores, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """'第 3 名，得分 71.25；领跑水平：a、b；先进水平：c' for the given rows: the level phrase is built once
-    per distinct combination of levels, then spread to the rows."""
+def _why(core, levels: np.ndarray, ranks, scores, rows: np.ndarray, dtype) -> tuple[Any, Any]:
+    """'第 3 名，得分 71.25；领跑水平：a、b；先进水平：c' for the given rows, in their order, as text arrays of
+    `dtype` (the table's text dtype). The level phrase is built once per distinct combination of levels (a
+    row's codes read as one integer); with Arrow strings the pieces are joined by Arrow, not row by row."""
+    arrow = isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
     if len(rows) == 0:
-        return np.zeros(0, dtype=object), np.zeros(0, dtype=object)
-    combos, inverse = np.unique(levels[rows], axis=0, return_inverse=True)
-    zh_phrase, en_phrase = (np.array(p, dtype=object)[inverse.ravel()] for p in _level_phrases(core, combos))
-    r = ranks[rows].astype(str).astype(object)
-    sc = scores[rows]
-    shown = np.char.mod("%.2f", np.nan_to_num(sc)).astype(object)
-    has = ~np.isnan(sc)
-    zh = "第 " + r + " 名" + np.where(has, "，得分 " + shown, "") + zh_phrase
-    en = "rank " + r + np.where(has, ", score " + shown, "") + en_phrase
-    return zh, en
+        empty = pd.array([], dtype=dtype) if arrow else np.zeros(0, dtype=object)
+        return empty, empty
+    sub = levels[rows].astype(np.int64)
+    low = int(sub.min())
+    key = (sub - low) @ ((int(sub.max()) - low + 1) ** np.arange(sub.shape[1], dtype=np.int64))
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    zh_phrase, en_phrase = _level_phrases(core, sub[first])
+    inverse = inverse.ravel()
+    sc = np.nan_to_num(scores[rows])
+    has = ~np.isnan(scores[rows])
+    if not arrow:
+        shown = [f"{v:.2f}" for v in sc.tolist()]
+        r = ranks[rows].tolist()
+        zh = [f"第 {k} 名" + (f"，得分 {v}" if h else "") + zh_phrase[i]
+              for k, v, h, i in zip(r, shown, has.tolist(), inverse.tolist(), strict=True)]
+        en = [f"rank {k}" + (f", score {v}" if h else "") + en_phrase[i]
+              for k, v, h, i in zip(r, shown, has.tolist(), inverse.tolist(), strict=True)]
+        return np.array(zh, dtype=object), np.array(en, dtype=object)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.large_string()
+
+    def word(value: str):
+        return pa.scalar(value, type=text)
+
+    rank_text = pc.cast(pa.array(ranks[rows].astype(np.int64)), text)
+    score_text = pa.array([f"{v:.2f}" for v in sc.tolist()], type=text) if has.any() else None
+    take = pa.array(inverse)
+    out = []
+    for head, after_rank, before_score, phrases in (("第 ", " 名", "，得分 ", zh_phrase),
+                                                    ("rank ", "", ", score ", en_phrase)):
+        phrase = pa.array(phrases, type=text).take(take)
+        if has.all():
+            parts = [word(head), rank_text, word(after_rank + before_score), score_text, phrase]
+        elif has.any():
+            scored = pc.if_else(pa.array(has), pc.binary_join_element_wise(word(before_score), score_text,
+                                                                            word("")), word(""))
+            parts = [word(head), rank_text, word(after_rank), scored, phrase]
+        else:
+            parts = [word(head), rank_text, word(after_rank), phrase]
+        out.append(pd.array(pc.binary_join_element_wise(*parts, word("")), dtype=dtype))
+    return out[0], out[1]
+
+
+def _then(first, rest):
+    """Two text arrays of one dtype, one after the other."""
+    if isinstance(first, np.ndarray):
+        return np.concatenate([first, np.asarray(rest, dtype=object)])
+    return type(first)._concat_same_type([first, rest])
 
 
 def rank(scheme: Scheme, standards, *, on=None, baselines=None, program=None, register=None) -> Ranking:
@@ -382,10 +427,9 @@ def rank(scheme: Scheme, standards, *, on=None, baselines=None, program=None, re
         typed.update({c: pd.Series(arrays[c]).array for c in ("reasons_zh", "reasons_en")})
     # eligibility rows are sorted by standard_id, so a stable sort keeps that order within a rank
     order = np.argsort(np.where(eligible, ranks, np.iinfo(np.int64).max), kind="stable")
-    rows = np.nonzero(eligible)[0]
-    why_zh = arrays["reasons_zh"].copy()
-    why_en = arrays["reasons_en"].copy()
-    why_zh[rows], why_en[rows] = _why(core, levels, ranks, scores, rows)
+    n_in = int(eligible.sum())
+    listed, unlisted = order[:n_in], order[n_in:]  # eligible rows come first
+    why_zh, why_en = _why(core, levels, ranks, scores, listed, typed["reasons_zh"].dtype)
     columns: dict[str, Any] = {
         "standard_id": typed["standard_id"].take(order),
         "enterprise": typed["enterprise"].take(order),
@@ -405,21 +449,22 @@ def rank(scheme: Scheme, standards, *, on=None, baselines=None, program=None, re
         columns[f"level_{ind.id}"] = LEVEL_TEXT.take(levels[order, j].astype(np.intp))
     for j, ind in enumerate(core):
         columns[f"value_{ind.id}"] = arrays["values"][order, j]
-    columns["why_zh"] = why_zh[order]
-    columns["why_en"] = why_en[order]
+    columns["why_zh"] = _then(why_zh, typed["reasons_zh"].take(unlisted))
+    columns["why_en"] = _then(why_en, typed["reasons_en"].take(unlisted))
     table = pd.DataFrame(columns)
-    is_leader = columns["leader"]
-    leaders = table.loc[is_leader, ["standard_id", "enterprise", "region", "rank", "score",
-                                    *(["tier"] if "tier" in table.columns else []),
-                                    *[f"level_{i.id}" for i in core], "why_zh", "why_en"]].reset_index(drop=True)
-    out = ~columns["eligible"]
+    at = np.nonzero(columns["leader"])[0]
+    first = len(at) and at[-1] == len(at) - 1  # the leaders are the first rows (a slice costs less than a take)
+    leaders = pd.DataFrame({c: columns[c][:len(at)] if first else columns[c][at] for c in (
+        "standard_id", "enterprise", "region", "rank", "score", *(["tier"] if "tier" in columns else []),
+        *[f"level_{i.id}" for i in core], "why_zh", "why_en")})
+    out = slice(n_in, None)  # the ineligible rows, last
     excluded = pd.DataFrame({
         "standard_id": columns["standard_id"][out], "enterprise": columns["enterprise"][out],
-        "region": columns["region"][out], "reasons": arrays["reasons"][order][out],
+        "region": columns["region"][out], "reasons": arrays["reasons"][unlisted],
         "reasons_zh": columns["reasons_zh"][out], "reasons_en": columns["reasons_en"][out],
     })
     digest = hashlib.sha256(f"{scheme.digest()}|{prep.data_hash}|{__version__}".encode()).hexdigest()
     method = dict(scored["method"])
     method["weights"] = scored.get("weights")
     method["imputed"] = scored["imputed"]
-    return Ranking(scheme, prep.on, table, leaders, excluded, notes, digest, method, prep)
+    return Ranking(scheme, prep.on, table, leaders, excluded, notes, digest, method, prep, order)

@@ -5,6 +5,7 @@ weights (declared, entropy, CRITIC), goalposts, and the call into the method lay
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,31 +20,38 @@ if TYPE_CHECKING:
     from leaderkit.ranking.result import Prepared
 
 
-def threshold_values(scheme: Scheme, core: list[Indicator]) -> dict[str, dict[str, tuple[float, float]]]:
-    """Level thresholds per core indicator as (lower, upper) in the scheme unit."""
+@lru_cache(maxsize=4096)
+def _level_bounds(text: str, unit: str | None, target) -> tuple[str, float, float]:
+    """(kind, lower, upper) of one level text in the `target` unit; cached, since a slider re-ranks with the
+    same texts again and again (a text that cannot be read raises, and is not cached)."""
     from leaderkit.limits.requirements import parse_requirement
 
+    req = parse_requirement(text, unit=unit)
+    if target is not None and req.dimension is not None and req.dimension == target.dimension:
+        req = req.to(target.symbol)
+    return (req.kind, math.nan if req.lower is None else req.lower, math.nan if req.upper is None else req.upper)
+
+
+def threshold_values(scheme: Scheme, core: list[Indicator]) -> dict[str, dict[str, tuple[float, float]]]:
+    """Level thresholds per core indicator as (lower, upper) in the scheme unit."""
     out: dict[str, dict[str, tuple[float, float]]] = {}
     for ind in core:
         target = target_unit(ind)
         levels = {}
         for level, text in ind.levels.items():
             try:
-                req = parse_requirement(text, unit=ind.measure_unit)
-                if target is not None and req.dimension is not None and req.dimension == target.dimension:
-                    req = req.to(target.symbol)
+                kind, lower, upper = _level_bounds(text, ind.measure_unit, target)
             except LeaderkitError as exc:
                 raise RankingError(
                     f"指标“{ind.name}”的{LEVEL_NAMES[level].zh}“{text}”无法读取：{exc.text.zh}",
                     f"The {LEVEL_NAMES[level].en} “{text}” of '{ind.name}' cannot be read: {exc.text.en}",
                     where=f"{scheme.id}: indicators.{ind.id}.levels.{level}") from None
-            if req.kind != "numeric":
+            if kind != "numeric":
                 raise RankingError(
                     f"核心指标“{ind.name}”的{LEVEL_NAMES[level].zh}“{text}”不是数值要求。",
                     f"The {LEVEL_NAMES[level].en} “{text}” of core indicator '{ind.name}' is not numeric.",
                     where=f"{scheme.id}: indicators.{ind.id}.levels.{level}")
-            levels[level] = (math.nan if req.lower is None else req.lower,
-                             math.nan if req.upper is None else req.upper)
+            levels[level] = (lower, upper)
         out[ind.id] = levels
     return out
 
