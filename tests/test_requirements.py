@@ -540,3 +540,18 @@ def test_compare_never_raises_on_parsed_requirements(a, b, direction):
     except RequirementError:
         return
     assert compare(ra, rb, direction) in ("stricter", "equal", "looser", "not_comparable")
+
+
+def test_a_text_read_again_comes_from_the_cache_and_reads_the_same():
+    from leaderkit.limits.requirements import _default_unit, _parse, _parse_text
+
+    _parse_text.cache_clear()
+    for text, unit in [("≤0.5 mg/kg", None), ("不低于85%", None), ("6.5～8.5", None), ("≤0.5", "mg/kg")]:
+        first = parse_requirement(text, unit=unit)
+        assert parse_requirement(text, unit=unit) is first  # read once
+        assert first == _parse(text, None, _default_unit(unit))
+    assert parse_requirement("≤0.5", unit="g/kg").unit == "g/kg"  # the unit is part of the key
+    for bad in ("", "≤"):
+        for _ in range(2):  # a text that cannot be read raises every time, nothing cached for it
+            with pytest.raises(RequirementError):
+                parse_requirement(bad)

@@ -633,7 +633,12 @@ def parse_requirement(text: str, *, bare: str | None = None, unit: str | None = 
     Raises `RequirementError` (and nothing else) when the text cannot be read.
     """
     _check_bare(bare)
+    if isinstance(text, str):  # a Requirement is immutable: a text read once is read from the cache
+        return _parse_text(text, bare, _default_unit(unit))
     return _parse(text, bare, _default_unit(unit))
+
+
+_parse_text = functools.lru_cache(maxsize=50_000)(_parse)
 
 
 @functools.lru_cache(maxsize=200_000)
