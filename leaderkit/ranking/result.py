@@ -379,7 +379,9 @@ def _why(core, levels: np.ndarray, ranks, scores, rows: np.ndarray, dtype) -> tu
 
 
 def _then(first, rest):
-    """Two text arrays of one dtype, one after the other."""
+    """Two text arrays of one dtype, one after the other (the first as it is when nothing follows)."""
+    if len(rest) == 0:
+        return first
     if isinstance(first, np.ndarray):
         return np.concatenate([first, np.asarray(rest, dtype=object)])
     return type(first)._concat_same_type([first, rest])
