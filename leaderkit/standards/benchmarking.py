@@ -945,7 +945,7 @@ def _compare(con, base: pd.DataFrame, *, declared: bool, attributes, raw: bool =
     """)
     # The standards read the key verdicts in one join on the key's own columns (as a hand-written query
     # would), not through the slot and text lookups: one hash probe per row instead of three. What a
-    # standard's rows add up to travels as two integers per key (`_VERDICT_BITS`): one bit_or and one sum
+    # standard's rows add up to travels as two integers per key (`_mask_sql`): one bit_or and one sum
     # per standard instead of six aggregates over tens of millions of rows.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE bm_key_verdicts AS
