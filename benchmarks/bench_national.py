@@ -226,7 +226,7 @@ seconds = time.perf_counter() - t0
 """ + REPORT
 
 CONTENDERS = {"leaderkit": LEADERKIT, "distinct-key SQL": KEY_SQL, "row-level SQL": ROW_SQL, "pandas": PANDAS}
-FLOOR_RATIO_SQL, FLOOR_RATIO_PANDAS, FLOOR_MEMORY_MB = 1.2, 2.0, 2048
+FLOOR_RATIO_SQL, FLOOR_RATIO_PANDAS, FLOOR_MEMORY_MB, FLOOR_SIZE = 1.2, 2.0, 2048, 3_200_000
 
 
 def run(code: str, *args: str) -> dict:
@@ -254,6 +254,13 @@ def groups(table: list) -> dict:
 def floor(what: str, ok: bool) -> bool:
     print(f"floor: {what}: {'met' if ok else 'NOT met'}")
     return ok
+
+
+def reference(what: str, ok: bool) -> bool:
+    """A floor's comparison at a size it is not stated for: printed, not judged."""
+    print(f"reference (the floors are stated for {FLOOR_SIZE:,} standards): {what}: {'as' if ok else 'unlike'} "
+          f"the floor")
+    return True
 
 
 def main() -> int:
@@ -316,13 +323,13 @@ def main() -> int:
     if "row-level SQL" in summary:
         print(f"leaderkit / row-level SQL: {lk['median'] / summary['row-level SQL']['median']:.2f}× (reference)")
     size = f"{args.n:,} standards"
-    ok = [floor(f"{size}: leaderkit ≤ {FLOOR_RATIO_SQL}× the distinct-key SQL ({ratio_sql:.2f}×, medians)",
+    # the floors are stated for 3.2 M standards; at another size the same comparisons are printed for reference
+    check = floor if args.n == FLOOR_SIZE else reference
+    ok = [check(f"{size}: leaderkit ≤ {FLOOR_RATIO_SQL}× the distinct-key SQL ({ratio_sql:.2f}×, medians)",
                 ratio_sql <= FLOOR_RATIO_SQL),
-          floor(f"{size}: pandas with the same reduction ≥ {FLOOR_RATIO_PANDAS:g}× leaderkit ({ratio_pd:.2f}×, "
+          check(f"{size}: pandas with the same reduction ≥ {FLOOR_RATIO_PANDAS:g}× leaderkit ({ratio_pd:.2f}×, "
                 f"medians)", ratio_pd >= FLOOR_RATIO_PANDAS),
-          floor(f"{size}: leaderkit peak memory ≤ 2 GB ({lk['peak'] / 1024:.2f} GB)", lk["peak"] <= FLOOR_MEMORY_MB)]
-    if args.n != 3_200_000:
-        print("(the floors are stated for 3.2 M standards: this run is smaller)")
+          check(f"{size}: leaderkit peak memory ≤ 2 GB ({lk['peak'] / 1024:.2f} GB)", lk["peak"] <= FLOOR_MEMORY_MB)]
     return 0 if all(ok) else 1
 
 
