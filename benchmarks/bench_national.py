@@ -256,7 +256,7 @@ def floor(what: str, ok: bool) -> bool:
     return ok
 
 
-def reference(what: str, ok: bool) -> bool:
+def for_reference(what: str, ok: bool) -> bool:
     """A floor's comparison at a size it is not stated for: printed, not judged."""
     print(f"reference (the floors are stated for {FLOOR_SIZE:,} standards): {what}: {'as' if ok else 'unlike'} "
           f"the floor")
@@ -324,12 +324,12 @@ def main() -> int:
         print(f"leaderkit / row-level SQL: {lk['median'] / summary['row-level SQL']['median']:.2f}× (reference)")
     size = f"{args.n:,} standards"
     # the floors are stated for 3.2 M standards; at another size the same comparisons are printed for reference
-    check = floor if args.n == FLOOR_SIZE else reference
-    ok = [check(f"{size}: leaderkit ≤ {FLOOR_RATIO_SQL}× the distinct-key SQL ({ratio_sql:.2f}×, medians)",
+    judge = floor if args.n == FLOOR_SIZE else for_reference
+    ok = [judge(f"{size}: leaderkit ≤ {FLOOR_RATIO_SQL}× the distinct-key SQL ({ratio_sql:.2f}×, medians)",
                 ratio_sql <= FLOOR_RATIO_SQL),
-          check(f"{size}: pandas with the same reduction ≥ {FLOOR_RATIO_PANDAS:g}× leaderkit ({ratio_pd:.2f}×, "
+          judge(f"{size}: pandas with the same reduction ≥ {FLOOR_RATIO_PANDAS:g}× leaderkit ({ratio_pd:.2f}×, "
                 f"medians)", ratio_pd >= FLOOR_RATIO_PANDAS),
-          check(f"{size}: leaderkit peak memory ≤ 2 GB ({lk['peak'] / 1024:.2f} GB)", lk["peak"] <= FLOOR_MEMORY_MB)]
+          judge(f"{size}: leaderkit peak memory ≤ 2 GB ({lk['peak'] / 1024:.2f} GB)", lk["peak"] <= FLOOR_MEMORY_MB)]
     return 0 if all(ok) else 1
 
 
