@@ -517,12 +517,12 @@ class Tuner:
     @property
     def entering(self) -> list[str]:
         """Leaders now that were not leaders under the scheme as loaded."""
-        return sorted(set(self.ranking.leaders["standard_id"].tolist()) - self._initial_leaders)
+        return sorted(self.ranking.leader_ids - self._initial_leaders)
 
     @property
     def leaving(self) -> list[str]:
         """Leaders under the scheme as loaded that are not leaders now."""
-        return sorted(self._initial_leaders - set(self.ranking.leaders["standard_id"].tolist()))
+        return sorted(self._initial_leaders - self.ranking.leader_ids)
 
     # ---- internals --------------------------------------------------------------------------------
 
@@ -805,7 +805,7 @@ class Tuner:
 
     def _eligible_count(self) -> int:
         """Eligible standards come first in `Ranking.table`: their number is where the list ends."""
-        return int(self.ranking.table["eligible"].to_numpy(dtype=bool).sum())
+        return self.ranking.eligible_count
 
 
 def weights_inert(scheme: Scheme) -> Text | None:

@@ -66,14 +66,6 @@ def rank_agreement_reading(tau: float | None) -> Text:
     return Text(zh, en)
 
 
-def _on_list(r: Ranking) -> tuple[np.ndarray, np.ndarray]:
-    """Which rows of `r.table` are on the list (eligible, with a rank) and the ranks (float) of those rows."""
-    t = r.table
-    ranks = t["rank"].to_numpy(dtype=float, na_value=np.nan)
-    keep = t["eligible"].to_numpy(dtype=bool) & ~np.isnan(ranks)
-    return keep, ranks[keep]
-
-
 _ROW_MAPS: list[tuple[Any, Any, np.ndarray]] = []
 
 
@@ -94,8 +86,8 @@ def _aligned(ra: Ranking, rb: Ranking):
     """Ranks of the standards on both lists (in A's table order, as `compare_rankings` takes them) and the
     counts on one list only. The lists are aligned by their rows in the prepared data (one dict of ids per
     pair of prepared data sets), or by id when a ranking does not say its rows."""
-    keep_a, rank_a = _on_list(ra)
-    keep_b, rank_b = _on_list(rb)
+    keep_a, rank_a = ra.on_list
+    keep_b, rank_b = rb.on_list
     rows_a, rows_b = getattr(ra, "rows", None), getattr(rb, "rows", None)  # None: pickled before it had rows
     if ra.prepared is not None and rb.prepared is not None and rows_a is not None and rows_b is not None:
         where_b = np.full(len(rb.prepared.arrays["standard_id"]) + 1, -1, dtype=np.intp)  # the last: a standard B lacks
@@ -129,8 +121,7 @@ def table_positions(r_from: Ranking, at: np.ndarray, r_to: Ranking) -> np.ndarra
 
 
 def _leader_metrics(ra: Ranking, rb: Ranking) -> dict[str, Any]:
-    set_a = set(ra.leaders["standard_id"].tolist())
-    set_b = set(rb.leaders["standard_id"].tolist())
+    set_a, set_b = ra.leader_ids, rb.leader_ids
     union, shared = set_a | set_b, set_a & set_b
     return {"leader_overlap_jaccard": len(shared) / len(union) if union else 1.0,
             "leaders_a": len(set_a), "leaders_b": len(set_b), "leaders_both": len(shared)}

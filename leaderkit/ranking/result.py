@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -265,7 +265,7 @@ class Ranking:
     notes: imputations, ties at the cut and the tie rule, minimum participants, maximum leaders, checks
         that the data could not support. digest: sha256 of scheme digest + data hash + leaderkit version.
     prepared: the prepared data ranked; rows: the row of `prepared` (its standards sorted by id) each row
-        of `table` comes from.
+        of `table` comes from. `leader_ids`, `eligible_count` and `on_list` are read from the tables once.
     """
 
     scheme: Scheme
@@ -278,6 +278,23 @@ class Ranking:
     method: dict = field(default_factory=dict)
     prepared: Prepared | None = field(default=None, repr=False)
     rows: np.ndarray | None = field(default=None, repr=False)
+
+    @cached_property
+    def leader_ids(self) -> frozenset:
+        """The leaders' standard numbers."""
+        return frozenset(self.leaders["standard_id"].tolist())
+
+    @cached_property
+    def eligible_count(self) -> int:
+        """How many standards are on the list (the eligible rows, first in `table`)."""
+        return int(self.table["eligible"].to_numpy(dtype=bool).sum())
+
+    @cached_property
+    def on_list(self) -> tuple[np.ndarray, np.ndarray]:
+        """Which rows of `table` are on the list (eligible, with a rank) and the ranks (float) of those rows."""
+        ranks = self.table["rank"].to_numpy(dtype=float, na_value=np.nan)
+        keep = self.table["eligible"].to_numpy(dtype=bool) & ~np.isnan(ranks)
+        return keep, ranks[keep]
 
     def to_excel(self, path, *, inputs=()) -> Path:
         """Write the publicity workbook (公示名单): see `leaderkit.ranking.publicity.write_workbook`."""
