@@ -138,8 +138,7 @@ class ExpertSheet:
         st = self.session.settings
         conflicts = self.session.conflicts()
         mine = conflicts[conflicts["expert"] == expert].set_index("scheme")
-        given = self.session.scores()
-        given = given[given["expert"] == expert].set_index(["scheme", "criterion"])
+        given = self._stored(expert)
         for sid, scheme in st.schemes.items():
             head = w.HTML(f"<b>{html.escape(sid)}</b> {html.escape(scheme.agency.name)}")
             if sid in mine.index:
@@ -174,6 +173,11 @@ class ExpertSheet:
                                              f"{expert} is recused from every scheme under review and cannot score",
                                              where="001 三(一)2", lang=t)
 
+    def _stored(self, expert: str) -> pd.DataFrame:
+        """This expert's stored scores, by (scheme, criterion)."""
+        scores = self.session.scores()
+        return scores[scores["expert"] == expert].set_index(["scheme", "criterion"])
+
     def _state_html(self, scheme: str, given: pd.DataFrame) -> str:
         """What this expert has stored for `scheme`: nothing yet (the fields' 0 is no score), or how many
         criteria, their total and when; the criteria not stored are named."""
@@ -199,9 +203,7 @@ class ExpertSheet:
             self.status.value = error_html(exc, self.lang)
             return
         total = sum(points.values())
-        given = self.session.scores()
-        self.states[scheme].value = self._state_html(
-            scheme, given[given["expert"] == self.who.value].set_index(["scheme", "criterion"]))
+        self.states[scheme].value = self._state_html(scheme, self._stored(self.who.value))
         self.status.value = message_html("ok", f"已提交 {scheme} 的评分，合计 {total:g} 分",
                                          f"scores for {scheme} submitted, total {total:g}", lang=self.lang)
 
