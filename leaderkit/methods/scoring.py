@@ -529,6 +529,28 @@ def top_count(n: int, *, top_n: int | None = None, top_percent: float | None = N
     return max(1, math.floor(n * float(top_percent) / 100 + 1e-9))
 
 
+def composite_scores(
+    x: np.ndarray,
+    signs: np.ndarray,
+    w: np.ndarray,
+    normalise: str = "minmax",
+    aggregate: str = "amean",
+    scale: tuple[float, float] | None = None,
+    *,
+    goalposts: Mapping[str, Sequence[float]] | None = None,
+    index: pd.Index,
+    indicators: Sequence[str],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`composite` on arrays already checked: `x` complete and finite (rows × indicators), `signs` ±1 per
+    indicator, `w` from `weight_vector`; `index` and `indicators` name rows and columns in errors.
+    Returns (normalised values, constant-column mask, score); `rank_array(score)` gives the ranks."""
+    gp = _goalpost_matrix(goalposts, indicators, signs) if normalise == "goalpost" else None
+    z, constant = normalise_array(x, signs, normalise, scale, gp)
+    if aggregate in ("gmean", "hmean"):
+        _refuse_non_positive(z, w, aggregate, index, indicators)
+    return z, constant, aggregate_array(z, w, aggregate)
+
+
 def composite(
     data: pd.DataFrame,
     directions: Mapping[str, Any],
@@ -550,11 +572,8 @@ def composite(
     """
     indicators, signs, x, report = _prepare(data, directions, imputation)
     w = weight_vector(weights, indicators)
-    gp = _goalpost_matrix(goalposts, indicators, signs) if normalise == "goalpost" else None
-    z, constant = normalise_array(x, signs, normalise, scale, gp)
-    if aggregate in ("gmean", "hmean"):
-        _refuse_non_positive(z, w, aggregate, data.index, indicators)
-    score = aggregate_array(z, w, aggregate)
+    z, constant, score = composite_scores(x, signs, w, normalise, aggregate, scale, goalposts=goalposts,
+                                          index=data.index, indicators=indicators)
     # one column per indicator, each a row of z's (indicators × rows) layout, score and rank: no copy, and
     # no column inserted afterwards (an insert copies the frame's values)
     columns = dict(zip(indicators, np.ascontiguousarray(z.T), strict=True))

@@ -138,7 +138,9 @@ def goalposts_of(scheme: Scheme, core, thresholds) -> dict[str, tuple[float, flo
     return out
 
 
-def scheme_weights(scheme: Scheme, core, data: pd.DataFrame, directions, notes) -> dict[str, float] | None:
+def scheme_weights(scheme: Scheme, core, data: pd.DataFrame | None, directions, notes) -> dict[str, float] | None:
+    """The weights the scheme says: declared (None: equal), or by entropy / CRITIC from `data` (the eligible
+    values; only those two read it)."""
     from leaderkit.methods.scoring import critic_weights, entropy_weights
 
     how = scheme.ranking.weights if scheme.ranking else "declared"
@@ -170,7 +172,8 @@ def score_standards(scheme: Scheme, prep: Prepared, eligible: np.ndarray, notes:
     """Scores, ranks and levels of the eligible standards by the scheme's method (method layer calls).
     `levels`, `thresholds`: the levels reached and `threshold_values`, when the caller has them already
     (levels are copied, not changed)."""
-    from leaderkit.methods.scoring import composite, impute, level_points, lexicographic, topsis
+    from leaderkit.methods.scoring import (composite, composite_scores, impute, level_points, lexicographic,
+                                          rank_array, topsis, weight_vector)
 
     core = scheme.core_indicators()
     rk = scheme.ranking
@@ -193,7 +196,20 @@ def score_standards(scheme: Scheme, prep: Prepared, eligible: np.ndarray, notes:
         notes.append(Text("只有 1 项符合资格的标准：排第 1 名，不计算得分。",
                           "Only one eligible standard: it ranks first; no score is computed."))
         return out
-    data = pd.DataFrame(values[eligible], index=index, columns=[ind.id for ind in core])
+    x = values[eligible]
+    if spec["method"] == "weighted" and (rk.weights if rk else "declared") == "declared" and np.isfinite(x).all():
+        # complete, finite values and declared weights: `composite`'s steps on the arrays, no frame around them
+        ids = [ind.id for ind in core]
+        w = weight_vector(scheme_weights(scheme, core, None, directions, notes), ids)
+        gp = goalposts_of(scheme, core, thresholds) if spec["normalise"] == "goalpost" else None
+        _, _, score = composite_scores(x, np.array([directions[i] for i in ids], dtype=float), w,
+                                       spec["normalise"], spec["aggregate"], spec.get("scale"), goalposts=gp,
+                                       index=index, indicators=ids)
+        out["score"][eligible] = score
+        out["rank"][eligible] = rank_array(score)
+        out["weights"] = dict(zip(ids, w.tolist(), strict=True))
+        return out
+    data = pd.DataFrame(x, index=index, columns=[ind.id for ind in core])
     if spec["imputation"] and np.isnan(data.to_numpy()).any():
         data, report = impute(data, directions, spec["imputation"])
         filled = data.to_numpy()
