@@ -261,7 +261,8 @@ class Ranking:
         baseline / none, the lowest level reached over the core indicators),
         level_<indicator> (leader / advanced / baseline / none), value_<indicator> (declared value in the
         scheme's unit), why_zh, why_en. Eligible rows first, by rank then standard_id.
-    leaders: the leader rows with why (rank, score, levels reached). excluded: ineligible rows with reasons.
+    leaders: the leader rows with why (rank, score, levels reached). excluded: ineligible rows with reasons
+        (`reason_codes`: the codes of each). Both are read from `table` when first used.
     notes: imputations, ties at the cut and the tie rule, minimum participants, maximum leaders, checks
         that the data could not support. digest: sha256 of scheme digest + data hash + leaderkit version.
     prepared: the prepared data ranked; rows: the row of `prepared` (its standards sorted by id) each row
@@ -271,18 +272,39 @@ class Ranking:
     scheme: Scheme
     on: date
     table: pd.DataFrame
-    leaders: pd.DataFrame
-    excluded: pd.DataFrame
     notes: list[Text]
     digest: str
     method: dict = field(default_factory=dict)
     prepared: Prepared | None = field(default=None, repr=False)
     rows: np.ndarray | None = field(default=None, repr=False)
+    reason_codes: np.ndarray | None = field(default=None, repr=False)
+
+    @cached_property
+    def leaders(self) -> pd.DataFrame:
+        """The leader rows of `table`: standard_id, enterprise, region, rank, score, tier (when shown),
+        level_<indicator>, why_zh, why_en."""
+        t = self.table
+        at = np.flatnonzero(t["leader"].to_numpy(dtype=bool))
+        first = len(at) and at[-1] == len(at) - 1  # the leaders are the first rows (a slice costs less than a take)
+        cols = ["standard_id", "enterprise", "region", "rank", "score", *(["tier"] if "tier" in t.columns else []),
+                *[c for c in t.columns if c.startswith("level_")], "why_zh", "why_en"]
+        return (t.iloc[:len(at)] if first else t.iloc[at])[cols].reset_index(drop=True)
+
+    @cached_property
+    def excluded(self) -> pd.DataFrame:
+        """The ineligible rows of `table` (its last rows) with their reasons: standard_id, enterprise, region,
+        reasons (codes), reasons_zh, reasons_en."""
+        t = self.table
+        rest = t.iloc[self.eligible_count:][["standard_id", "enterprise", "region", "reasons_zh", "reasons_en"]]
+        rest = rest.reset_index(drop=True)
+        rest.insert(3, "reasons", self.reason_codes)
+        return rest
 
     @cached_property
     def leader_ids(self) -> frozenset:
         """The leaders' standard numbers."""
-        return frozenset(self.leaders["standard_id"].tolist())
+        t = self.table
+        return frozenset(t["standard_id"].array[t["leader"].to_numpy(dtype=bool)].tolist())
 
     @cached_property
     def eligible_count(self) -> int:
@@ -344,6 +366,69 @@ def _level_phrase(names: tuple[tuple[str, str], ...], combo: tuple[int, ...]) ->
     return zh, en
 
 
+@lru_cache(maxsize=8)
+def _phrase_arrays(names: tuple[tuple[str, str], ...], combos: bytes, width: int):
+    """`_level_phrases` of distinct rows of level codes (int64 bytes, `width` per row) as two Arrow arrays,
+    kept for the last few sets of rows (a weight slider re-ranks with the levels unchanged)."""
+    import pyarrow as pa
+
+    rows = np.frombuffer(combos, dtype=np.int64).reshape(-1, width).tolist()
+    pairs = [_level_phrase(names, tuple(combo)) for combo in rows]
+    return (pa.array([zh for zh, _ in pairs], type=pa.large_string()),
+            pa.array([en for _, en in pairs], type=pa.large_string()))
+
+
+@lru_cache(maxsize=1)
+def _cent_texts():
+    """"0.00", "0.01", … "999.99" as an Arrow large_string array: the text of k hundredths at position k."""
+    import pyarrow as pa
+
+    return pa.array([f"{k // 100}.{k % 100:02d}" for k in range(100_000)], type=pa.large_string())
+
+
+@lru_cache(maxsize=4)
+def _integer_texts(limit: int):
+    """"0", "1", … str(limit − 1) as an Arrow large_string array (built once per power of two)."""
+    import pyarrow as pa
+
+    return pa.array([str(k) for k in range(limit)], type=pa.large_string())
+
+
+def integer_texts(values: np.ndarray):
+    """`str(v)` of non-negative integers as an Arrow large_string array, taken from a table of texts."""
+    import pyarrow as pa
+
+    values = np.asarray(values, dtype=np.int64)
+    top = int(values.max()) if len(values) else 0
+    return _integer_texts(1 << max(top, 1).bit_length()).take(pa.array(values))
+
+
+def two_decimals(values: np.ndarray):
+    """`f"{v:.2f}"` of each value as an Arrow large_string array, without formatting row by row: the value
+    × 100 rounded to an integer k, whose text is taken from a table of "0.00" … "999.99". Values of 1,000 or
+    more, not finite, or whose × 100 lies within 10⁻⁶ of a half (where the product's rounding could decide)
+    are formatted by Python; every text equals Python's."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = np.asarray(values, dtype=float)
+    size = np.abs(values)
+    fast = np.isfinite(values) & (size < 999.99)
+    hundredths = np.where(fast, size, 0.0) * 100
+    fast &= np.abs(hundredths - np.floor(hundredths) - 0.5) > 1e-6
+    text = pa.large_string()
+    out = _cent_texts().take(pa.array(np.rint(hundredths).astype(np.int64)))
+    negative = np.signbit(values) & fast
+    if negative.any():
+        out = pc.if_else(pa.array(negative), pc.binary_join_element_wise(pa.scalar("-", text), out,
+                                                                          pa.scalar("", text)), out)
+    if not fast.all():
+        slow = ~fast
+        out = pc.replace_with_mask(out, pa.array(slow),
+                                   pa.array([f"{v:.2f}" for v in values[slow].tolist()], type=text))
+    return out
+
+
 def _why(core, levels: np.ndarray, ranks, scores, rows: np.ndarray, dtype) -> tuple[Any, Any]:
     """'第 3 名，得分 71.25；领跑水平：a、b；先进水平：c' for the given rows, in their order, as text arrays of
     `dtype` (the table's text dtype). The level phrase is built once per distinct combination of levels (a
@@ -356,11 +441,11 @@ def _why(core, levels: np.ndarray, ranks, scores, rows: np.ndarray, dtype) -> tu
     low = int(sub.min())
     key = (sub - low) @ ((int(sub.max()) - low + 1) ** np.arange(sub.shape[1], dtype=np.int64))
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    zh_phrase, en_phrase = _level_phrases(core, sub[first])
     inverse = inverse.ravel()
     sc = np.nan_to_num(scores[rows])
     has = ~np.isnan(scores[rows])
     if not arrow:
+        zh_phrase, en_phrase = _level_phrases(core, sub[first])
         shown = [f"{v:.2f}" for v in sc.tolist()]
         r = ranks[rows].tolist()
         zh = [f"第 {k} 名" + (f"，得分 {v}" if h else "") + zh_phrase[i]
@@ -376,13 +461,16 @@ def _why(core, levels: np.ndarray, ranks, scores, rows: np.ndarray, dtype) -> tu
     def word(value: str):
         return pa.scalar(value, type=text)
 
-    rank_text = pc.cast(pa.array(ranks[rows].astype(np.int64)), text)
-    score_text = pa.array([f"{v:.2f}" for v in sc.tolist()], type=text) if has.any() else None
+    combos = np.ascontiguousarray(sub[first])
+    zh_phrase, en_phrase = _phrase_arrays(tuple((ind.name, ind.id) for ind in core), combos.tobytes(),
+                                          combos.shape[1])
+    rank_text = integer_texts(ranks[rows])
+    score_text = two_decimals(sc) if has.any() else None
     take = pa.array(inverse)
     out = []
     for head, after_rank, before_score, phrases in (("第 ", " 名", "，得分 ", zh_phrase),
                                                     ("rank ", "", ", score ", en_phrase)):
-        phrase = pa.array(phrases, type=text).take(take)
+        phrase = phrases.take(take)
         if has.all():
             parts = [word(head), rank_text, word(after_rank + before_score), score_text, phrase]
         elif has.any():
@@ -464,26 +552,17 @@ def rank(scheme: Scheme, standards, *, on=None, baselines=None, program=None, re
     columns["rank"][~columns["eligible"]] = pd.NA
     if roles.tier != "none":
         columns["tier"] = LEVEL_TEXT.take(np.where(eligible, tier, -1)[order], allow_fill=True)
+    # one take for every level column, then a slice each (a slice of an Arrow array copies nothing)
+    level_text = LEVEL_TEXT.take(np.ascontiguousarray(levels[order].T, dtype=np.intp).ravel())
     for j, ind in enumerate(core):
-        columns[f"level_{ind.id}"] = LEVEL_TEXT.take(levels[order, j].astype(np.intp))
+        columns[f"level_{ind.id}"] = level_text[j * len(order):(j + 1) * len(order)]
     for j, ind in enumerate(core):
         columns[f"value_{ind.id}"] = arrays["values"][order, j]
     columns["why_zh"] = _then(why_zh, typed["reasons_zh"].take(unlisted))
     columns["why_en"] = _then(why_en, typed["reasons_en"].take(unlisted))
-    table = pd.DataFrame(columns)
-    at = np.nonzero(columns["leader"])[0]
-    first = len(at) and at[-1] == len(at) - 1  # the leaders are the first rows (a slice costs less than a take)
-    leaders = pd.DataFrame({c: columns[c][:len(at)] if first else columns[c][at] for c in (
-        "standard_id", "enterprise", "region", "rank", "score", *(["tier"] if "tier" in columns else []),
-        *[f"level_{i.id}" for i in core], "why_zh", "why_en")})
-    out = slice(n_in, None)  # the ineligible rows, last
-    excluded = pd.DataFrame({
-        "standard_id": columns["standard_id"][out], "enterprise": columns["enterprise"][out],
-        "region": columns["region"][out], "reasons": arrays["reasons"][unlisted],
-        "reasons_zh": columns["reasons_zh"][out], "reasons_en": columns["reasons_en"][out],
-    })
+    table = pd.DataFrame(columns, copy=False)
     digest = hashlib.sha256(f"{scheme.digest()}|{prep.data_hash}|{__version__}".encode()).hexdigest()
     method = dict(scored["method"])
     method["weights"] = scored.get("weights")
     method["imputed"] = scored["imputed"]
-    return Ranking(scheme, prep.on, table, leaders, excluded, notes, digest, method, prep, order)
+    return Ranking(scheme, prep.on, table, notes, digest, method, prep, order, arrays["reasons"][unlisted])
