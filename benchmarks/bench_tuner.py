@@ -16,6 +16,8 @@ beside the sliders, τ and Jaccard against the scheme as loaded, and the scheme 
 standards (issue 11 asks < 100 ms for the list). After the moves, what the page shows is checked against a
 fresh `rank`, a full `validate` and `compare_rankings` (the slow paths): a fast path that changed a result
 stops the benchmark.
+The charts are the served page's: `Chart` widgets sent JSON (as under `leaderkit serve`, which sets
+$LEADERKIT_PLOTLY_URL), not plotly's FigureWidget.
 Reference, measured in the same run: `leaderkit.composite` alone on the same 5,000 × 6 matrix (min-max,
 weighted mean, ranks). Median, min and max over the moves.
 
@@ -28,6 +30,7 @@ standard) — the size issue 15 names. Each case prints `floor:` lines for the l
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -40,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from leaderkit import load_standards  # noqa: E402
+from leaderkit.app.charts import URL_ENV, chart_class, figure_json, traces_json  # noqa: E402
 from leaderkit.app.widgets import ComparisonView, Tuner  # noqa: E402
 from leaderkit.methods.scoring import composite  # noqa: E402
 from leaderkit.methods.uncertainty import compare_rankings  # noqa: E402
@@ -128,11 +132,15 @@ def slow_metrics(ra, rb) -> dict:
 def check(tuner: Tuner, comparison: ComparisonView, prepared) -> None:
     """What the page shows after the last move equals what the library gives afresh: the list (`rank` of the
     tuned scheme), the validation (a full `validate`), τ and Jaccard against the scheme as loaded and the
-    A-vs-B metrics (`compare_rankings`). Raises AssertionError otherwise."""
+    A-vs-B metrics (`compare_rankings`); the charts' widgets hold their figures. Raises AssertionError otherwise."""
     from leaderkit.schemes.validation import validate
 
     fresh = rank(tuner.scheme, prepared)
     pd.testing.assert_frame_equal(tuner.ranking.table, fresh.table, check_exact=True)
+    for widget, fig in ((tuner.chart, tuner.figure), (comparison.chart, comparison.figure)):
+        # the browser is sent the figure as it now stands
+        assert widget.traces == traces_json(fig) and widget.plot_layout == figure_json(fig)["layout"]
+    assert tuner.chart.traces[0]["x"] == fresh.table["standard_id"].head(tuner.shown).tolist()
     pd.testing.assert_frame_equal(tuner.ranking.leaders, fresh.leaders, check_exact=True)
     report = validate(tuner.scheme, prepared.program, on=prepared.on)
     pd.testing.assert_frame_equal(tuner.report.findings, report.findings, check_exact=True)
@@ -153,6 +161,7 @@ def measure(scheme: Scheme, data: pd.DataFrame, repeat: int, label: str) -> dict
     eligible = prepared.eligibility["eligible"].to_numpy(bool)
     tuner = Tuner(scheme, prepared)
     comparison = ComparisonView(scheme, Scheme.load(SCHEME_B), data, on=ON)
+    assert isinstance(tuner.chart, chart_class()) and isinstance(comparison.chart, chart_class())
     tuner.observers.append(lambda t, _: comparison.update(t.ranking))
 
     drawn: list[float] = []
@@ -216,6 +225,7 @@ def main() -> int:
     parser.add_argument("--eligible", type=int, default=5000, help="eligible standards of the second case (0: none)")
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
+    os.environ[URL_ENV] = "/voila/files/static/plotly.min.js"  # the charts the served page has
 
     scheme = Scheme.load(SCHEME)
     t0 = time.perf_counter()

@@ -3,7 +3,7 @@
 A plotly `go.FigureWidget` carries all of plotly.js (about 5 MB) in its widget state: every chart on
 every page load sends it from the kernel to the browser. `Chart` is a small anywidget whose module only
 loads plotly.min.js from a same-origin URL once per page (the browser caches it) and draws the figure
-JSON with `Plotly.react`; setting `chart.figure` redraws it.
+JSON with `Plotly.react`; setting `chart.figure` redraws it (`chart.traces` alone: only the traces).
 
 `leaderkit.serve` copies plotly.min.js from the installed plotly package to `dashboards/static/` (not
 committed), lets Voilà serve it and passes its URL to the kernels as $LEADERKIT_PLOTLY_URL. Where that URL
@@ -54,14 +54,22 @@ export default {
     const div = document.createElement("div");
     el.appendChild(div);
     const draw = () => {
-      const fig = model.get("figure");
-      Plotly.react(div, fig.data || [], fig.layout || {}, { displaylogo: false, responsive: true });
+      Plotly.react(div, model.get("traces") || [], model.get("plot_layout") || {},
+                   { displaylogo: false, responsive: true });
+    };
+    // traces and layout set together arrive as two changes: one redraw after both
+    let queued = false;
+    const schedule = () => {
+      if (queued) return;
+      queued = true;
+      queueMicrotask(() => { queued = false; draw(); });
     };
     draw();
-    model.on("change:figure", draw);
+    model.on("change:traces", schedule);
+    model.on("change:plot_layout", schedule);
     // no Plotly.purge here: a view removed while plotly still has a margin redraw queued (the page is
     // re-rendered on a language switch or an upload) would throw from that queued redraw
-    return () => model.off("change:figure", draw);
+    return () => { model.off("change:traces", schedule); model.off("change:plot_layout", schedule); };
   },
 };
 """
@@ -147,6 +155,13 @@ def figure_json(fig) -> dict:
     return json.loads(fig.to_json())
 
 
+def traces_json(fig) -> list:
+    """The traces of a go.Figure as plain JSON data (the layout, with its template, left out)."""
+    from plotly.io.json import to_json_plotly
+
+    return json.loads(to_json_plotly([trace.to_plotly_json() for trace in fig.data]))
+
+
 @functools.cache
 def chart_class():
     """The `Chart` widget class (built on first use: anywidget and ipywidgets stay lazy imports)."""
@@ -154,11 +169,24 @@ def chart_class():
     import traitlets
 
     class Chart(anywidget.AnyWidget):
-        """A plotly figure drawn in the browser by the plotly.js that `src` points at."""
+        """A plotly figure drawn in the browser by the plotly.js that `src` points at. Its traces and its
+        layout are sent apart: a slider that changes only the traces does not send the layout again."""
 
         _esm = _ESM
-        figure = traitlets.Dict().tag(sync=True)
+        traces = traitlets.List().tag(sync=True)
+        plot_layout = traitlets.Dict().tag(sync=True)
         src = traitlets.Unicode().tag(sync=True)
+
+        @property
+        def figure(self) -> dict:
+            """The figure shown, as JSON data: {"data": traces, "layout": layout}."""
+            return {"data": self.traces, "layout": self.plot_layout}
+
+        @figure.setter
+        def figure(self, value: dict) -> None:
+            with self.hold_sync():
+                self.plot_layout = value.get("layout", {})
+                self.traces = value.get("data", [])
 
     return Chart
 
@@ -168,14 +196,19 @@ def chart_widget(fig):
     URL, else a `go.FigureWidget`."""
     url = plotly_url()
     if url:
-        return chart_class()(figure=figure_json(fig), src=url)
+        shown = figure_json(fig)
+        return chart_class()(traces=shown.get("data", []), plot_layout=shown.get("layout", {}), src=url)
     import plotly.graph_objects as go
 
     return go.FigureWidget(fig)
 
 
-def redraw(widget, fig) -> None:
+def redraw(widget, fig, *, traces_only: bool = False) -> None:
     """Show the current state of `fig` in a widget made by `chart_widget` (nothing to do when the widget
-    is the FigureWidget itself)."""
+    is the FigureWidget itself). `traces_only`: only the traces changed since the last redraw (the layout
+    is not sent again)."""
     if widget is not fig and isinstance(widget, chart_class()):
-        widget.figure = figure_json(fig)
+        if traces_only:
+            widget.traces = traces_json(fig)
+        else:
+            widget.figure = figure_json(fig)
