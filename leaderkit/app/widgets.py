@@ -322,6 +322,7 @@ class Tuner:
         self.scheme = scheme
         self.shown = shown
         self._values: dict[str, Any] = {}
+        self._loaded_dict: dict | None = None
         if setup is None:
             setup = tuner_setup(scheme, standards, on=on, baselines=baselines, program=program, register=register)
         elif setup.scheme != scheme:
@@ -337,7 +338,7 @@ class Tuner:
         self._drawn_basis = None
         self._validity_shown = ""
         self._drawn_bars = None
-        self._initial_leaders = set(self.ranking.leaders["standard_id"])
+        self._initial_leaders = set(self.ranking.leader_ids)
         self._silent = False
         self.observers: list = []
         self.core = scheme.core_indicators()
@@ -466,7 +467,7 @@ class Tuner:
 
     def reset(self) -> Ranking:
         """Back to the scheme as loaded (every change dropped)."""
-        undone = {path: (value, _old_value(self.original, self.original.to_dict(), path))
+        undone = {path: (value, self._loaded_value(path))
                   for path, value in self._values.items()}
         self.scheme = self.original
         self._values = {}
@@ -529,14 +530,19 @@ class Tuner:
     def _validate(self, scheme: Scheme):
         return self._validation(scheme)
 
+    def _loaded_value(self, path: str):
+        """The value at `path` in the scheme as loaded (None when unset)."""
+        if self._loaded_dict is None:
+            self._loaded_dict = self.original.to_dict()
+        return _old_value(self.original, self._loaded_dict, path)
+
     def _variant(self) -> Scheme:
         """The scheme as loaded with the recorded values, stamped as a variant (id, derived_from, changes)."""
         base = self.original
         if not self._values:
             return base
         tuned = base.with_changes(self._values)
-        old = base.to_dict()
-        record = [Change(path=path, old=_old_value(base, old, path), new=value)
+        record = [Change(path=path, old=self._loaded_value(path), new=value)
                   for path, value in self._values.items()]
         official = base.derived_from or base.id
         payload = json.dumps([c.model_dump(mode="json") for c in record], ensure_ascii=False, sort_keys=True)
@@ -578,9 +584,8 @@ class Tuner:
 
     def _apply(self, changes: dict) -> None:
         values = dict(self._values)
-        base = self.original.to_dict()
         for path, value in changes.items():
-            if _old_value(self.original, base, path) == value:
+            if self._loaded_value(path) == value:
                 values.pop(path, None)
             else:
                 values[path] = value
@@ -588,7 +593,6 @@ class Tuner:
         if not weights_changed:
             values.pop("ranking.weights_unnormalised", None)
         previous = self._values
-        before = self.scheme.to_dict()
         self._values = values
         try:
             changed = self._variant()
@@ -599,8 +603,8 @@ class Tuner:
         self.scheme, self.ranking = changed, result
         self._draw()
         self._check()
-        done = {path: (_old_value(self.original, before, path), value) for path, value in changes.items()
-                if _old_value(self.original, before, path) != value}
+        before = {path: previous[path] if path in previous else self._loaded_value(path) for path in changes}
+        done = {path: (before[path], value) for path, value in changes.items() if before[path] != value}
         self._notify(done)
 
     def _check(self) -> None:
@@ -684,9 +688,10 @@ class Tuner:
         lang = self.lang
         r = self.ranking
         entering, leaving = set(self.entering), set(self.leaving)
-        lead = r.leaders
+        at = r.leader_rows
+        lead = r.table["standard_id"].array[at].tolist()
         names = "、".join(f"{sid}（{enterprise or ''}）" for sid, enterprise in zip(
-            lead["standard_id"].tolist(), lead["enterprise"].tolist(), strict=True))
+            lead, r.table["enterprise"].array[at].tolist(), strict=True))
         changes = []
         if entering:
             changes.append(tr("新入选：", "entering: ", lang) + "、".join(sorted(entering)))
@@ -713,7 +718,7 @@ class Tuner:
                 if drawn is None or hover != drawn[3]:
                     bar.hovertext = hover
             self._drawn_bars = (ids, scores, colours, hover)
-            redraw(self.chart, self.figure)
+            redraw(self.chart, self.figure, traces_only=True)
         self.table_box.value = _table_html({c: rows[c] for c in rows if c in (*_ROW_COLUMNS, "tier")},
                                            entering, leaving, lang)
 
@@ -891,7 +896,7 @@ class ComparisonView:
                 self.figure.data = []
                 self.figure.add_traces(self._traces(groups))
         self._drawn = groups
-        redraw(self.chart, self.figure)
+        redraw(self.chart, self.figure, traces_only=True)
 
     def _traces(self, groups: list[dict] | None = None) -> list:
         """One line trace per leader status (both / A only / B only / neither; the legend names them), each
@@ -911,9 +916,8 @@ class ComparisonView:
         a, b = self.comparison.a.scheme, self.comparison.b.scheme
         ca, cb = self.comparison.a, self.comparison.b
         ta, tb = ca.table, cb.table
-        rank_a = ta["rank"].to_numpy(dtype=float, na_value=np.nan)
-        rank_b = tb["rank"].to_numpy(dtype=float, na_value=np.nan)
-        lead_a, lead_b = ta["leader"].to_numpy(dtype=bool), tb["leader"].to_numpy(dtype=bool)
+        rank_a, rank_b = ca.ranks, cb.ranks
+        lead_a, lead_b = ca.leader_rows, cb.leader_rows
         nan = float("nan")
         # the standards ranked within the top under A, then those only B ranks within it: rows of A and B
         top_a = np.nonzero(rank_a <= top)[0]

@@ -266,7 +266,8 @@ class Ranking:
     notes: imputations, ties at the cut and the tie rule, minimum participants, maximum leaders, checks
         that the data could not support. digest: sha256 of scheme digest + data hash + leaderkit version.
     prepared: the prepared data ranked; rows: the row of `prepared` (its standards sorted by id) each row
-        of `table` comes from. `leader_ids`, `eligible_count` and `on_list` are read from the tables once.
+        of `table` comes from. `ranks`, `leader_rows`, `leader_ids`, `eligible_count` and `on_list` are read
+        from the table once.
     """
 
     scheme: Scheme
@@ -301,10 +302,23 @@ class Ranking:
         return rest
 
     @cached_property
+    def ranks(self) -> np.ndarray:
+        """The rank of each row of `table` as a float (NaN off the list); read-only."""
+        out = self.table["rank"].to_numpy(dtype=float, na_value=np.nan)
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def leader_rows(self) -> np.ndarray:
+        """Whether each row of `table` is a leader; read-only."""
+        out = self.table["leader"].to_numpy(dtype=bool, copy=True)
+        out.flags.writeable = False
+        return out
+
+    @cached_property
     def leader_ids(self) -> frozenset:
         """The leaders' standard numbers."""
-        t = self.table
-        return frozenset(t["standard_id"].array[t["leader"].to_numpy(dtype=bool)].tolist())
+        return frozenset(self.table["standard_id"].array[self.leader_rows].tolist())
 
     @cached_property
     def eligible_count(self) -> int:
@@ -314,9 +328,8 @@ class Ranking:
     @cached_property
     def on_list(self) -> tuple[np.ndarray, np.ndarray]:
         """Which rows of `table` are on the list (eligible, with a rank) and the ranks (float) of those rows."""
-        ranks = self.table["rank"].to_numpy(dtype=float, na_value=np.nan)
-        keep = self.table["eligible"].to_numpy(dtype=bool) & ~np.isnan(ranks)
-        return keep, ranks[keep]
+        keep = self.table["eligible"].to_numpy(dtype=bool) & ~np.isnan(self.ranks)
+        return keep, self.ranks[keep]
 
     def to_excel(self, path, *, inputs=()) -> Path:
         """Write the publicity workbook (公示名单): see `leaderkit.ranking.publicity.write_workbook`."""
@@ -382,8 +395,12 @@ def _phrase_arrays(names: tuple[tuple[str, str], ...], combos: bytes, width: int
 def _cent_texts():
     """"0.00", "0.01", … "999.99" as an Arrow large_string array: the text of k hundredths at position k."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    return pa.array([f"{k // 100}.{k % 100:02d}" for k in range(100_000)], type=pa.large_string())
+    text = pa.large_string()
+    k = np.arange(100_000, dtype=np.int64)
+    cents = pc.utf8_lpad(pc.cast(pa.array(k % 100), text), width=2, padding="0")
+    return pc.binary_join_element_wise(pc.cast(pa.array(k // 100), text), cents, pa.scalar(".", text))
 
 
 @lru_cache(maxsize=4)
