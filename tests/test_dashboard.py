@@ -462,6 +462,15 @@ def test_chart_widget_sends_the_figure_json_and_the_plotly_url(data, monkeypatch
     fig.data[0].y = [7, 7]
     charts.redraw(widget, fig)
     assert widget.figure["data"][0]["y"] == [7, 7]
+    sent = []
+    widget.observe(lambda change: sent.append(change["name"]), names=["traces", "plot_layout"])
+    fig.data[0].y = [8, 9]
+    charts.redraw(widget, fig, traces_only=True)  # a slider's redraw: the traces go, the layout stays
+    assert sent == ["traces"] and widget.traces[0]["y"] == [8, 9]
+    assert widget.plot_layout == charts.figure_json(fig)["layout"]
+    fig.layout.title.text = "另一个标题"
+    charts.redraw(widget, fig)
+    assert "plot_layout" in sent[1:] and widget.figure["layout"]["title"]["text"] == "另一个标题"
 
 
 def test_tuner_redraws_its_chart_after_a_slider_change(data, monkeypatch):

@@ -16,8 +16,8 @@ from leaderkit.app.paths import SAMPLE_DATA
 from leaderkit.app.widgets import ComparisonView, TunedValidation, Tuner, _rows_html
 from leaderkit.methods.uncertainty import compare_rankings
 from leaderkit.ranking.common import LEVEL_CODES
-from leaderkit.ranking.compare import compare_results, rank_agreement, table_positions
-from leaderkit.ranking.result import _why, prepare, rank
+from leaderkit.ranking.compare import compare_results, rank_agreement, spearman_rho, table_positions
+from leaderkit.ranking.result import _why, integer_texts, prepare, rank, two_decimals
 from leaderkit.schemes import validation
 from leaderkit.schemes.model import LEVEL_NAMES, LEVEL_ORDER, Scheme
 from leaderkit.schemes.validation import validate
@@ -109,6 +109,52 @@ def test_reasons_without_arrow_strings_equal_those_with(a, data):
     assert list(_why(core, by_row, ranks, scores, rows[:0], r.table["why_zh"].dtype)[0]) == []
 
 
+def test_number_texts_equal_python_formatting():
+    """Scores as "71.25" and ranks as "3" from tables of texts: every text equals Python's, including the
+    values where × 100 lands on a half, negative zero, 1,000 and more, and values that are not finite."""
+    rng = np.random.default_rng(5)
+    edges = [0.0, -0.0, -0.001, 0.005, 0.015, 0.125, 1.005, 2.675, 0.995, 99.995, -0.005, 999.99, 999.994,
+             999.995, 999.996, -999.995, 1000.0, 12345.678, 1e300, np.inf, -np.inf, np.nan, 5e-324, -5e-324]
+    values = np.concatenate([edges, rng.uniform(-120, 120, 20_000), rng.integers(-20_000, 20_000, 20_000) / 200,
+                             rng.uniform(0, 1, 5_000) * 10 ** rng.uniform(-8, 8, 5_000)])
+    assert two_decimals(values).to_pylist() == [f"{v:.2f}" for v in values.tolist()]
+    assert two_decimals(np.zeros(0)).to_pylist() == []
+    ints = np.concatenate([[0, 1, 2, 1023, 1024], rng.integers(0, 70_000, 5_000)])
+    assert integer_texts(ints).to_pylist() == [str(k) for k in ints.tolist()]
+    assert integer_texts(np.zeros(0, dtype=np.int64)).to_pylist() == []
+
+
+def test_leaders_and_excluded_are_the_table_rows(a, data):
+    """`leaders` and `excluded`, read from the table when first used, are its leader rows and its ineligible
+    rows (with the reason codes of the eligibility check); the cached arrays cannot be changed."""
+    import pickle
+
+    for scheme in [*variants(a), a.with_changes({"ranking.levels.entry": "advanced"})]:
+        r = rank(scheme, data, on=ON)
+        t = r.table
+        lead = t[t["leader"].to_numpy(dtype=bool)].reset_index(drop=True)
+        cols = ["standard_id", "enterprise", "region", "rank", "score", *(["tier"] if "tier" in t.columns else []),
+                *[f"level_{i.id}" for i in scheme.core_indicators()], "why_zh", "why_en"]
+        pd.testing.assert_frame_equal(r.leaders, lead[cols], check_exact=True)
+        out = t[~t["eligible"].to_numpy(dtype=bool)].reset_index(drop=True)
+        assert list(r.excluded.columns) == ["standard_id", "enterprise", "region", "reasons", "reasons_zh",
+                                            "reasons_en"]
+        pd.testing.assert_frame_equal(r.excluded.drop(columns="reasons"),
+                                      out[["standard_id", "enterprise", "region", "reasons_zh", "reasons_en"]])
+        codes = prepare(scheme, data, on=ON).eligibility.set_index("standard_id")["reasons"]
+        for sid, reasons in zip(r.excluded["standard_id"], r.excluded["reasons"], strict=True):
+            assert set(codes[sid]) <= set(reasons) and reasons
+        assert r.leader_ids == set(lead["standard_id"])
+        np.testing.assert_array_equal(r.ranks, t["rank"].to_numpy(dtype=float, na_value=np.nan))
+        with pytest.raises(ValueError):
+            r.ranks[0] = 99
+        with pytest.raises(ValueError):
+            r.leader_rows[0] = not r.leader_rows[0]
+        again = pickle.loads(pickle.dumps(r))
+        pd.testing.assert_frame_equal(again.leaders, r.leaders)
+        pd.testing.assert_frame_equal(again.excluded, r.excluded)
+
+
 # ---- the comparison metrics ------------------------------------------------------------------------------
 
 
@@ -178,6 +224,30 @@ def test_ties_are_counted_as_scipy_counts_them(a, data):
     y = rb.table.set_index("standard_id").loc[ids, "rank"].to_numpy(dtype=float)
     assert len(set(x)) < len(x)  # ties
     assert rank_agreement(ra, rb)["kendall_tau"] == float(kendalltau(x, y).statistic)
+
+
+def test_spearman_is_scipys_to_the_last_bit():
+    """ρ by scipy's arithmetic without its wrapper equals `spearmanr` exactly: ties, near-equal lists,
+    constant lists (NaN, as scipy gives it), two standards."""
+    import warnings
+
+    from scipy.stats import spearmanr
+
+    rng = np.random.default_rng(3)
+    cases = [(np.array([1.0, 2.0]), np.array([2.0, 1.0])), (np.ones(5), np.arange(5.0)),
+             (np.arange(6.0), np.full(6, 2.0))]
+    for i in range(600):
+        n = int(rng.integers(2, 300))
+        x = rng.integers(1, int(rng.integers(1, n + 1)) + 1, n).astype(float)
+        y = rng.permutation(x) if i % 2 else x.copy()
+        y[rng.integers(0, n, 2)] += 1
+        cases.append((x, y))
+    for x, y in cases:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            want = float(spearmanr(x, y).statistic)
+            got = spearman_rho(x, y)
+        assert got == want or (np.isnan(got) and np.isnan(want)), (x, y)
 
 
 def test_movers_are_built_when_read(a, b, data):

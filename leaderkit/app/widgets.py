@@ -203,6 +203,7 @@ class TunedValidation:
         self.on = on
         self.last_full = None
         self._last: tuple[Scheme, list] | None = None
+        self._lines: list[tuple[str, int | None]] = []  # (where, line) of each finding of last_full
 
     def __call__(self, scheme: Scheme):
         from leaderkit.schemes import validation as v
@@ -218,11 +219,14 @@ class TunedValidation:
             before, rows = self._last
             report = self.last_full
             if (found.rows == rows and self._same_rest(before, scheme) and not _names_id(before)
-                    and not _names_id(scheme) and self._same_lines(report, scheme)):
+                    and not _names_id(scheme) and self._same_lines(scheme)):
                 return v.Report(report.findings.copy(deep=False), scheme.id, scheme.digest(), report.program,
                                 scheme.source)
         self.last_full = v.validate(scheme, self.program, on=self.on)
         self._last = (scheme, found.rows)
+        f = self.last_full.findings
+        self._lines = [(where, None if pd.isna(line) else int(line))
+                       for where, line in zip(f["where"].tolist(), f["line"].tolist(), strict=True)]
         return self.last_full
 
     def _same_rest(self, a: Scheme, b: Scheme) -> bool:
@@ -230,11 +234,9 @@ class TunedValidation:
         return all(getattr(a, name) == getattr(b, name) for name in type(a).model_fields
                    if name not in self.TUNED_FIELDS)
 
-    @staticmethod
-    def _same_lines(report, scheme: Scheme) -> bool:
-        f = report.findings
-        return all((scheme.line_of(where) if where else None) == (None if pd.isna(line) else int(line))
-                   for where, line in zip(f["where"].tolist(), f["line"].tolist(), strict=True))
+    def _same_lines(self, scheme: Scheme) -> bool:
+        """Each finding of `last_full` sits on the line `scheme` gives its place."""
+        return all((scheme.line_of(where) if where else None) == line for where, line in self._lines)
 
 
 def _names_id(scheme: Scheme) -> bool:
@@ -707,16 +709,13 @@ class Tuner:
         drawn = self._drawn_bars
         if (drawn is None or ids != drawn[0] or not np.array_equal(scores, drawn[1], equal_nan=True)
                 or colours != drawn[2] or hover != drawn[3]):
-            with self.figure.batch_update():  # only what changed is sent
-                bar = self.figure.data[0]
-                if drawn is None or ids != drawn[0]:
-                    bar.x = ids
-                if drawn is None or not np.array_equal(scores, drawn[1], equal_nan=True):
-                    bar.y = scores
-                if drawn is None or colours != drawn[2]:
-                    bar.marker.color = colours
-                if drawn is None or hover != drawn[3]:
-                    bar.hovertext = hover
+            # only what changed is set, as one restyle (values the tuner builds itself: no validation)
+            change = {key: [value] for key, value, same in (
+                ("x", ids, drawn is not None and ids == drawn[0]),
+                ("y", scores, drawn is not None and np.array_equal(scores, drawn[1], equal_nan=True)),
+                ("marker.color", colours, drawn is not None and colours == drawn[2]),
+                ("hovertext", hover, drawn is not None and hover == drawn[3])) if not same}
+            self.figure.plotly_restyle(change, trace_indexes=[0])
             self._drawn_bars = (ids, scores, colours, hover)
             redraw(self.chart, self.figure, traces_only=True)
         self.table_box.value = _table_html({c: rows[c] for c in rows if c in (*_ROW_COLUMNS, "tier")},
@@ -886,13 +885,14 @@ class ComparisonView:
         groups = self._groups()
         if groups == self._drawn:  # the chart shows these already
             return
-        with self.figure.batch_update():
-            if [t.name for t in self.figure.data] == [g["name"] for g in groups]:
-                for trace, g, before in zip(self.figure.data, groups, self._drawn, strict=True):
-                    for key in ("x", "y", "text", "customdata"):  # only what changed is sent
-                        if g[key] != before[key]:
-                            trace[key] = g[key]
-            else:
+        if [t.name for t in self.figure.data] == [g["name"] for g in groups]:
+            for i, (g, before) in enumerate(zip(groups, self._drawn, strict=True)):
+                # only what changed is set, as one restyle per trace (values built here: no validation)
+                change = {key: [g[key]] for key in ("x", "y", "text", "customdata") if g[key] != before[key]}
+                if change:
+                    self.figure.plotly_restyle(change, trace_indexes=[i])
+        else:
+            with self.figure.batch_update():
                 self.figure.data = []
                 self.figure.add_traces(self._traces(groups))
         self._drawn = groups

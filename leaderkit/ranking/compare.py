@@ -139,20 +139,32 @@ def rank_agreement(ra: Ranking, rb: Ranking) -> dict[str, Any]:
             **_leader_metrics(ra, rb)}
 
 
+def spearman_rho(x: np.ndarray, y: np.ndarray) -> float:
+    """scipy's `spearmanr(x, y).statistic` for two 1-D arrays of ranks without NaN, by its own arithmetic
+    (`rankdata` of each, `np.corrcoef` of the pair) without its checks and p-value; a constant array goes to
+    scipy (which warns and gives NaN)."""
+    from scipy.stats import rankdata, spearmanr
+
+    if len(x) < 2 or (x[0] == x).all() or (y[0] == y).all():
+        return float(spearmanr(x, y).statistic)
+    return float(np.corrcoef(np.column_stack((rankdata(x), rankdata(y))), rowvar=False)[1, 0])
+
+
 def compare_results(ra: Ranking, rb: Ranking) -> SchemeComparison:
     """Compare two lists already ranked on the same standards (`compare_schemes` without the ranking):
     e.g. a tuned scheme against the scheme as loaded. Same metrics and movers as `compare_schemes`.
 
-    The metrics are `compare_rankings`' on the eligible standards of each list (τ-b and ρ by scipy, WS by
-    `ws_coefficient`), computed on aligned arrays; the movers table is built when first read."""
-    from scipy.stats import kendalltau, spearmanr
+    The metrics are `compare_rankings`' on the eligible standards of each list (τ-b by scipy, ρ as scipy
+    computes it, WS by `ws_coefficient`), computed on aligned arrays; the movers table is built when first
+    read."""
+    from scipy.stats import kendalltau
 
     from leaderkit.methods.uncertainty import rank_array, ws_coefficient
 
     xa, xb, n_common, only_a, only_b = _aligned(ra, rb)
     if n_common >= 2:
         tau = float(kendalltau(xa, xb).statistic)
-        rho = float(spearmanr(xa, xb).statistic)
+        rho = spearman_rho(xa, xb)
         ws = ws_coefficient(rank_array(-xa), rank_array(-xb))
     else:
         tau = rho = ws = float("nan")
