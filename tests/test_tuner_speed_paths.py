@@ -155,6 +155,35 @@ def test_leaders_and_excluded_are_the_table_rows(a, data):
         pd.testing.assert_frame_equal(again.excluded, r.excluded)
 
 
+def test_rows_read_without_the_table_are_the_table_rows(a, data):
+    """A ranking answers its ranks, leaders, counts, a few rows and the rows of given standards from the
+    arrays its table is built from, without building the table; each answer is the table's."""
+    from leaderkit.ranking.result import Listed
+
+    def same_values(x, y):
+        return len(x) == len(y) and all((pd.isna(u) and pd.isna(v)) if pd.isna(u) or pd.isna(v) else u == v
+                                        for u, v in zip(x, y, strict=True))
+
+    for scheme in [*variants(a), a.with_changes({"ranking.levels.entry": "advanced"})]:
+        r = rank(scheme, data, on=ON)
+        at = np.r_[np.arange(min(5, len(r.rows))), len(r.rows) - 1, r.eligible_count - 1 if r.eligible_count else 0]
+        shown = r.rows_at(at, tuple(Listed.SHOWN))
+        ids = [*shown["standard_id"][:3], "不在表中"]
+        found = r.positions(ids)
+        keep, ranks = r.on_list
+        leader_ids, leader_rows, count = r.leader_ids, r.leader_rows.copy(), r.eligible_count
+        assert "table" not in r.__dict__  # none of that built the table
+        t = r.table
+        for c in Listed.SHOWN & set(t.columns):
+            assert same_values(shown[c], t[c].array.take(at).tolist()), (scheme.id, c)
+        assert found.tolist() == [t["standard_id"].tolist().index(i) for i in ids[:3]] + [-1]
+        np.testing.assert_array_equal(leader_rows, t["leader"].to_numpy(dtype=bool))
+        assert leader_ids == set(t.loc[t["leader"], "standard_id"]) and count == int(t["eligible"].sum())
+        on = t["eligible"].to_numpy(dtype=bool) & t["rank"].notna().to_numpy()
+        np.testing.assert_array_equal(keep, on)
+        np.testing.assert_array_equal(ranks, t["rank"].to_numpy(dtype=float, na_value=np.nan)[on])
+
+
 # ---- the comparison metrics ------------------------------------------------------------------------------
 
 

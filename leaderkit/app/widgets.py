@@ -690,17 +690,16 @@ class Tuner:
         lang = self.lang
         r = self.ranking
         entering, leaving = set(self.entering), set(self.leaving)
-        at = r.leader_rows
-        lead = r.table["standard_id"].array[at].tolist()
+        lead = r.rows_at(np.flatnonzero(r.leader_rows), ("standard_id", "enterprise"))
         names = "、".join(f"{sid}（{enterprise or ''}）" for sid, enterprise in zip(
-            lead, r.table["enterprise"].array[at].tolist(), strict=True))
+            lead["standard_id"], lead["enterprise"], strict=True))
         changes = []
         if entering:
             changes.append(tr("新入选：", "entering: ", lang) + "、".join(sorted(entering)))
         if leaving:
             changes.append(tr("移出：", "leaving: ", lang) + "、".join(sorted(leaving)))
         self.leaders_box.value = (
-            f"<b>{tr('领跑者', 'Leaders', lang)}（{len(lead)}）</b>：{html.escape(names) or tr('无', 'none', lang)}"
+            f"<b>{tr('领跑者', 'Leaders', lang)}（{len(lead['standard_id'])}）</b>：{html.escape(names) or tr('无', 'none', lang)}"
             + (f"<br>{html.escape('；'.join(changes))}" if changes else ""))
         self.status.value = ('<div style="font-size:90%">'
                              + "<br>".join(html.escape(n.zh if lang == "zh" else n.en) for n in r.notes) + "</div>")
@@ -724,18 +723,17 @@ class Tuner:
     def _shown_rows(self, leaving: set) -> dict[str, list]:
         """The rows the table shows, column by column: the first `shown` of the list and, below them, the
         leaders as loaded that have left it; `top` of them are the chart's bars (the first `shown`)."""
-        t = self.ranking.table
+        r = self.ranking
         n = self._eligible_count()
         top = min(self.shown, n)
-        below = []
+        below = np.zeros(0, dtype=np.intp)
         if leaving:
-            at = np.nonzero(t["standard_id"].isin(leaving).to_numpy(dtype=bool))[0]
+            at = np.sort(r.positions(leaving))
             below = at[(at >= top) & (at < n)]
         why = "why_zh" if self.lang == "zh" else "why_en"
-        rows: dict[str, Any] = {}
-        for c in (*_ROW_COLUMNS, *(["tier"] if "tier" in t.columns else []), why):
-            values = t[c].array
-            rows[c] = values[:top].tolist() + (values.take(below).tolist() if len(below) else [])
+        tiered = level_roles(r.scheme).tier != "none"
+        rows: dict[str, Any] = r.rows_at(np.concatenate([np.arange(top), below]),
+                                         (*_ROW_COLUMNS, *(["tier"] if tiered else []), why))
         rows["top"] = top
         rows["why"] = rows.pop(why)
         return rows
@@ -915,7 +913,6 @@ class ComparisonView:
         top = self.top
         a, b = self.comparison.a.scheme, self.comparison.b.scheme
         ca, cb = self.comparison.a, self.comparison.b
-        ta, tb = ca.table, cb.table
         rank_a, rank_b = ca.ranks, cb.ranks
         lead_a, lead_b = ca.leader_rows, cb.leader_rows
         nan = float("nan")
@@ -927,7 +924,7 @@ class ComparisonView:
         only_b = ~np.isin(a_of_b, top_a)
         pos_a = np.concatenate([top_a, a_of_b[only_b]])
         pos_b = np.concatenate([b_of_a, top_b[only_b]])
-        ids = ta["standard_id"].array.take(top_a).tolist() + tb["standard_id"].array.take(top_b[only_b]).tolist()
+        ids = ca.rows_at(top_a, ("standard_id",))["standard_id"] + cb.rows_at(top_b[only_b], ("standard_id",))["standard_id"]
         ra = {sid: float(rank_a[i]) if i >= 0 else nan for sid, i in zip(ids, pos_a.tolist(), strict=True)}
         rb = {sid: float(rank_b[i]) if i >= 0 else nan for sid, i in zip(ids, pos_b.tolist(), strict=True)}
         la = {sid for sid, i in zip(ids, pos_a.tolist(), strict=True) if i >= 0 and lead_a[i]}

@@ -85,6 +85,11 @@ class Prepared:
     notes: list[Text]
     arrays: dict = field(default_factory=dict, repr=False)
 
+    @cached_property
+    def row_of(self) -> dict:
+        """The row of each standard number in the prepared arrays."""
+        return {sid: i for i, sid in enumerate(self.arrays["standard_id"].tolist())}
+
     def __post_init__(self) -> None:
         e = self.eligibility
         self.arrays = {c: e[c].to_numpy(dtype=object) for c in ("standard_id", "enterprise", "region", "reasons",
@@ -251,6 +256,97 @@ def _hash_data(dom: pd.DataFrame, baselines, day: date, prog, elig: pd.DataFrame
     return h.hexdigest()
 
 
+@dataclass(eq=False)
+class Listed:
+    """What a ranking's table is made of, per standard of the prepared data (its rows sorted by id):
+    eligible, ranks (0 off the list), scores, levels (codes per core indicator), leader, tied (tie at the
+    cut), tier; `order`: the prepared rows in the table's order (eligible first); `typed`: the text columns;
+    `values`: the declared values (standards × core indicators). `table()` builds the table; `rows_at`
+    gives a few of its rows without it."""
+
+    SHOWN = frozenset({"standard_id", "enterprise", "region", "eligible", "reasons_zh", "reasons_en", "score",
+                       "rank", "leader", "tie_at_cut", "tier", "why_zh", "why_en"})
+
+    core: list
+    tiered: bool
+    eligible: np.ndarray
+    ranks: np.ndarray
+    scores: np.ndarray
+    levels: np.ndarray
+    leader: np.ndarray
+    tied: np.ndarray
+    tier: np.ndarray
+    order: np.ndarray
+    typed: dict
+    values: np.ndarray
+    n_in: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.n_in = int(self.eligible.sum())
+
+    def table(self) -> pd.DataFrame:
+        order, eligible, typed, core = self.order, self.eligible, self.typed, self.core
+        listed, unlisted = order[:self.n_in], order[self.n_in:]  # eligible rows come first
+        why_zh, why_en = _why(core, self.levels, self.ranks, self.scores, listed, typed["reasons_zh"].dtype)
+        columns: dict[str, Any] = {
+            "standard_id": typed["standard_id"].take(order),
+            "enterprise": typed["enterprise"].take(order),
+            "region": typed["region"].take(order),
+            "eligible": eligible[order],
+            "reasons_zh": typed["reasons_zh"].take(order),
+            "reasons_en": typed["reasons_en"].take(order),
+            "score": self.scores[order],
+            "rank": pd.array(np.where(eligible, self.ranks, 0)[order], dtype="Int64"),
+            "leader": self.leader[order],
+            "tie_at_cut": self.tied[order],
+        }
+        columns["rank"][~columns["eligible"]] = pd.NA
+        if self.tiered:
+            columns["tier"] = LEVEL_TEXT.take(np.where(eligible, self.tier, -1)[order], allow_fill=True)
+        # one take for every level column, then a slice each (a slice of an Arrow array copies nothing)
+        level_text = LEVEL_TEXT.take(np.ascontiguousarray(self.levels[order].T, dtype=np.intp).ravel())
+        for j, ind in enumerate(core):
+            columns[f"level_{ind.id}"] = level_text[j * len(order):(j + 1) * len(order)]
+        for j, ind in enumerate(core):
+            columns[f"value_{ind.id}"] = self.values[order, j]
+        columns["why_zh"] = _then(why_zh, typed["reasons_zh"].take(unlisted))
+        columns["why_en"] = _then(why_en, typed["reasons_en"].take(unlisted))
+        return pd.DataFrame(columns, copy=False)
+
+    def rows_at(self, at: np.ndarray, columns) -> dict[str, list]:
+        """Columns (of SHOWN) of the table's rows `at`, as lists, the values `table()` would hold."""
+        rows = self.order[at]
+        on = self.eligible[rows]
+        out: dict[str, list] = {}
+        for c in columns:
+            if c in ("standard_id", "enterprise", "region", "reasons_zh", "reasons_en"):
+                out[c] = self.typed[c].take(rows).tolist()
+            elif c == "eligible":
+                out[c] = on.tolist()
+            elif c == "score":
+                out[c] = self.scores[rows].tolist()
+            elif c == "rank":
+                out[c] = [int(k) if e else pd.NA for k, e in zip(self.ranks[rows].tolist(), on.tolist(), strict=True)]
+            elif c == "leader":
+                out[c] = self.leader[rows].tolist()
+            elif c == "tie_at_cut":
+                out[c] = self.tied[rows].tolist()
+            elif c == "tier":
+                out[c] = LEVEL_TEXT.take(np.where(on, self.tier[rows], -1), allow_fill=True).tolist()
+            elif c in ("why_zh", "why_en"):
+                text = np.empty(len(rows), dtype=object)
+                if on.any():
+                    zh, en = _why(self.core, self.levels, self.ranks, self.scores, rows[on],
+                                  self.typed["reasons_zh"].dtype)
+                    text[on] = list(zh if c == "why_zh" else en)
+                if not on.all():
+                    text[~on] = self.typed["reasons_" + c[-2:]].take(rows[~on]).tolist()
+                out[c] = text.tolist()
+            else:
+                raise KeyError(c)
+        return out
+
+
 @dataclass
 class Ranking:
     """A ranking list and its leaders (排行榜与领跑者名单), with the scheme and a digest of its inputs.
@@ -266,19 +362,25 @@ class Ranking:
     notes: imputations, ties at the cut and the tie rule, minimum participants, maximum leaders, checks
         that the data could not support. digest: sha256 of scheme digest + data hash + leaderkit version.
     prepared: the prepared data ranked; rows: the row of `prepared` (its standards sorted by id) each row
-        of `table` comes from. `ranks`, `leader_rows`, `leader_ids`, `eligible_count` and `on_list` are read
-        from the table once.
+        of `table` comes from. listed: the arrays `table` is built from (`Listed`), when it is first read;
+        `ranks`, `leader_rows`, `leader_ids`, `eligible_count`, `on_list`, `rows_at` and `positions` answer
+        from them without building it (a slider re-rank shows a few rows of 5,000).
     """
 
     scheme: Scheme
     on: date
-    table: pd.DataFrame
     notes: list[Text]
     digest: str
     method: dict = field(default_factory=dict)
     prepared: Prepared | None = field(default=None, repr=False)
     rows: np.ndarray | None = field(default=None, repr=False)
     reason_codes: np.ndarray | None = field(default=None, repr=False)
+    listed: Listed | None = field(default=None, repr=False)
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """Every standard of the domain with its rank, score, levels and reasons (see the class)."""
+        return self.listed.table()
 
     @cached_property
     def leaders(self) -> pd.DataFrame:
@@ -304,32 +406,63 @@ class Ranking:
     @cached_property
     def ranks(self) -> np.ndarray:
         """The rank of each row of `table` as a float (NaN off the list); read-only."""
-        out = self.table["rank"].to_numpy(dtype=float, na_value=np.nan)
+        p = self.listed
+        if p is None:
+            out = self.table["rank"].to_numpy(dtype=float, na_value=np.nan)
+        else:
+            out = np.where(p.eligible, p.ranks, np.nan)[p.order]
         out.flags.writeable = False
         return out
 
     @cached_property
     def leader_rows(self) -> np.ndarray:
         """Whether each row of `table` is a leader; read-only."""
-        out = self.table["leader"].to_numpy(dtype=bool, copy=True)
+        p = self.listed
+        out = self.table["leader"].to_numpy(dtype=bool, copy=True) if p is None else p.leader[p.order]
         out.flags.writeable = False
         return out
 
     @cached_property
     def leader_ids(self) -> frozenset:
         """The leaders' standard numbers."""
-        return frozenset(self.table["standard_id"].array[self.leader_rows].tolist())
+        return frozenset(self.rows_at(np.flatnonzero(self.leader_rows), ("standard_id",))["standard_id"])
 
     @cached_property
     def eligible_count(self) -> int:
         """How many standards are on the list (the eligible rows, first in `table`)."""
+        if self.listed is not None:
+            return self.listed.n_in
         return int(self.table["eligible"].to_numpy(dtype=bool).sum())
 
     @cached_property
     def on_list(self) -> tuple[np.ndarray, np.ndarray]:
         """Which rows of `table` are on the list (eligible, with a rank) and the ranks (float) of those rows."""
-        keep = self.table["eligible"].to_numpy(dtype=bool) & ~np.isnan(self.ranks)
+        keep = ~np.isnan(self.ranks)
+        keep[self.eligible_count:] = False
         return keep, self.ranks[keep]
+
+    def rows_at(self, at, columns) -> dict[str, list]:
+        """The values of `columns` at rows `at` (positions) of `table`, as lists, column by column: from the
+        arrays while the table is not built (standard_id, enterprise, region, eligible, reasons_zh,
+        reasons_en, score, rank (<NA> off the list), leader, tie_at_cut, tier, why_zh, why_en), else from it."""
+        at = np.asarray(at, dtype=np.intp)
+        if self.listed is None or "table" in self.__dict__ or not set(columns) <= Listed.SHOWN:
+            t = self.table
+            return {c: t[c].array.take(at).tolist() for c in columns}
+        return self.listed.rows_at(at, columns)
+
+    def positions(self, ids) -> np.ndarray:
+        """The rows of `table` holding the standards `ids` (−1 for one not in it)."""
+        ids = list(ids)
+        if self.listed is None or self.prepared is None:
+            t = self.table["standard_id"].tolist()
+            found = {sid: i for i, sid in enumerate(t)}
+            return np.array([found.get(sid, -1) for sid in ids], dtype=np.intp)
+        where = np.empty(len(self.listed.order) + 1, dtype=np.intp)
+        where[self.listed.order] = np.arange(len(self.listed.order))
+        where[-1] = -1
+        row_of = self.prepared.row_of
+        return where[np.array([row_of.get(sid, -1) for sid in ids], dtype=np.intp)]
 
     def to_excel(self, path, *, inputs=()) -> Path:
         """Write the publicity workbook (公示名单): see `leaderkit.ranking.publicity.write_workbook`."""
@@ -551,35 +684,11 @@ def rank(scheme: Scheme, standards, *, on=None, baselines=None, program=None, re
         typed.update({c: pd.Series(arrays[c]).array for c in ("reasons_zh", "reasons_en")})
     # eligibility rows are sorted by standard_id, so a stable sort keeps that order within a rank
     order = np.argsort(np.where(eligible, ranks, np.iinfo(np.int64).max), kind="stable")
-    n_in = int(eligible.sum())
-    listed, unlisted = order[:n_in], order[n_in:]  # eligible rows come first
-    why_zh, why_en = _why(core, levels, ranks, scores, listed, typed["reasons_zh"].dtype)
-    columns: dict[str, Any] = {
-        "standard_id": typed["standard_id"].take(order),
-        "enterprise": typed["enterprise"].take(order),
-        "region": typed["region"].take(order),
-        "eligible": eligible[order],
-        "reasons_zh": typed["reasons_zh"].take(order),
-        "reasons_en": typed["reasons_en"].take(order),
-        "score": scores[order],
-        "rank": pd.array(np.where(eligible, ranks, 0)[order], dtype="Int64"),
-        "leader": leader[order],
-        "tie_at_cut": tied[order],
-    }
-    columns["rank"][~columns["eligible"]] = pd.NA
-    if roles.tier != "none":
-        columns["tier"] = LEVEL_TEXT.take(np.where(eligible, tier, -1)[order], allow_fill=True)
-    # one take for every level column, then a slice each (a slice of an Arrow array copies nothing)
-    level_text = LEVEL_TEXT.take(np.ascontiguousarray(levels[order].T, dtype=np.intp).ravel())
-    for j, ind in enumerate(core):
-        columns[f"level_{ind.id}"] = level_text[j * len(order):(j + 1) * len(order)]
-    for j, ind in enumerate(core):
-        columns[f"value_{ind.id}"] = arrays["values"][order, j]
-    columns["why_zh"] = _then(why_zh, typed["reasons_zh"].take(unlisted))
-    columns["why_en"] = _then(why_en, typed["reasons_en"].take(unlisted))
-    table = pd.DataFrame(columns, copy=False)
+    listed = Listed(core, roles.tier != "none", eligible, ranks, scores, levels, leader, tied, tier, order, typed,
+                    arrays["values"])
     digest = hashlib.sha256(f"{scheme.digest()}|{prep.data_hash}|{__version__}".encode()).hexdigest()
     method = dict(scored["method"])
     method["weights"] = scored.get("weights")
     method["imputed"] = scored["imputed"]
-    return Ranking(scheme, prep.on, table, notes, digest, method, prep, order, arrays["reasons"][unlisted])
+    return Ranking(scheme, prep.on, notes, digest, method, prep, order, arrays["reasons"][order[listed.n_in:]],
+                   listed)

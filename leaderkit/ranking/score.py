@@ -172,8 +172,16 @@ def score_standards(scheme: Scheme, prep: Prepared, eligible: np.ndarray, notes:
     """Scores, ranks and levels of the eligible standards by the scheme's method (method layer calls).
     `levels`, `thresholds`: the levels reached and `threshold_values`, when the caller has them already
     (levels are copied, not changed)."""
-    from leaderkit.methods.scoring import (composite, composite_scores, impute, level_points, lexicographic,
-                                          rank_array, topsis, weight_vector)
+    from leaderkit.methods.scoring import (
+        composite,
+        composite_scores,
+        impute,
+        level_points,
+        lexicographic,
+        rank_array,
+        topsis,
+        weight_vector,
+    )
 
     core = scheme.core_indicators()
     rk = scheme.ranking
