@@ -318,6 +318,10 @@ class Listed:
         rows = self.order[at]
         on = self.eligible[rows]
         out: dict[str, list] = {}
+        why: dict[str, Any] = {}
+        if {"why_zh", "why_en"} & set(columns) and on.any():
+            why["why_zh"], why["why_en"] = _why(self.core, self.levels, self.ranks, self.scores, rows[on],
+                                                self.typed["reasons_zh"].dtype)
         for c in columns:
             if c in ("standard_id", "enterprise", "region", "reasons_zh", "reasons_en"):
                 out[c] = self.typed[c].take(rows).tolist()
@@ -336,9 +340,7 @@ class Listed:
             elif c in ("why_zh", "why_en"):
                 text = np.empty(len(rows), dtype=object)
                 if on.any():
-                    zh, en = _why(self.core, self.levels, self.ranks, self.scores, rows[on],
-                                  self.typed["reasons_zh"].dtype)
-                    text[on] = list(zh if c == "why_zh" else en)
+                    text[on] = list(why[c])
                 if not on.all():
                     text[~on] = self.typed["reasons_" + c[-2:]].take(rows[~on]).tolist()
                 out[c] = text.tolist()
