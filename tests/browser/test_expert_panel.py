@@ -92,6 +92,8 @@ def test_moving_a_weight_slider_changes_leaders_as_the_library_says(server, page
     # the score chart is redrawn: the entering leaders' bars turn green
     green = page.locator(".lk-tuner .js-plotly-plot .bars .point path[style*='rgb(45, 164, 78)']")
     expect(green).to_have_count(len(after - before), timeout=30_000)
+    # the checks follow the list: the screenshot waits for the comparison with the scheme as loaded
+    expect(page.locator(".lk-tuner .lk-tuner-agreement")).to_contain_text("新入选", timeout=30_000)
     screenshot_of(page, ".lk-tuning", "expert-panel-after-slider")
 
     page.locator(".lk-export-button").click()
