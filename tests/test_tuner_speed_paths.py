@@ -14,9 +14,9 @@ import pytest
 from leaderkit import load_standards
 from leaderkit.app.paths import SAMPLE_DATA
 from leaderkit.app.widgets import ComparisonView, TunedValidation, Tuner, _rows_html
-from leaderkit.methods.uncertainty import compare_rankings
+from leaderkit.methods.uncertainty import compare_rankings, spearman_rho
 from leaderkit.ranking.common import LEVEL_CODES
-from leaderkit.ranking.compare import compare_results, rank_agreement, spearman_rho, table_positions
+from leaderkit.ranking.compare import compare_results, rank_agreement, table_positions
 from leaderkit.ranking.result import _why, integer_texts, prepare, rank, two_decimals
 from leaderkit.schemes import validation
 from leaderkit.schemes.model import LEVEL_NAMES, LEVEL_ORDER, Scheme

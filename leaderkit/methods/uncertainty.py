@@ -546,6 +546,17 @@ def ws_coefficient(reference: Sequence[float] | np.ndarray, other: Sequence[floa
     return float(1.0 - np.sum(2.0 ** (-x) * np.abs(x - y) / spread))
 
 
+def spearman_rho(x: np.ndarray, y: np.ndarray) -> float:
+    """scipy's `spearmanr(x, y).statistic` for two 1-D arrays without NaN, by its own arithmetic (`rankdata`
+    of each, `np.corrcoef` of the pair) without its checks and p-value; a constant array goes to scipy (which
+    warns and gives NaN)."""
+    from scipy.stats import rankdata, spearmanr
+
+    if len(x) < 2 or (x[0] == x).all() or (y[0] == y).all():
+        return float(spearmanr(x, y).statistic)
+    return float(np.corrcoef(np.column_stack((rankdata(x), rankdata(y))), rowvar=False)[1, 0])
+
+
 def _as_rank_series(ranks: pd.Series | Sequence[float], name: str) -> pd.Series:
     if isinstance(ranks, pd.Series):
         return pd.to_numeric(ranks, errors="raise").astype(float)
@@ -578,7 +589,7 @@ def compare_rankings(
     Ranks are 1 = best; a missing rank (NaN, or a label only in one Series) means the standard is not on
     that list. On the standards ranked in both (re-ranked 1..N there, min method, for WS):
 
-    - ``kendall_tau``: scipy.stats.kendalltau (τ-b, tie-corrected); ``spearman_rho``: scipy.stats.spearmanr;
+    - ``kendall_tau``: scipy.stats.kendalltau (τ-b, tie-corrected); ``spearman_rho``: scipy.stats.spearmanr's (`spearman_rho`);
     - ``ws``: WS rank-similarity coefficient with `rank_a` as the reference (see `ws_coefficient`);
     - ``n_common``, ``only_a``, ``only_b``: counts and labels of standards on one list only;
     - ``leaders`` (when both leader sets are given, as labels or boolean Series): sizes, ``both``,
@@ -587,7 +598,7 @@ def compare_rankings(
       only, with ``rank_a``, ``rank_b``, ``change`` = rank_a − rank_b (positive = moved up) and, with leader
       sets, ``leader_a`` / ``leader_b``; sorted by |change|, largest first.
     """
-    from scipy.stats import kendalltau, spearmanr
+    from scipy.stats import kendalltau
 
     a = _as_rank_series(rank_a, "rank_a")
     b = _as_rank_series(rank_b, "rank_b")
@@ -600,7 +611,7 @@ def compare_rankings(
     xb = b[both].to_numpy()
     if len(common) >= 2:
         tau = float(kendalltau(xa, xb).statistic)
-        rho = float(spearmanr(xa, xb).statistic)
+        rho = spearman_rho(xa, xb)
         ws = ws_coefficient(rank_array(-xa), rank_array(-xb))
     else:
         tau = rho = ws = float("nan")

@@ -75,8 +75,7 @@ def _row_map(pa: Prepared, pb: Prepared) -> np.ndarray:
     for ref_a, ref_b, found in _ROW_MAPS:
         if ref_a() is pa and ref_b() is pb:
             return found
-    ids_a, ids_b = pa.arrays["standard_id"].tolist(), pb.arrays["standard_id"].tolist()
-    at = dict(zip(ids_b, range(len(ids_b)), strict=True))
+    ids_a, at = pa.arrays["standard_id"].tolist(), pb.row_of
     found = np.fromiter((at.get(sid, -1) for sid in ids_a), dtype=np.intp, count=len(ids_a))
     _ROW_MAPS[:] = [*_ROW_MAPS[-3:], (weakref.ref(pa), weakref.ref(pb), found)]
     return found
@@ -114,10 +113,7 @@ def table_positions(r_from: Ranking, at: np.ndarray, r_to: Ranking) -> np.ndarra
         where[rows_to] = np.arange(len(rows_to))
         rows = rows_from[at]
         return where[rows if r_from.prepared is r_to.prepared else _row_map(r_from.prepared, r_to.prepared)[rows]]
-    ids = r_from.table["standard_id"].array.take(at).tolist()
-    wanted = set(ids)
-    position = {sid: i for i, sid in enumerate(r_to.table["standard_id"].tolist()) if sid in wanted}
-    return np.array([position.get(sid, -1) for sid in ids], dtype=np.intp)
+    return r_to.positions(r_from.rows_at(at, ("standard_id",))["standard_id"])
 
 
 def _leader_metrics(ra: Ranking, rb: Ranking) -> dict[str, Any]:
@@ -139,17 +135,6 @@ def rank_agreement(ra: Ranking, rb: Ranking) -> dict[str, Any]:
             **_leader_metrics(ra, rb)}
 
 
-def spearman_rho(x: np.ndarray, y: np.ndarray) -> float:
-    """scipy's `spearmanr(x, y).statistic` for two 1-D arrays of ranks without NaN, by its own arithmetic
-    (`rankdata` of each, `np.corrcoef` of the pair) without its checks and p-value; a constant array goes to
-    scipy (which warns and gives NaN)."""
-    from scipy.stats import rankdata, spearmanr
-
-    if len(x) < 2 or (x[0] == x).all() or (y[0] == y).all():
-        return float(spearmanr(x, y).statistic)
-    return float(np.corrcoef(np.column_stack((rankdata(x), rankdata(y))), rowvar=False)[1, 0])
-
-
 def compare_results(ra: Ranking, rb: Ranking) -> SchemeComparison:
     """Compare two lists already ranked on the same standards (`compare_schemes` without the ranking):
     e.g. a tuned scheme against the scheme as loaded. Same metrics and movers as `compare_schemes`.
@@ -159,7 +144,7 @@ def compare_results(ra: Ranking, rb: Ranking) -> SchemeComparison:
     read."""
     from scipy.stats import kendalltau
 
-    from leaderkit.methods.uncertainty import rank_array, ws_coefficient
+    from leaderkit.methods.uncertainty import rank_array, spearman_rho, ws_coefficient
 
     xa, xb, n_common, only_a, only_b = _aligned(ra, rb)
     if n_common >= 2:

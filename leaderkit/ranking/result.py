@@ -557,7 +557,7 @@ def integer_texts(values: np.ndarray):
 
 def two_decimals(values: np.ndarray):
     """`f"{v:.2f}"` of each value as an Arrow large_string array, without formatting row by row: the value
-    × 100 rounded to an integer k, whose text is taken from a table of "0.00" … "999.99". Values of 1,000 or
+    × 100 rounded to an integer k, whose text is taken from a table of "0.00" … "999.99". Values of 999.99 or
     more, not finite, or whose × 100 lies within 10⁻⁶ of a half (where the product's rounding could decide)
     are formatted by Python; every text equals Python's."""
     import pyarrow as pa
